@@ -1,0 +1,1 @@
+"""Trivial tasks that prove routing and report worker status."""

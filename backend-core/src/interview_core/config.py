@@ -1,0 +1,81 @@
+"""One typed settings object per process kind, validated at start so misconfiguration fails fast."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def normalise_database_url(url: str) -> str:
+    """Every part of the platform talks to PostgreSQL through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class InfraSettings(BaseSettings):
+    """What every process (API and workers) needs: where the database, broker and media live."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = Field(
+        default="postgresql+psycopg://interview:interview@localhost:5432/interview"
+    )
+    redis_url: str = "redis://localhost:6379/0"
+    data_dir: Path = Path(".data")
+    # Longer than the longest task so Redis never redelivers a task that is still running.
+    broker_visibility_timeout_s: int = 3600
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+
+WEAK_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development", "please-change"}
+
+
+class Settings(InfraSettings):
+    """The API's settings."""
+
+    secret_key: str = ""
+    api_prefix: str = "/api/v1"
+    cors_origins: list[str] = []
+    frontend_dist_dir: Path | None = None
+    public_base_url: str = "http://localhost:8000"
+
+    @model_validator(mode="after")
+    def _require_strong_secret(self) -> "Settings":
+        # No signing key ships in code: the run command generates one into the data directory.
+        if self.secret_key.lower() in WEAK_SECRETS or len(self.secret_key) < 32:
+            raise ValueError(
+                "SECRET_KEY must be a random value of at least 32 characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+@lru_cache
+def get_infra_settings() -> InfraSettings:
+    return InfraSettings()

@@ -1,0 +1,1 @@
+"""Structured logs shared by the API and the workers."""

@@ -1,0 +1,40 @@
+"""Task names and their routing. Both sides use these names; neither spells a name itself."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from interview_contracts.queues import Queue
+
+
+class TaskName(StrEnum):
+    PING_GPU = "diagnostics.ping_gpu"
+    PING_CPU = "diagnostics.ping_cpu"
+    SLEEP_CPU = "diagnostics.sleep_cpu"
+    WORKER_STATUS_GPU = "diagnostics.worker_status_gpu"
+    WORKER_STATUS_CPU = "diagnostics.worker_status_cpu"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    queue: Queue
+    # Soft limit raises inside the task so it can record a failure; hard limit kills it.
+    soft_time_limit_s: int
+    time_limit_s: int
+
+
+TASK_SPECS: dict[TaskName, TaskSpec] = {
+    TaskName.PING_GPU: TaskSpec(Queue.GPU, 10, 20),
+    TaskName.PING_CPU: TaskSpec(Queue.CPU, 10, 20),
+    TaskName.SLEEP_CPU: TaskSpec(Queue.CPU, 120, 150),
+    TaskName.WORKER_STATUS_GPU: TaskSpec(Queue.GPU, 10, 20),
+    TaskName.WORKER_STATUS_CPU: TaskSpec(Queue.CPU, 10, 20),
+}
+
+
+def task_routes() -> dict[str, dict[str, str]]:
+    """Celery `task_routes`: every task goes to the queue its spec names."""
+    return {name.value: {"queue": spec.queue.value} for name, spec in TASK_SPECS.items()}
+
+
+def longest_time_limit_s() -> int:
+    return max(spec.time_limit_s for spec in TASK_SPECS.values())

