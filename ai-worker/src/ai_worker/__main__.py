@@ -12,6 +12,7 @@ from interview_contracts.queues import WorkerRole
 
 
 def worker_argv(role: WorkerRole, concurrency: int, log_level: str) -> list[str]:
+    """Celery worker arguments for a role."""
     argv = [
         "worker",
         "--queues",
@@ -24,8 +25,10 @@ def worker_argv(role: WorkerRole, concurrency: int, log_level: str) -> list[str]
         "--without-gossip",
     ]
     if role is WorkerRole.GPU:
-        # One process, one model copy; models load lazily inside it, never in a forking parent.
-        argv += ["--pool", "solo"]
+        # One process and one model copy: threads share it, so concurrent requests can be
+        # batched. Models load lazily inside this process, never in a forking parent. Celery's
+        # time limits need prefork, so GPU tasks bound their own time (generation deadlines).
+        argv += ["--pool", "threads", "--concurrency", str(concurrency)]
     else:
         argv += ["--pool", "prefork", "--concurrency", str(concurrency)]
     return argv
@@ -43,7 +46,10 @@ def main() -> None:
     from ai_worker.settings import get_worker_settings
 
     settings = get_worker_settings()
-    concurrency = args.concurrency or settings.cpu_worker_concurrency
+    default = (
+        settings.gpu_worker_concurrency if role is WorkerRole.GPU else settings.cpu_worker_concurrency
+    )
+    concurrency = args.concurrency or default
     app.worker_main(worker_argv(role, concurrency, settings.log_level))
 
 

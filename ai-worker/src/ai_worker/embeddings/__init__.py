@@ -1,0 +1,1 @@
+"""Sentence embeddings on cpu_queue: the encoder, embedding tasks and retrieval helpers."""
