@@ -37,6 +37,14 @@ class InfraSettings(BaseSettings):
     broker_visibility_timeout_s: int = 3600
     log_level: str = "INFO"
     log_json: bool = True
+    # Seconds a candidate waits for a generated question before the bank question is served.
+    generation_timeout_s: float = 30.0
+    # Minutes without activity after which an interview in progress is abandoned.
+    interview_inactivity_timeout_min: int = 60
+    # Largest spoken answer accepted by the API.
+    max_audio_upload_bytes: int = 25 * 1024 * 1024
+    # Largest résumé file accepted by the API.
+    max_resume_upload_bytes: int = 5 * 1024 * 1024
 
     @field_validator("database_url")
     @classmethod
@@ -59,6 +67,13 @@ class Settings(InfraSettings):
     cors_origins: list[str] = []
     frontend_dist_dir: Path | None = None
     public_base_url: str = "http://localhost:8000"
+    # Accounts: token lifetimes, invite lifetime and login throttling (see docs/architecture.md).
+    access_token_ttl_s: int = 900
+    refresh_token_ttl_s: int = 14 * 24 * 3600
+    invite_ttl_s: int = 7 * 24 * 3600
+    login_throttle_window_s: int = 900
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 30
 
     @model_validator(mode="after")
     def _require_strong_secret(self) -> "Settings":

@@ -8,10 +8,15 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 
+from interview_core.accounts.router import routers as accounts_routers
+from interview_core.audit.router import router as audit_router
+from interview_core.auth.router import router as auth_router
 from interview_core.config import Settings, get_settings
 from interview_core.diagnostics.router import router as diagnostics_router
 from interview_core.errors.handlers import install_problem_handlers
 from interview_core.health.router import router as health_router
+from interview_core.interviews.router import router as interviews_router
+from interview_core.jobs.router import router as jobs_router
 from interview_core.observability.logging import configure_logging
 
 CONTENT_SECURITY_POLICY = (
@@ -46,6 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health_router)
     app.include_router(diagnostics_router, prefix=settings.api_prefix)
+    app.include_router(auth_router, prefix=settings.api_prefix)
+    for accounts_router in accounts_routers:
+        app.include_router(accounts_router, prefix=settings.api_prefix)
+    app.include_router(audit_router, prefix=settings.api_prefix)
+    app.include_router(jobs_router, prefix=settings.api_prefix)
+    app.include_router(interviews_router, prefix=settings.api_prefix)
     if settings.frontend_dist_dir and settings.frontend_dist_dir.is_dir():
         mount_frontend(app, settings.frontend_dist_dir)
     return app

@@ -12,6 +12,11 @@ class TaskName(StrEnum):
     SLEEP_CPU = "diagnostics.sleep_cpu"
     WORKER_STATUS_GPU = "diagnostics.worker_status_gpu"
     WORKER_STATUS_CPU = "diagnostics.worker_status_cpu"
+    EMBED_ROWS = "embeddings.embed_rows"
+    EMBED_QUERY = "embeddings.embed_query"
+    GENERATE_QUESTION = "interviews.generate_question"
+    EVALUATE_TURN = "interviews.evaluate_turn"
+    TRANSCRIBE_TURN = "interviews.transcribe_turn"
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,13 @@ TASK_SPECS: dict[TaskName, TaskSpec] = {
     TaskName.SLEEP_CPU: TaskSpec(Queue.CPU, 120, 150),
     TaskName.WORKER_STATUS_GPU: TaskSpec(Queue.GPU, 10, 20),
     TaskName.WORKER_STATUS_CPU: TaskSpec(Queue.CPU, 10, 20),
+    # Generation bounds its own time (threads pool); the limits document the budget.
+    TaskName.GENERATE_QUESTION: TaskSpec(Queue.GPU, 90, 120),
+    TaskName.EVALUATE_TURN: TaskSpec(Queue.CPU, 240, 300),
+    TaskName.TRANSCRIBE_TURN: TaskSpec(Queue.CPU, 240, 300),
+    # First call in a fresh process loads the encoder (seconds on a CPU).
+    TaskName.EMBED_ROWS: TaskSpec(Queue.CPU, 120, 150),
+    TaskName.EMBED_QUERY: TaskSpec(Queue.CPU, 30, 45),
 }
 
 

@@ -11,6 +11,8 @@ class EmbeddingSettings(BaseSettings):
     embedding_model: str = "embedded"
     embedding_device: str = "cpu"
     embedding_batch_size: int = 32
+    # Cosine similarity at or above which a candidate question repeats one already asked.
+    embedding_duplicate_threshold: float = 0.8
 
 
 @lru_cache

@@ -1,5 +1,6 @@
 from fastapi import APIRouter
 
+from interview_core.auth.dependencies import AdminUser
 from interview_core.diagnostics.schemas import RoutingReport
 from interview_core.diagnostics.service import check_routing
 
@@ -7,6 +8,6 @@ router = APIRouter(prefix="/diagnostics", tags=["diagnostics"])
 
 
 @router.post("/routing", response_model=RoutingReport)
-def routing() -> RoutingReport:
-    """Send a trivial task to each queue and report the worker and role that ran it."""
-    return check_routing(requested_by=None)
+def routing(admin: AdminUser) -> RoutingReport:
+    """Send a trivial task to each queue and report the worker and role that ran it (admins)."""
+    return check_routing(requested_by=admin.id)

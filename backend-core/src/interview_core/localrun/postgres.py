@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from pgserver.postgres_server import PostgresServer
 
 logger = logging.getLogger(__name__)
+# pgserver logs every command at INFO, and again from atexit after handlers are closed.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 DATABASE_NAME = "interview"
 

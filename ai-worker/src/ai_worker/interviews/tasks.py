@@ -1,0 +1,265 @@
+"""Turn tasks. Each re-reads its rows, so a redelivered task finds the work done and stops."""
+
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from ai_worker.celery_app import app
+from ai_worker.tasking import register
+from interview_contracts.interviews import EventType, TurnTask
+from interview_contracts.llm import (
+    AnswerEvaluation,
+    CompetencySpec,
+    EvaluationRequest,
+    PreviousTurn,
+    QuestionRequest,
+    SpeechFigures,
+)
+from interview_contracts.tasks import TaskName
+from interview_core.db.engine import session_scope
+from interview_core.events import publish_event
+from interview_core.interviews.models import (
+    Interview,
+    ProcessingStatus,
+    QuestionSource,
+    Turn,
+    TurnEvaluation,
+)
+from interview_core.interviews.service import record_answer
+from interview_core.jobs.models import Job
+
+logger = logging.getLogger(__name__)
+TRANSIENT = (OperationalError,)
+
+
+class TurnGone(Exception):
+    """The turn was deleted (interview removed) before its task ran."""
+
+
+def _load(session: Session, task: TurnTask, *, lock: bool = False) -> tuple[Interview, Turn, Job]:
+    query = select(Turn).where(Turn.id == task.turn_id)
+    turn = session.scalar(query.with_for_update() if lock else query)
+    interview = session.get(Interview, task.interview_id)
+    if turn is None or interview is None:
+        raise TurnGone(str(task.turn_id))
+    job = session.get_one(Job, interview.job_id)
+    return interview, turn, job
+
+
+def _previous_turns(session: Session, interview: Interview, before: int) -> list[Turn]:
+    return list(
+        session.scalars(
+            select(Turn)
+            .where(Turn.interview_id == interview.id, Turn.stage_index < before)
+            .order_by(Turn.stage_index)
+        )
+    )
+
+
+# --- question generation (gpu_queue) --------------------------------------------------------
+
+
+def build_question_request(session: Session, interview: Interview, turn: Turn, job: Job) -> QuestionRequest:
+    earlier = _previous_turns(session, interview, turn.stage_index)
+    competency = next((c for c in job.competencies if c.get("key") == turn.competency), None)
+    competency_text = str(competency.get("description") or competency.get("name")) if competency else job.title
+    from ai_worker.embeddings.retrieval import retrieve_for_generation
+
+    context = retrieve_for_generation(
+        session, job.id, interview.resume_id, competency_text, interview.language, k=3
+    )
+    return QuestionRequest(
+        interview_id=interview.id,
+        turn_id=turn.id,
+        language=interview.language,  # type: ignore[arg-type]
+        stage_key=turn.stage_key,
+        stage_type=turn.stage_type,  # type: ignore[arg-type]
+        competency=turn.competency,
+        competency_description=str(competency.get("description")) if competency else None,
+        job_title=job.title,
+        job_description=job.description[:2000],
+        resume_excerpts=context.resume_excerpts,
+        job_excerpts=context.job_excerpts,
+        example_questions=context.example_questions,
+        previous_turns=[
+            PreviousTurn(question=t.question_text or "", answer=t.answer_text or "")
+            for t in earlier[-3:]
+            if t.answer_text
+        ],
+        asked_questions=[t.question_text for t in earlier if t.question_text],
+        bank_question=turn.bank_question,
+    )
+
+
+@register(app, TaskName.GENERATE_QUESTION, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def generate_question(payload: dict[str, Any]) -> str:
+    from ai_worker.llm.generation import generate_question as generate
+
+    task = TurnTask.model_validate(payload)
+    with session_scope() as session:
+        interview, turn, job = _load(session, task)
+        if turn.question_text is not None:
+            return "already-set"
+        request = build_question_request(session, interview, turn, job)
+
+    def on_token(token: str) -> None:
+        publish_event(task.interview_id, EventType.QUESTION_TOKEN, turn_id=task.turn_id, token=token)
+
+    generated = generate(request, on_token=on_token)
+    with session_scope() as session:
+        # Only a turn still waiting takes the question: after a timeout the bank question stays.
+        result = session.execute(
+            update(Turn)
+            .where(Turn.id == task.turn_id, Turn.question_text.is_(None))
+            .values(
+                question_text=generated.text,
+                question_source=QuestionSource(generated.source.value),
+                question_model_id=generated.model_id,
+                question_ready_at=datetime.now(UTC),
+                fallback_reason=(
+                    "; ".join(generated.rejected_reasons)[:200]
+                    if generated.source.value == QuestionSource.BANK_FALLBACK
+                    else None
+                ),
+            )
+        )
+        stored = bool(result.rowcount)  # type: ignore[attr-defined]
+    if stored:
+        publish_event(task.interview_id, EventType.QUESTION_READY, turn_id=task.turn_id)
+    logger.info(
+        "question %s (%s, %.0f ms)", "stored" if stored else "late, discarded", generated.source.value,
+        generated.latency_ms, extra={"interview_id": task.interview_id, "turn_id": task.turn_id},
+    )
+    return generated.source.value if stored else "late"
+
+
+# --- answer evaluation (cpu_queue) -----------------------------------------------------------
+
+
+def _competencies_for(turn: Turn, job: Job) -> list[CompetencySpec]:
+    specs = [
+        CompetencySpec(
+            key=str(c["key"]), name=str(c["name"]), description=str(c.get("description", "")),
+            weight=float(c.get("weight", 1.0)),  # type: ignore[arg-type]
+        )
+        for c in job.competencies
+    ]
+    matching = [spec for spec in specs if spec.key == turn.competency]
+    return matching or specs
+
+
+def _speech_figures(turn: Turn) -> SpeechFigures | None:
+    metrics = (turn.transcript or {}).get("metrics")
+    if not isinstance(metrics, dict):
+        return None
+    return SpeechFigures(
+        words_per_minute=metrics.get("words_per_minute"),
+        fillers_per_minute=metrics.get("fillers_per_minute"),
+        longest_pause_s=metrics.get("longest_pause_s"),
+    )
+
+
+def store_evaluation(session: Session, turn_id: uuid.UUID, run_index: int, evaluation: AnswerEvaluation, latency_ms: float) -> None:
+    for score in evaluation.scores:
+        session.execute(
+            insert(TurnEvaluation)
+            .values(
+                id=uuid.uuid4(), turn_id=turn_id, run_index=run_index, competency=score.competency,
+                score=score.score, evidence=score.evidence, rationale=score.rationale,
+                overall_note=evaluation.overall_note, evaluator=evaluation.evaluator,
+                model_id=evaluation.model_id, latency_ms=latency_ms,
+            )
+            .on_conflict_do_nothing(constraint="uq_turn_evaluations_run")
+        )
+
+
+def _mark_evaluation(turn_id: uuid.UUID, status: ProcessingStatus, error: str | None = None) -> None:
+    with session_scope() as session:
+        session.execute(
+            update(Turn).where(Turn.id == turn_id).values(evaluation_status=status, evaluation_error=error)
+        )
+
+
+@register(app, TaskName.EVALUATE_TURN, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def evaluate_turn(payload: dict[str, Any]) -> str:
+    from ai_worker.llm.evaluation import evaluate_answer
+
+    task = TurnTask.model_validate(payload)
+    with session_scope() as session:
+        interview, turn, job = _load(session, task)
+        if turn.evaluation_status == ProcessingStatus.DONE:
+            return "already-done"
+        request = EvaluationRequest(
+            turn_id=turn.id,
+            language=interview.language,  # type: ignore[arg-type]
+            question=turn.question_text or "",
+            answer=turn.answer_text or "",
+            competencies=_competencies_for(turn, job),
+            speech=_speech_figures(turn),
+        )
+    publish_event(task.interview_id, EventType.EVALUATING, turn_id=task.turn_id)
+    started = time.perf_counter()
+    try:
+        evaluation = evaluate_answer(request)
+    except SoftTimeLimitExceeded:
+        _mark_evaluation(task.turn_id, ProcessingStatus.FAILED, "evaluation ran past its time limit")
+        return "timed-out"
+    latency_ms = (time.perf_counter() - started) * 1000
+    with session_scope() as session:
+        store_evaluation(session, task.turn_id, 0, evaluation, latency_ms)
+        session.execute(
+            update(Turn).where(Turn.id == task.turn_id).values(evaluation_status=ProcessingStatus.DONE)
+        )
+    publish_event(task.interview_id, EventType.EVALUATED, turn_id=task.turn_id)
+    return evaluation.evaluator
+
+
+# --- speech-to-text (cpu_queue) ---------------------------------------------------------------
+
+
+@register(app, TaskName.TRANSCRIBE_TURN, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def transcribe_turn(payload: dict[str, Any]) -> str:
+    from ai_worker.speech.audio import SpeechInputError
+    from ai_worker.speech.transcribe import transcribe_audio
+    from interview_core.config import get_infra_settings
+
+    task = TurnTask.model_validate(payload)
+    with session_scope() as session:
+        interview, turn, _ = _load(session, task)
+        if turn.stt_status != ProcessingStatus.PENDING or not turn.audio_path:
+            return "nothing-to-do"
+        audio_path = get_infra_settings().media_dir / turn.audio_path
+        language = interview.language
+    try:
+        transcript = transcribe_audio(audio_path.read_bytes(), language)
+    except (SpeechInputError, FileNotFoundError, SoftTimeLimitExceeded) as exc:
+        reason = str(exc) or type(exc).__name__
+        with session_scope() as session:
+            _, turn, _ = _load(session, task, lock=True)
+            if turn.stt_status == ProcessingStatus.PENDING:
+                # The turn stays current and unanswered: the candidate re-records or types.
+                turn.stt_status = ProcessingStatus.FAILED
+                turn.stt_error = reason[:500]
+                turn.answer_idempotency_key = None
+        publish_event(task.interview_id, EventType.TRANSCRIPTION_FAILED, turn_id=task.turn_id, reason=reason)
+        return "failed"
+    with session_scope() as session:
+        interview, turn, _ = _load(session, task, lock=True)
+        if turn.stt_status != ProcessingStatus.PENDING:
+            return "already-done"
+        interview = session.scalar(select(Interview).where(Interview.id == interview.id).with_for_update())
+        assert interview is not None
+        turn.transcript = transcript.model_dump(mode="json")
+        turn.answer_text = transcript.text
+        turn.stt_status = ProcessingStatus.DONE
+        record_answer(session, interview, turn)
+    publish_event(task.interview_id, EventType.TRANSCRIBED, turn_id=task.turn_id)
+    return "done"

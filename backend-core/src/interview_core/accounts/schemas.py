@@ -1,0 +1,105 @@
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from interview_core.accounts.models import EmotionAnalysis, UserRole
+
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _normalise_email(value: str) -> str:
+    value = value.strip().lower()
+    if not _EMAIL_SHAPE.fullmatch(value):
+        raise ValueError("not an email address")
+    return value
+
+
+Email = Annotated[str, Field(max_length=320), AfterValidator(_normalise_email)]
+FullName = Annotated[str, Field(min_length=1, max_length=200)]
+# Length rules are checked by auth.passwords so the message explains them; this only bounds input.
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Language = Literal["en", "ko"]
+
+
+class StrictInput(BaseModel):
+    # Unknown fields are refused (422): a `role` in a registration body is never silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterRequest(StrictInput):
+    email: Email
+    password: Password
+    full_name: FullName
+    preferred_language: Language = "en"
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+    role: UserRole
+    organisation_id: uuid.UUID | None
+    is_active: bool
+    preferred_language: str
+    created_at: datetime
+
+
+class ProfileUpdate(StrictInput):
+    full_name: FullName | None = None
+    preferred_language: Language | None = None
+
+
+class RoleChange(StrictInput):
+    role: UserRole
+    # Required for recruiters; must be empty for candidates and admins.
+    organisation_id: uuid.UUID | None = None
+
+
+class OrganisationCreate(StrictInput):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    emotion_analysis: EmotionAnalysis = EmotionAnalysis.OFF
+
+
+class OrganisationUpdate(StrictInput):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    emotion_analysis: EmotionAnalysis | None = None
+
+
+class OrganisationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    emotion_analysis: EmotionAnalysis
+    owner_id: uuid.UUID | None
+    created_at: datetime
+
+
+class InviteCreate(StrictInput):
+    email: Email
+    # Only admins may invite an owner.
+    as_owner: bool = False
+
+
+class InviteCreated(BaseModel):
+    """Returned once: the token is not stored and cannot be shown again."""
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    email: str
+    as_owner: bool
+    expires_at: datetime
+    token: str
+    accept_url: str
+
+
+class InviteAccept(StrictInput):
+    token: Annotated[str, Field(min_length=1, max_length=256)]
+    full_name: FullName
+    password: Password
+    preferred_language: Language = "en"

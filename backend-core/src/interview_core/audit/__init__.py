@@ -1,0 +1,1 @@
+"""Who viewed, exported or decided on what: an append-only audit log."""

@@ -1,0 +1,28 @@
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from interview_core.audit.schemas import AuditEventRead
+from interview_core.audit.service import list_audit_events
+from interview_core.auth.dependencies import DbSession, RecruiterOrAdmin
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("", response_model=list[AuditEventRead])
+def read_audit_log(
+    session: DbSession,
+    reader: RecruiterOrAdmin,
+    action: str | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    before: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AuditEventRead]:
+    """Audit events, newest first: recruiters see their organisation's, admins all."""
+    events = list_audit_events(
+        session, reader, action=action, subject_type=subject_type, subject_id=subject_id,
+        before=before, limit=limit,
+    )
+    return [AuditEventRead.model_validate(event) for event in events]

@@ -1,0 +1,1 @@
+"""Authentication (passwords, tokens, throttling) and the one place authorisation is decided."""

@@ -1,0 +1,65 @@
+"""Short-lived signed access tokens (JWT, HS256) and opaque single-use refresh tokens."""
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from interview_core.config import get_settings
+from interview_core.errors import Unauthorized
+
+ALGORITHM = "HS256"
+ISSUER = "interview-core"
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+
+
+def issue_access_token(user_id: uuid.UUID, session_id: uuid.UUID) -> str:
+    settings = get_settings()
+    now = datetime.now(UTC)
+    claims = {
+        "iss": ISSUER,
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "typ": ACCESS_TOKEN_TYPE,
+        "iat": now,
+        "exp": now + timedelta(seconds=settings.access_token_ttl_s),
+    }
+    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
+
+
+def decode_access_token(token: str) -> AccessClaims:
+    """Verify signature, expiry, issuer and type; any failure is the same 401."""
+    try:
+        claims = jwt.decode(
+            token,
+            get_settings().secret_key,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "sid", "iss"]},
+        )
+        if claims.get("typ") != ACCESS_TOKEN_TYPE:
+            raise jwt.InvalidTokenError("not an access token")
+        return AccessClaims(uuid.UUID(claims["sub"]), uuid.UUID(claims["sid"]))
+    except (jwt.InvalidTokenError, ValueError) as exc:
+        raise Unauthorized(
+            "The access token is invalid or expired.",
+            code="invalid-token",
+            headers={"WWW-Authenticate": "Bearer"},
+        ) from exc
+
+
+def new_opaque_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_opaque_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""Interviews and their turns: the state machine, answer submission and question serving."""

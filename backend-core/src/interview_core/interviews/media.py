@@ -1,0 +1,46 @@
+"""Uploaded answer audio: type sniffed from the bytes, size capped, stored under the media dir."""
+
+import uuid
+from pathlib import Path
+
+from interview_core.config import get_infra_settings
+from interview_core.errors import PayloadTooLarge, UnprocessableInput, UnsupportedMediaType
+
+# Containers browsers record (webm, ogg, mp4) and the usual uploads (wav, mp3).
+AUDIO_SIGNATURES: list[tuple[str, int, bytes]] = [
+    ("webm", 0, b"\x1a\x45\xdf\xa3"),
+    ("ogg", 0, b"OggS"),
+    ("wav", 8, b"WAVE"),
+    ("mp4", 4, b"ftyp"),
+    ("mp3", 0, b"ID3"),
+    ("mp3", 0, b"\xff\xfb"),
+    ("mp3", 0, b"\xff\xf3"),
+    ("mp3", 0, b"\xff\xf2"),
+]
+
+
+def sniff_audio(data: bytes) -> str:
+    for extension, offset, signature in AUDIO_SIGNATURES:
+        if data[offset : offset + len(signature)] == signature:
+            return extension
+    raise UnsupportedMediaType(
+        "The file is not audio in a supported format (webm, ogg, mp4, wav, mp3).",
+        code="unsupported-audio",
+    )
+
+
+def store_answer_audio(interview_id: uuid.UUID, turn_id: uuid.UUID, data: bytes) -> str:
+    """Validate and store; returns the path relative to the media directory."""
+    settings = get_infra_settings()
+    if not data:
+        raise UnprocessableInput("The audio file is empty.", code="empty-audio")
+    if len(data) > settings.max_audio_upload_bytes:
+        raise PayloadTooLarge(
+            f"Audio larger than {settings.max_audio_upload_bytes} bytes.", code="audio-too-large"
+        )
+    extension = sniff_audio(data)
+    relative = Path("interviews") / str(interview_id) / f"{turn_id}-{uuid.uuid4().hex[:8]}.{extension}"
+    target = settings.media_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return str(relative)

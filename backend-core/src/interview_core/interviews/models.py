@@ -1,0 +1,144 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from interview_core.db.base import Base, Timestamped, UUIDPrimaryKey
+
+
+class InterviewStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class QuestionSource(StrEnum):
+    BANK = "bank"
+    LLM = "llm"
+    LLM_REPAIRED = "llm_repaired"
+    BANK_FALLBACK = "bank_fallback"
+
+
+class ProcessingStatus(StrEnum):
+    NOT_NEEDED = "not_needed"
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Interview(UUIDPrimaryKey, Timestamped, Base):
+    __tablename__ = "interviews"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, nullable=True
+    )
+    candidate_email: Mapped[str] = mapped_column(String(320))
+    invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[InterviewStatus] = mapped_column(String(16), default=InterviewStatus.SCHEDULED)
+    language: Mapped[str] = mapped_column(String(2))
+    scenario_key: Mapped[str] = mapped_column(String(64))
+    scenario_version: Mapped[int] = mapped_column(Integer)
+    # The stages as they were when the interview was created: later edits never shift it.
+    stages: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
+    current_stage_index: Mapped[int] = mapped_column(Integer, default=0)
+    resume_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("resumes.id", ondelete="SET NULL"), nullable=True
+    )
+    window_opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    window_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_audio: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_video: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_emotion: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_activity_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Turn(UUIDPrimaryKey, Timestamped, Base):
+    """One stage of one interview: the question asked and the answer given."""
+
+    __tablename__ = "turns"
+    __table_args__ = (
+        UniqueConstraint("interview_id", "stage_index", name="uq_turns_interview_stage"),
+        UniqueConstraint("interview_id", "answer_idempotency_key", name="uq_turns_interview_idempotency"),
+    )
+
+    interview_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    stage_index: Mapped[int] = mapped_column(Integer)
+    stage_key: Mapped[str] = mapped_column(String(64))
+    stage_type: Mapped[str] = mapped_column(String(16))
+    competency: Mapped[str | None] = mapped_column(String(64))
+    # Chosen from the bank when the turn is created, so a fallback is always at hand.
+    bank_question: Mapped[str] = mapped_column(Text)
+    question_text: Mapped[str | None] = mapped_column(Text)
+    question_source: Mapped[QuestionSource | None] = mapped_column(String(16))
+    question_model_id: Mapped[str | None] = mapped_column(String(200))
+    question_ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    generation_deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fallback_reason: Mapped[str | None] = mapped_column(String(200))
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answer_kind: Mapped[str | None] = mapped_column(String(8))
+    answer_idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    audio_path: Mapped[str | None] = mapped_column(String(500))
+    transcript: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    stt_status: Mapped[ProcessingStatus] = mapped_column(String(16), default=ProcessingStatus.NOT_NEEDED)
+    stt_error: Mapped[str | None] = mapped_column(String(500))
+    evaluation_status: Mapped[ProcessingStatus] = mapped_column(
+        String(16), default=ProcessingStatus.NOT_NEEDED
+    )
+    evaluation_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class TurnEvaluation(UUIDPrimaryKey, Timestamped, Base):
+    """A score for one competency on one answer; unique per run so redelivery adds nothing."""
+
+    __tablename__ = "turn_evaluations"
+    __table_args__ = (
+        UniqueConstraint("turn_id", "run_index", "competency", name="uq_turn_evaluations_run"),
+    )
+
+    turn_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    run_index: Mapped[int] = mapped_column(Integer, default=0)
+    competency: Mapped[str] = mapped_column(String(64))
+    score: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[list[str]] = mapped_column(JSONB)
+    rationale: Mapped[str] = mapped_column(Text)
+    overall_note: Mapped[str] = mapped_column(Text, default="")
+    evaluator: Mapped[str] = mapped_column(String(32))
+    model_id: Mapped[str] = mapped_column(String(200))
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+
+
+class Resume(UUIDPrimaryKey, Timestamped, Base):
+    __tablename__ = "resumes"
+
+    candidate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,110 @@
+import uuid
+
+from fastapi import APIRouter, Form, Query, UploadFile
+
+from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
+from interview_core.config import get_infra_settings, get_settings
+from interview_core.errors import PayloadTooLarge
+from interview_core.interviews import service
+from interview_core.interviews.media import store_answer_audio
+from interview_core.interviews.models import InterviewStatus
+from interview_core.interviews.schemas import (
+    AnswerAccepted,
+    Consent,
+    InterviewCreate,
+    InterviewCreated,
+    InterviewRead,
+    InterviewState,
+    InviteAccept,
+    TextAnswer,
+    TurnRead,
+)
+
+router = APIRouter(prefix="/interviews", tags=["interviews"])
+
+
+@router.post("", response_model=InterviewCreated, status_code=201)
+def create_interview(data: InterviewCreate, user: RecruiterOrAdmin, session: DbSession) -> InterviewCreated:
+    """Invite a candidate to an interview for a job; the invite link is shown once."""
+    interview, token = service.create_interview(session, user, data)
+    url = f"{get_settings().public_base_url}/invite/{token}"
+    return InterviewCreated(interview=service.interview_read(interview), invite_token=token, invite_url=url)
+
+
+@router.get("", response_model=list[InterviewRead])
+def list_interviews(
+    user: CurrentUser,
+    session: DbSession,
+    status: InterviewStatus | None = None,
+    job_id: uuid.UUID | None = None,
+    search: str | None = Query(None, max_length=200),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> list[InterviewRead]:
+    """Interviews the user may see, newest first, filtered by status, job or candidate e-mail."""
+    found = service.list_interviews(session, user, status, job_id, search, limit, offset)
+    return [service.interview_read(i) for i in found]
+
+
+@router.post("/accept", response_model=InterviewRead)
+def accept_invite(data: InviteAccept, user: CurrentUser, session: DbSession) -> InterviewRead:
+    """The logged-in candidate accepts an invite link."""
+    return service.interview_read(service.accept_invite(session, user, data.token))
+
+
+@router.get("/{interview_id}", response_model=InterviewState)
+def get_state(
+    interview_id: uuid.UUID, user: CurrentUser, wait_s: float = Query(0, ge=0, le=60)
+) -> InterviewState:
+    """Where the interview stands; `wait_s` long-polls until the next question is ready."""
+    return service.wait_for_state(user, interview_id, wait_s)
+
+
+@router.get("/{interview_id}/turns", response_model=list[TurnRead])
+def list_turns(interview_id: uuid.UUID, user: CurrentUser, session: DbSession) -> list[TurnRead]:
+    """Every turn so far: questions, answers and processing status."""
+    interview = service.get_interview(session, user, interview_id)
+    return [TurnRead.model_validate(t) for t in service.list_turns(session, interview)]
+
+
+@router.post("/{interview_id}/start", response_model=InterviewState)
+def start(interview_id: uuid.UUID, consent: Consent, user: CurrentUser, session: DbSession) -> InterviewState:
+    """The candidate gives consent per modality and starts; the first question is ready at once."""
+    interview = service.start_interview(session, user, interview_id, consent)
+    return service.state_of(session, interview)
+
+
+@router.post("/{interview_id}/turns/{turn_id}/answer", response_model=AnswerAccepted)
+def answer_text(
+    interview_id: uuid.UUID, turn_id: uuid.UUID, answer: TextAnswer, user: CurrentUser, session: DbSession
+) -> AnswerAccepted:
+    """Submit a typed answer. Retrying with the same idempotency key returns the same turn."""
+    turn = service.submit_text_answer(session, user, interview_id, turn_id, answer)
+    interview = service.get_interview(session, user, interview_id)
+    return AnswerAccepted(answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview))
+
+
+@router.post("/{interview_id}/turns/{turn_id}/audio", response_model=AnswerAccepted)
+def answer_audio(
+    interview_id: uuid.UUID,
+    turn_id: uuid.UUID,
+    audio: UploadFile,
+    user: CurrentUser,
+    session: DbSession,
+    idempotency_key: str = Form(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$"),
+) -> AnswerAccepted:
+    """Submit a spoken answer (webm, ogg, mp4, wav or mp3); it is transcribed on cpu_queue."""
+    limit = get_infra_settings().max_audio_upload_bytes
+    data = audio.file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"Audio larger than {limit} bytes.", code="audio-too-large")
+    interview = service.get_interview(session, user, interview_id)
+    path = store_answer_audio(interview.id, turn_id, data)
+    turn = service.submit_audio_answer(session, user, interview_id, turn_id, idempotency_key, path)
+    return AnswerAccepted(answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview))
+
+
+@router.post("/{interview_id}/cancel", response_model=InterviewRead)
+def cancel(interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> InterviewRead:
+    """A recruiter cancels an interview that has not finished."""
+    return service.interview_read(service.cancel_interview(session, user, interview_id))

@@ -1,0 +1,101 @@
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from interview_core.interviews.models import InterviewStatus, ProcessingStatus, QuestionSource
+
+
+class InterviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: uuid.UUID
+    candidate_email: EmailStr
+    window_opens_at: datetime | None = None
+    window_closes_at: datetime | None = None
+
+
+class InterviewCreated(BaseModel):
+    interview: "InterviewRead"
+    # Shown once: only its hash is stored.
+    invite_token: str
+    invite_url: str
+
+
+class InviteAccept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=16, max_length=200)
+
+
+class Consent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    audio: bool = False
+    video: bool = False
+    emotion: bool = False
+    resume_id: uuid.UUID | None = None
+
+
+class TextAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=20000)
+    idempotency_key: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+
+class InterviewRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    job_id: uuid.UUID
+    candidate_id: uuid.UUID | None
+    candidate_email: str
+    status: InterviewStatus
+    language: str
+    scenario_key: str
+    scenario_version: int
+    current_stage_index: int
+    stage_count: int
+    consent_audio: bool
+    consent_video: bool
+    consent_emotion: bool
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+class TurnRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    stage_index: int
+    stage_key: str
+    stage_type: str
+    competency: str | None
+    question_text: str | None
+    question_source: QuestionSource | None
+    question_model_id: str | None
+    fallback_reason: str | None
+    answer_text: str | None
+    answer_kind: str | None
+    answered_at: datetime | None
+    stt_status: ProcessingStatus
+    stt_error: str | None
+    evaluation_status: ProcessingStatus
+
+
+class InterviewState(BaseModel):
+    """What a candidate's screen needs after any reload: where they are and what to answer."""
+
+    interview: InterviewRead
+    current_turn: TurnRead | None
+    answered_turns: int
+    phase: Literal["not_started", "waiting_for_question", "answering", "processing_answer", "finished"]
+
+
+class AnswerAccepted(BaseModel):
+    answered_turn: TurnRead
+    state: InterviewState

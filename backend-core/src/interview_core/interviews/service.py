@@ -1,0 +1,386 @@
+"""Interview rules: invites, start, answers, and the next question that never stalls."""
+
+import hashlib
+import logging
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from interview_contracts.interviews import EventType, TurnTask
+from interview_contracts.tasks import TaskName
+from interview_core.accounts.models import User, UserRole
+from interview_core.auth.policy import ensure_candidate_or_org_access, ensure_org_access
+from interview_core.broker.after_commit import run_after_commit
+from interview_core.broker.client import send
+from interview_core.config import get_infra_settings
+from interview_core.db.engine import session_scope
+from interview_core.errors import Conflict, Forbidden, NotFound, UnprocessableInput
+from interview_core.events import publish_event
+from interview_core.interviews.bank import pick_bank_question
+from interview_core.interviews.models import (
+    Interview,
+    InterviewStatus,
+    ProcessingStatus,
+    QuestionSource,
+    Resume,
+    Turn,
+)
+from interview_core.interviews.schemas import (
+    Consent,
+    InterviewCreate,
+    InterviewRead,
+    InterviewState,
+    TextAnswer,
+    TurnRead,
+)
+from interview_core.interviews.state_machine import transition
+from interview_core.jobs.models import Job
+from interview_core.scenarios.catalog import StageType, get_scenario
+
+logger = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- invites -------------------------------------------------------------------------------
+
+
+def create_interview(session: Session, user: User, data: InterviewCreate) -> tuple[Interview, str]:
+    job = session.get(Job, data.job_id)
+    if job is None:
+        raise NotFound("Job not found.")
+    ensure_org_access(user, job.organisation_id)
+    if data.window_opens_at and data.window_closes_at and data.window_closes_at <= data.window_opens_at:
+        raise UnprocessableInput("The window must close after it opens.", code="invalid-window")
+    scenario = get_scenario(job.scenario_key)
+    email = data.candidate_email.lower()
+    candidate = session.scalar(select(User).where(User.email == email, User.role == UserRole.CANDIDATE))
+    token = secrets.token_urlsafe(32)
+    interview = Interview(
+        organisation_id=job.organisation_id,
+        job_id=job.id,
+        candidate_id=candidate.id if candidate else None,
+        candidate_email=email,
+        invite_token_hash=hash_token(token),
+        created_by=user.id,
+        status=InterviewStatus.SCHEDULED,
+        language=job.language,
+        scenario_key=scenario.key,
+        scenario_version=scenario.version,
+        stages=[stage.model_dump(mode="json") for stage in scenario.stages],
+        current_stage_index=0,
+        window_opens_at=data.window_opens_at,
+        window_closes_at=data.window_closes_at,
+    )
+    session.add(interview)
+    session.flush()
+    return interview, token
+
+
+def accept_invite(session: Session, user: User, token: str) -> Interview:
+    """The logged-in candidate claims the interview the invite link names."""
+    if user.role is not UserRole.CANDIDATE:
+        raise Forbidden("Only candidates accept interview invites.")
+    interview = session.scalar(select(Interview).where(Interview.invite_token_hash == hash_token(token)))
+    if interview is None or interview.candidate_email != user.email:
+        raise NotFound("This invite does not exist or is for another e-mail address.", code="invite-not-found")
+    if interview.candidate_id not in (None, user.id):
+        raise Conflict("This invite was already accepted.", code="invite-used")
+    interview.candidate_id = user.id
+    return interview
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def get_interview(session: Session, user: User, interview_id: uuid.UUID, *, lock: bool = False) -> Interview:
+    query = select(Interview).where(Interview.id == interview_id)
+    if lock:
+        query = query.with_for_update()
+    interview = session.scalar(query)
+    if interview is None or interview.candidate_id is None and user.role is UserRole.CANDIDATE:
+        raise NotFound("Interview not found.")
+    ensure_candidate_or_org_access(
+        user, interview.organisation_id, interview.candidate_id or uuid.UUID(int=0)
+    )
+    return interview
+
+
+def list_interviews(
+    session: Session, user: User, status: InterviewStatus | None, job_id: uuid.UUID | None,
+    search: str | None, limit: int, offset: int,
+) -> list[Interview]:
+    query = select(Interview).order_by(Interview.created_at.desc()).limit(limit).offset(offset)
+    if user.role is UserRole.CANDIDATE:
+        query = query.where(Interview.candidate_id == user.id)
+    elif user.role is UserRole.RECRUITER:
+        query = query.where(Interview.organisation_id == user.organisation_id)
+    if status:
+        query = query.where(Interview.status == status)
+    if job_id:
+        query = query.where(Interview.job_id == job_id)
+    if search:
+        query = query.where(Interview.candidate_email.ilike(f"%{search.replace('%', '')}%"))
+    return list(session.scalars(query))
+
+
+def interview_read(interview: Interview) -> InterviewRead:
+    return InterviewRead.model_validate(
+        {**{c: getattr(interview, c) for c in InterviewRead.model_fields if c != "stage_count"},
+         "stage_count": len(interview.stages)}
+    )
+
+
+def current_turn(session: Session, interview: Interview) -> Turn | None:
+    return session.scalar(
+        select(Turn).where(
+            Turn.interview_id == interview.id, Turn.stage_index == interview.current_stage_index
+        )
+    )
+
+
+def apply_generation_timeout(session: Session, turn: Turn) -> None:
+    """Past its deadline, a turn without a question gets its bank question; the generator's
+    late answer then finds the question set and changes nothing."""
+    if turn.question_text is not None or turn.generation_deadline_at is None:
+        return
+    if turn.generation_deadline_at > _now():
+        return
+    result = session.execute(
+        update(Turn)
+        .where(Turn.id == turn.id, Turn.question_text.is_(None))
+        .values(
+            question_text=Turn.bank_question,
+            question_source=QuestionSource.BANK_FALLBACK,
+            fallback_reason="generation timed out",
+            question_ready_at=func.now(),
+        )
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        logger.warning("generation timed out; bank question served", extra={"turn_id": turn.id})
+        session.refresh(turn)
+        run_after_commit(
+            session,
+            lambda: publish_event(turn.interview_id, EventType.QUESTION_READY, turn_id=turn.id),
+        )
+
+
+def state_of(session: Session, interview: Interview) -> InterviewState:
+    _apply_lazy_expiry(session, interview)
+    turn = current_turn(session, interview)
+    if turn is not None:
+        apply_generation_timeout(session, turn)
+    answered = session.scalar(
+        select(func.count()).where(Turn.interview_id == interview.id, Turn.answered_at.is_not(None))
+    ) or 0
+    status = InterviewStatus(interview.status)
+    if status is InterviewStatus.SCHEDULED:
+        phase = "not_started"
+    elif status is not InterviewStatus.IN_PROGRESS or turn is None:
+        phase = "finished"
+    elif turn.stt_status == ProcessingStatus.PENDING:
+        phase = "processing_answer"
+    elif turn.question_text is None:
+        phase = "waiting_for_question"
+    else:
+        phase = "answering"
+    return InterviewState(
+        interview=interview_read(interview),
+        current_turn=TurnRead.model_validate(turn) if turn else None,
+        answered_turns=answered,
+        phase=phase,  # type: ignore[arg-type]
+    )
+
+
+def wait_for_state(user: User, interview_id: uuid.UUID, wait_s: float) -> InterviewState:
+    """Long-poll: return once the current question is ready (or the wait is over)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        with session_scope() as session:
+            interview = get_interview(session, user, interview_id)
+            state = state_of(session, interview)
+        if state.phase not in ("waiting_for_question", "processing_answer") or time.monotonic() >= deadline:
+            return state
+        time.sleep(0.2)
+
+
+def _apply_lazy_expiry(session: Session, interview: Interview) -> None:
+    settings = get_infra_settings()
+    now = _now()
+    status = InterviewStatus(interview.status)
+    if status is InterviewStatus.SCHEDULED and interview.window_closes_at and interview.window_closes_at < now:
+        transition(interview, InterviewStatus.EXPIRED)
+    elif (
+        status is InterviewStatus.IN_PROGRESS
+        and interview.last_activity_at
+        and now - interview.last_activity_at > timedelta(minutes=settings.interview_inactivity_timeout_min)
+    ):
+        transition(interview, InterviewStatus.ABANDONED)
+
+
+# --- the candidate's actions --------------------------------------------------------------
+
+
+def start_interview(session: Session, user: User, interview_id: uuid.UUID, consent: Consent) -> Interview:
+    interview = get_interview(session, user, interview_id, lock=True)
+    if interview.candidate_id != user.id:
+        raise Forbidden("Only the invited candidate starts the interview.")
+    _apply_lazy_expiry(session, interview)
+    now = _now()
+    if interview.window_opens_at and interview.window_opens_at > now:
+        raise Conflict("The interview window has not opened yet.", code="window-not-open")
+    if consent.resume_id is not None:
+        resume = session.get(Resume, consent.resume_id)
+        if resume is None or resume.candidate_id != user.id:
+            raise NotFound("Résumé not found.")
+        interview.resume_id = resume.id
+    transition(interview, InterviewStatus.IN_PROGRESS)
+    interview.consent_audio = consent.audio
+    interview.consent_video = consent.video
+    interview.consent_emotion = consent.emotion and consent.video
+    interview.started_at = now
+    interview.last_activity_at = now
+    open_turn(session, interview, 0)
+    return interview
+
+
+def open_turn(session: Session, interview: Interview, stage_index: int) -> Turn:
+    """Create the turn for a stage: a template question at once, or dispatch generation."""
+    stage = interview.stages[stage_index]
+    asked = list(
+        session.scalars(
+            select(Turn.question_text).where(
+                Turn.interview_id == interview.id, Turn.question_text.is_not(None)
+            )
+        )
+    )
+    bank_question, fallback_reason = pick_bank_question(
+        session, interview.id, str(stage["key"]), interview.language, [a for a in asked if a]
+    )
+    turn = Turn(
+        interview_id=interview.id,
+        stage_index=stage_index,
+        stage_key=str(stage["key"]),
+        stage_type=str(stage["type"]),
+        competency=stage.get("competency"),  # type: ignore[arg-type]
+        bank_question=bank_question,
+        fallback_reason=fallback_reason,
+    )
+    if StageType(str(stage["type"])) is StageType.TEMPLATE:
+        turn.question_text = bank_question
+        turn.question_source = QuestionSource.BANK_FALLBACK if fallback_reason else QuestionSource.BANK
+        turn.question_ready_at = _now()
+    session.add(turn)
+    session.flush()
+    if turn.question_text is None:
+        dispatch_generation(session, turn)
+    return turn
+
+
+def dispatch_generation(session: Session, turn: Turn) -> None:
+    timeout = get_infra_settings().generation_timeout_s
+    turn.generation_deadline_at = _now() + timedelta(seconds=timeout)
+    payload = TurnTask(interview_id=turn.interview_id, turn_id=turn.id)
+    run_after_commit(session, lambda: send(TaskName.GENERATE_QUESTION, payload))
+
+
+def _find_by_idempotency_key(session: Session, interview: Interview, key: str) -> Turn | None:
+    return session.scalar(
+        select(Turn).where(Turn.interview_id == interview.id, Turn.answer_idempotency_key == key)
+    )
+
+
+def _answerable_turn(session: Session, user: User, interview: Interview, turn_id: uuid.UUID) -> Turn:
+    if interview.candidate_id != user.id:
+        raise Forbidden("Only the invited candidate answers.")
+    _apply_lazy_expiry(session, interview)
+    if InterviewStatus(interview.status) is not InterviewStatus.IN_PROGRESS:
+        raise Conflict(f"The interview is {interview.status}.", code="interview-not-in-progress")
+    turn = current_turn(session, interview)
+    if turn is None or turn.id != turn_id:
+        raise Conflict("This is not the current question.", code="not-current-turn")
+    apply_generation_timeout(session, turn)
+    if turn.question_text is None:
+        raise Conflict("The question is not ready yet.", code="question-not-ready")
+    if turn.answered_at is not None or turn.stt_status == ProcessingStatus.PENDING:
+        raise Conflict("This question was already answered.", code="already-answered")
+    return turn
+
+
+def submit_text_answer(
+    session: Session, user: User, interview_id: uuid.UUID, turn_id: uuid.UUID, answer: TextAnswer
+) -> Turn:
+    interview = get_interview(session, user, interview_id, lock=True)
+    earlier = _find_by_idempotency_key(session, interview, answer.idempotency_key)
+    if earlier is not None:
+        return earlier
+    turn = _answerable_turn(session, user, interview, turn_id)
+    turn.answer_text = answer.text.strip()
+    turn.answer_kind = "text"
+    turn.answer_idempotency_key = answer.idempotency_key
+    record_answer(session, interview, turn)
+    return turn
+
+
+def submit_audio_answer(
+    session: Session, user: User, interview_id: uuid.UUID, turn_id: uuid.UUID,
+    idempotency_key: str, audio_path: str,
+) -> Turn:
+    interview = get_interview(session, user, interview_id, lock=True)
+    if not interview.consent_audio:
+        raise Forbidden("Audio answers need the candidate's audio consent.", code="no-audio-consent")
+    earlier = _find_by_idempotency_key(session, interview, idempotency_key)
+    if earlier is not None:
+        return earlier
+    turn = _answerable_turn(session, user, interview, turn_id)
+    turn.answer_kind = "audio"
+    turn.answer_idempotency_key = idempotency_key
+    turn.audio_path = audio_path
+    turn.stt_status = ProcessingStatus.PENDING
+    turn.stt_error = None
+    interview.last_activity_at = _now()
+    payload = TurnTask(interview_id=interview.id, turn_id=turn.id)
+    run_after_commit(session, lambda: send(TaskName.TRANSCRIBE_TURN, payload))
+    run_after_commit(session, lambda: publish_event(interview.id, EventType.TRANSCRIBING, turn_id=turn.id))
+    return turn
+
+
+def record_answer(session: Session, interview: Interview, turn: Turn) -> None:
+    """The answer is stored: evaluate it and move on, both at once. Shared with the worker,
+    which calls it once a spoken answer is transcribed."""
+    now = _now()
+    turn.answered_at = now
+    turn.evaluation_status = ProcessingStatus.PENDING
+    interview.last_activity_at = now
+    payload = TurnTask(interview_id=interview.id, turn_id=turn.id)
+    run_after_commit(session, lambda: send(TaskName.EVALUATE_TURN, payload))
+    next_index = turn.stage_index + 1
+    if next_index >= len(interview.stages):
+        transition(interview, InterviewStatus.COMPLETED)
+        interview.completed_at = now
+        run_after_commit(session, lambda: publish_event(interview.id, EventType.INTERVIEW_COMPLETED))
+        return
+    interview.current_stage_index = next_index
+    open_turn(session, interview, next_index)
+
+
+def cancel_interview(session: Session, user: User, interview_id: uuid.UUID) -> Interview:
+    interview = get_interview(session, user, interview_id, lock=True)
+    if user.role is UserRole.CANDIDATE:
+        raise Forbidden("Candidates cannot cancel interviews.")
+    transition(interview, InterviewStatus.CANCELLED)
+    return interview
+
+
+def list_turns(session: Session, interview: Interview) -> list[Turn]:
+    return list(session.scalars(select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)))

@@ -1,0 +1,1 @@
+"""Job postings: description, language, weighted competencies and the scenario to use."""

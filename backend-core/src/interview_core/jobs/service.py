@@ -1,0 +1,58 @@
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from interview_core.accounts.models import User, UserRole
+from interview_core.auth.policy import ensure_org_access
+from interview_core.errors import NotFound, UnprocessableInput
+from interview_core.jobs.models import Job
+from interview_core.jobs.schemas import JobCreate, JobUpdate
+from interview_core.scenarios.catalog import get_scenario
+
+
+def create_job(session: Session, user: User, data: JobCreate) -> Job:
+    organisation_id = data.organisation_id or user.organisation_id
+    if organisation_id is None:
+        raise UnprocessableInput("Name the organisation the job belongs to.", code="organisation-required")
+    ensure_org_access(user, organisation_id)
+    get_scenario(data.scenario_key)
+    job = Job(
+        organisation_id=organisation_id,
+        created_by=user.id,
+        title=data.title,
+        description=data.description,
+        language=data.language,
+        competencies=[c.model_dump() for c in data.competencies],
+        scenario_key=data.scenario_key,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(session: Session, user: User, job_id: uuid.UUID) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound("Job not found.")
+    ensure_org_access(user, job.organisation_id)
+    return job
+
+
+def list_jobs(session: Session, user: User, limit: int, offset: int) -> list[Job]:
+    query = select(Job).order_by(Job.created_at.desc()).limit(limit).offset(offset)
+    if user.role is not UserRole.ADMIN:
+        query = query.where(Job.organisation_id == user.organisation_id)
+    return list(session.scalars(query))
+
+
+def update_job(session: Session, user: User, job_id: uuid.UUID, data: JobUpdate) -> Job:
+    job = get_job(session, user, job_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "scenario_key" in changes:
+        get_scenario(changes["scenario_key"])
+    if "competencies" in changes:
+        changes["competencies"] = [c.model_dump() for c in data.competencies or []]
+    for field, value in changes.items():
+        setattr(job, field, value)
+    return job

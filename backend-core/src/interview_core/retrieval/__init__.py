@@ -1,0 +1,1 @@
+"""Retrieval: question bank and document chunks with pgvector embeddings, searched by meaning."""

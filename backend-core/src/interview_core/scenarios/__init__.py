@@ -1,0 +1,1 @@
+"""Interview scenarios as versioned data: the stages an interview walks through."""

@@ -1,0 +1,29 @@
+"""Payloads of the interview engine's tasks and the live events it publishes."""
+
+import uuid
+from enum import StrEnum
+
+from interview_contracts.payloads import Payload
+
+
+class TurnTask(Payload):
+    """Every turn task takes IDs; the worker re-reads the rows it needs."""
+
+    interview_id: uuid.UUID
+    turn_id: uuid.UUID
+
+
+class EventType(StrEnum):
+    TRANSCRIBING = "transcribing"
+    TRANSCRIBED = "transcribed"
+    TRANSCRIPTION_FAILED = "transcription_failed"
+    EVALUATING = "evaluating"
+    EVALUATED = "evaluated"
+    QUESTION_TOKEN = "question_token"
+    QUESTION_READY = "question_ready"
+    INTERVIEW_COMPLETED = "interview_completed"
+    REPORT_READY = "report_ready"
+
+
+def event_channel(interview_id: uuid.UUID) -> str:
+    return f"interview:{interview_id}:events"

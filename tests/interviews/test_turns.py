@@ -1,0 +1,89 @@
+"""Turns never stall: idempotent answers, timeouts that fall back, a busy CPU queue ignored."""
+
+import time
+import uuid
+
+from interview_contracts.payloads import SleepPayload
+from interview_contracts.queues import WorkerRole
+from interview_contracts.tasks import TaskName
+from interview_core.broker.client import send
+from interview_core.config import get_infra_settings
+from tests.interviews.conftest import invite_and_start, wait_for_question
+
+
+def _answer(client, candidate, interview_id: str, turn_id: str, key: str, text: str = "I built and ran a Python service."):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
+        headers=candidate.headers, json={"text": text, "idempotency_key": key},
+    )
+
+
+def test_duplicate_submission_returns_the_same_turn(interview_setup) -> None:
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id)
+    interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
+    key = f"dup-{uuid.uuid4().hex}"
+    first = _answer(client, candidate, interview_id, turn_id, key)
+    second = _answer(client, candidate, interview_id, turn_id, key)
+    assert first.status_code == second.status_code == 200
+    assert first.json()["answered_turn"]["id"] == second.json()["answered_turn"]["id"] == turn_id
+    assert second.json()["state"]["current_turn"]["stage_index"] == 1
+    other_key = _answer(client, candidate, interview_id, turn_id, f"other-{uuid.uuid4().hex}")
+    assert other_key.status_code == 409
+    assert other_key.json()["code"] == "not-current-turn"
+
+
+def test_invalid_transitions_are_conflicts(interview_setup) -> None:
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id)
+    interview_id = state["interview"]["id"]
+    again = client.post(f"/api/v1/interviews/{interview_id}/start", headers=candidate.headers, json={})
+    assert again.status_code == 409
+    assert again.headers["content-type"].startswith("application/problem+json")
+    assert again.json()["code"] == "invalid-transition"
+    cancelled = client.post(f"/api/v1/interviews/{interview_id}/cancel", headers=recruiter.headers)
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    answer = _answer(client, candidate, interview_id, state["current_turn"]["id"], f"k-{uuid.uuid4().hex}")
+    assert answer.status_code == 409
+
+
+def test_generation_timeout_serves_the_bank_question(interview_setup, stack) -> None:
+    client, recruiter, candidate, job_id = interview_setup
+    settings = get_infra_settings()
+    original = settings.generation_timeout_s
+    stack.stop_worker(WorkerRole.GPU)
+    try:
+        settings.generation_timeout_s = 3.0
+        state = invite_and_start(client, recruiter, candidate, job_id)
+        interview_id = state["interview"]["id"]
+        answered = _answer(client, candidate, interview_id, state["current_turn"]["id"], f"t-{uuid.uuid4().hex}")
+        assert answered.status_code == 200
+        assert answered.json()["state"]["phase"] == "waiting_for_question"
+        started = time.monotonic()
+        state = wait_for_question(client, candidate, interview_id, wait_s=20)
+        elapsed = time.monotonic() - started
+        turn = state["current_turn"]
+        assert state["phase"] == "answering"
+        assert turn["question_source"] == "bank_fallback"
+        assert turn["fallback_reason"] == "generation timed out"
+        assert elapsed < settings.generation_timeout_s + 2.0
+    finally:
+        settings.generation_timeout_s = original
+        stack.start_worker(WorkerRole.GPU)
+
+
+def test_next_question_arrives_while_cpu_queue_is_saturated(interview_setup) -> None:
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id)
+    interview_id = state["interview"]["id"]
+    sleepers = [send(TaskName.SLEEP_CPU, SleepPayload(seconds=10)) for _ in range(4)]
+    answered = _answer(client, candidate, interview_id, state["current_turn"]["id"], f"s-{uuid.uuid4().hex}")
+    assert answered.status_code == 200
+    state = wait_for_question(client, candidate, interview_id, wait_s=60)
+    assert state["phase"] == "answering"
+    assert state["current_turn"]["question_source"] in {"llm", "llm_repaired", "bank_fallback"}
+    assert state["current_turn"]["fallback_reason"] != "generation timed out"
+    assert sum(1 for s in sleepers if not s.ready()) >= 2, "the question waited for the CPU backlog"
+    for sleeper in sleepers:
+        sleeper.revoke()
