@@ -1,4 +1,8 @@
-"""Real frames and the real MediaPipe and FER models, loaded once per session."""
+"""Real frames and the real MediaPipe and FER models, loaded once per session.
+
+The fixtures come from scikit-image's public-domain `astronaut` sample: the whole image
+(astronaut_face.jpg), its lower half with no face (no_face.jpg), and a composite of a face
+crop beside a smaller mirrored copy (two_faces.jpg)."""
 
 import os
 from pathlib import Path

@@ -91,7 +91,8 @@ _FRESH_PROCESS = """
 import json, sys
 from ai_worker import runtime
 from ai_worker.vision.frames import analyze_frame
-observation = analyze_frame(open(sys.argv[1], "rb").read(), 0.0, emotion_enabled=sys.argv[2] == "on")
+frame = open(sys.argv[1], "rb").read()
+observation = analyze_frame(frame, 0.0, emotion_enabled=sys.argv[2] == "on")
 print(json.dumps({
     "observation": observation.model_dump(mode="json"),
     "slots": [model.slot for model in runtime.status("test").models],
@@ -110,9 +111,16 @@ def test_emotion_disabled_yields_no_emotion_data_and_never_loads_the_model(
     from tests.vision.conftest import FIXTURES
 
     result = subprocess.run(
-        [sys.executable, "-c", _FRESH_PROCESS, str(FIXTURES / "astronaut_face.jpg"),
-         organisation_switch],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            _FRESH_PROCESS,
+            str(FIXTURES / "astronaut_face.jpg"),
+            organisation_switch,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "VISION_EMOTION_BACKEND": backend_setting},
     )
     assert result.returncode == 0, result.stderr

@@ -52,5 +52,6 @@ def max_similarity(candidate: str, asked: list[str]) -> float:
 
 def is_near_duplicate(candidate: str, asked: list[str], threshold: float | None = None) -> bool:
     """Whether the candidate question repeats one already asked in this interview."""
-    limit = get_embedding_settings().embedding_duplicate_threshold if threshold is None else threshold
-    return max_similarity(candidate, asked) >= limit
+    if threshold is None:
+        threshold = get_embedding_settings().embedding_duplicate_threshold
+    return max_similarity(candidate, asked) >= threshold

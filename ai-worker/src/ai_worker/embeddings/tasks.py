@@ -21,7 +21,7 @@ from interview_core.retrieval.service import EMBEDDED_MODELS, column_dimension
 logger = logging.getLogger(__name__)
 
 
-class EmbeddingDimensionMismatch(RuntimeError):
+class EmbeddingDimensionMismatchError(RuntimeError):
     """The encoder's vectors do not fit the database column: run `interview-core reembed`."""
 
 
@@ -35,7 +35,7 @@ def embed_rows(payload: dict[str, Any]) -> dict[str, Any]:
     with session_scope() as session:
         expected = column_dimension(session, request.table)
         if expected != encoder.dimension():
-            raise EmbeddingDimensionMismatch(
+            raise EmbeddingDimensionMismatchError(
                 f"{request.table.value}.embedding is vector({expected}) but {current_model} "
                 f"gives {encoder.dimension()}; run `interview-core reembed --dimension "
                 f"{encoder.dimension()}`"

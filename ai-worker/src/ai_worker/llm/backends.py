@@ -109,7 +109,9 @@ class _BatchProgress:
             row.done = row.timed_out = True
 
     # StoppingCriteria protocol.
-    def __call__(self, input_ids: "torch.Tensor", scores: "torch.Tensor", **_: Any) -> "torch.Tensor":
+    def __call__(
+        self, input_ids: "torch.Tensor", scores: "torch.Tensor", **_: Any
+    ) -> "torch.Tensor":
         import torch
 
         return torch.tensor([row.done for row in self.rows], device=input_ids.device)
@@ -130,7 +132,9 @@ class TransformersBackend:
         from transformers import StoppingCriteriaList
 
         prompts = [
-            self.tokenizer.apply_chat_template(r.messages, add_generation_prompt=True, tokenize=False)
+            self.tokenizer.apply_chat_template(
+                r.messages, add_generation_prompt=True, tokenize=False
+            )
             for r in requests
         ]
         inputs = self.tokenizer(

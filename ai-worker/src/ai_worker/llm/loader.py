@@ -149,8 +149,12 @@ class LLMSingleton:
                 runtime.record_loaded_model(loaded.as_loaded_model(self._slot))
                 logger.info(
                     "llm loaded",
-                    extra={"model_id": loaded.model_id, "device": loaded.device,
-                           "quantization": loaded.quantization, "memory_mb": loaded.memory_mb},
+                    extra={
+                        "model_id": loaded.model_id,
+                        "device": loaded.device,
+                        "quantization": loaded.quantization,
+                        "memory_mb": loaded.memory_mb,
+                    },
                 )
                 self._llm = loaded
             return self._llm

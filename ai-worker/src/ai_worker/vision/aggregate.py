@@ -49,17 +49,27 @@ def _runs(
     return runs
 
 
-def _flags(
-    observations: list[FrameObservation], frame_interval_s: float
-) -> list[IntegrityFlag]:
+def _flags(observations: list[FrameObservation], frame_interval_s: float) -> list[IntegrityFlag]:
     settings = get_vision_settings()
     rules: list[tuple[IntegrityFlagKind, Matcher, float, Callable[[float, int], str]]] = [
-        ("no_face", lambda o: o.face_count == 0, settings.vision_no_face_flag_s,
-         lambda seconds, _: f"no face visible for {seconds:.1f} s"),
-        ("multiple_faces", lambda o: o.face_count > 1, settings.vision_multiple_faces_flag_s,
-         lambda seconds, most: f"up to {most} faces visible for {seconds:.1f} s"),
-        ("gaze_away", lambda o: o.gaze_on_screen is False, settings.vision_gaze_away_flag_s,
-         lambda seconds, _: f"looking away from the screen for {seconds:.1f} s"),
+        (
+            "no_face",
+            lambda o: o.face_count == 0,
+            settings.vision_no_face_flag_s,
+            lambda seconds, _: f"no face visible for {seconds:.1f} s",
+        ),
+        (
+            "multiple_faces",
+            lambda o: o.face_count > 1,
+            settings.vision_multiple_faces_flag_s,
+            lambda seconds, most: f"up to {most} faces visible for {seconds:.1f} s",
+        ),
+        (
+            "gaze_away",
+            lambda o: o.gaze_on_screen is False,
+            settings.vision_gaze_away_flag_s,
+            lambda seconds, _: f"looking away from the screen for {seconds:.1f} s",
+        ),
     ]
     flags = []
     for kind, matches, threshold_s, describe in rules:
@@ -71,7 +81,9 @@ def _flags(
                 flags.append(
                     IntegrityFlag(
                         kind=kind,
-                        start_s=start_s, end_s=end_s, detail=describe(end_s - start_s, most_faces),
+                        start_s=start_s,
+                        end_s=end_s,
+                        detail=describe(end_s - start_s, most_faces),
                     )
                 )
     return sorted(flags, key=lambda flag: flag.start_s)

@@ -88,8 +88,11 @@ class DeepFaceClassifier:
     def classify(self, face_rgb: RGBImage) -> dict[str, float]:
         # The crop is already a face: skip DeepFace's own detector. It expects BGR.
         result = self._deepface.analyze(
-            img_path=np.ascontiguousarray(face_rgb[:, :, ::-1]), actions=["emotion"],
-            detector_backend="skip", enforce_detection=False, silent=True,
+            img_path=np.ascontiguousarray(face_rgb[:, :, ::-1]),
+            actions=["emotion"],
+            detector_backend="skip",
+            enforce_detection=False,
+            silent=True,
         )
         percentages = result[0]["emotion"]
         return {label: float(percentages[label]) / 100.0 for label in EMOTION_LABELS}

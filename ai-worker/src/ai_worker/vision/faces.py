@@ -72,8 +72,10 @@ def _get_detector() -> _LockedGraph:
                 )
                 runtime.record_loaded_model(
                     LoadedModel(
-                        slot=DETECTION_SLOT, model_id=detection_model_id(),
-                        backend="mediapipe", device="cpu",
+                        slot=DETECTION_SLOT,
+                        model_id=detection_model_id(),
+                        backend="mediapipe",
+                        device="cpu",
                     )
                 )
                 _detector = _LockedGraph(graph)

@@ -1,7 +1,6 @@
 """One video frame (a JPEG still from the candidate's camera) to a FrameObservation."""
 
 import io
-import warnings
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -28,20 +27,18 @@ def decode_frame(image_bytes: bytes, settings: VisionSettings) -> faces.RGBImage
             f"frame is {len(image_bytes)} bytes; the limit is {settings.vision_max_frame_bytes}"
         )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(image_bytes))
-            width, height = image.size
-            limit = settings.vision_max_frame_dimension
-            if max(width, height) > limit:
-                raise FrameInputError(f"frame is {width}x{height}; the limit is {limit} pixels")
-            return np.asarray(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as error:
+        # Image.open reads only the header, so the dimension check runs before decoding.
+        image = Image.open(io.BytesIO(image_bytes))
+        width, height = image.size
+        limit = settings.vision_max_frame_dimension
+        if max(width, height) > limit:
+            raise FrameInputError(f"frame is {width}x{height}; the limit is {limit} pixels")
+        return np.asarray(image.convert("RGB"))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise FrameInputError(f"undecodable frame: {error}") from error
 
 
-def _crop_with_margin(rgb: faces.RGBImage, face: faces.FaceBox) -> faces.RGBImage:
+def crop_face(rgb: faces.RGBImage, face: faces.FaceBox) -> faces.RGBImage:
     height, width = rgb.shape[:2]
     margin_x = int((face.right - face.left) * EMOTION_CROP_MARGIN)
     margin_y = int((face.bottom - face.top) * EMOTION_CROP_MARGIN)
@@ -66,7 +63,7 @@ def analyze_frame(jpeg_bytes: bytes, timestamp_s: float, emotion_enabled: bool) 
     scores = None
     classifier = emotion.get_emotion_classifier() if emotion_enabled and detected else None
     if classifier is not None:
-        scores = classifier.classify(_crop_with_margin(rgb, detected[0]))
+        scores = classifier.classify(crop_face(rgb, detected[0]))
 
     return FrameObservation(
         timestamp_s=timestamp_s,

@@ -1,10 +1,11 @@
+import re
 import uuid
 
 from fastapi import APIRouter, Form, Query, UploadFile
 
 from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
 from interview_core.config import get_infra_settings, get_settings
-from interview_core.errors import PayloadTooLarge
+from interview_core.errors import Forbidden, PayloadTooLarge, UnprocessableInput
 from interview_core.interviews import service
 from interview_core.interviews.media import store_answer_audio
 from interview_core.interviews.models import InterviewStatus
@@ -21,6 +22,7 @@ from interview_core.interviews.schemas import (
 )
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
 
 
 @router.post("", response_model=InterviewCreated, status_code=201)
@@ -88,17 +90,26 @@ def answer_text(
 def answer_audio(
     interview_id: uuid.UUID,
     turn_id: uuid.UUID,
-    audio: UploadFile,
     user: CurrentUser,
     session: DbSession,
-    idempotency_key: str = Form(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$"),
+    audio: UploadFile | None = None,
+    idempotency_key: str | None = Form(None),
 ) -> AnswerAccepted:
     """Submit a spoken answer (webm, ogg, mp4, wav or mp3); it is transcribed on cpu_queue."""
+    # Access is decided before the upload is looked at, so outsiders learn nothing from it.
+    interview = service.get_interview(session, user, interview_id)
+    if interview.candidate_id != user.id:
+        raise Forbidden("Only the invited candidate answers.")
+    if audio is None:
+        raise UnprocessableInput("Attach the recording as the 'audio' file field.", code="audio-missing")
+    if not idempotency_key or not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        raise UnprocessableInput(
+            "Send an idempotency_key of 8-100 letters, digits or ._:-", code="invalid-idempotency-key"
+        )
     limit = get_infra_settings().max_audio_upload_bytes
     data = audio.file.read(limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"Audio larger than {limit} bytes.", code="audio-too-large")
-    interview = service.get_interview(session, user, interview_id)
     path = store_answer_audio(interview.id, turn_id, data)
     turn = service.submit_audio_answer(session, user, interview_id, turn_id, idempotency_key, path)
     return AnswerAccepted(answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview))

@@ -2,7 +2,9 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from interview_core.accounts.schemas import Email
 
 from interview_core.interviews.models import InterviewStatus, ProcessingStatus, QuestionSource
 
@@ -11,7 +13,7 @@ class InterviewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     job_id: uuid.UUID
-    candidate_email: EmailStr
+    candidate_email: Email
     window_opens_at: datetime | None = None
     window_closes_at: datetime | None = None
 

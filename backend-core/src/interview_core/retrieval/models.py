@@ -25,15 +25,24 @@ class BankLanguage(StrEnum):
     KO = "ko"
 
 
-class QuestionBankEntry(UUIDPrimaryKey, Timestamped, Base):
+class EmbeddedText(UUIDPrimaryKey):
+    """Columns every row searched by meaning has; filled by the embed_rows task."""
+
+    embedding: Mapped[list[float] | None] = mapped_column(Vector(), nullable=True)
+    # The model that produced `embedding`; a row from another model is re-embedded.
+    embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+    def embedding_input(self) -> str:
+        raise NotImplementedError
+
+
+class QuestionBankEntry(EmbeddedText, Timestamped, Base):
     __tablename__ = "question_bank"
 
     stage_key: Mapped[str] = mapped_column(String(64), index=True)
     competency: Mapped[str | None] = mapped_column(String(64), nullable=True)
     language: Mapped[str] = mapped_column(String(2))
     text: Mapped[str] = mapped_column(Text)
-    embedding: Mapped[list[float] | None] = mapped_column(Vector(), nullable=True)
-    embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     __table_args__ = (
@@ -49,7 +58,7 @@ class QuestionBankEntry(UUIDPrimaryKey, Timestamped, Base):
         return self.text
 
 
-class DocumentChunk(UUIDPrimaryKey, Timestamped, Base):
+class DocumentChunk(EmbeddedText, Timestamped, Base):
     __tablename__ = "document_chunks"
 
     owner_kind: Mapped[str] = mapped_column(String(16))
@@ -59,8 +68,6 @@ class DocumentChunk(UUIDPrimaryKey, Timestamped, Base):
     section: Mapped[str | None] = mapped_column(String(200), nullable=True)
     ordinal: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    embedding: Mapped[list[float] | None] = mapped_column(Vector(), nullable=True)
-    embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     __table_args__ = (
         Index(

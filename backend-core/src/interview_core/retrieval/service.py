@@ -8,10 +8,11 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from celery.exceptions import TimeoutError as CeleryTimeout
-from sqlalchemy import Select, delete, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from interview_contracts.embeddings import (
@@ -29,12 +30,13 @@ from interview_core.retrieval.chunking import chunk_document
 from interview_core.retrieval.models import (
     BankLanguage,
     DocumentChunk,
+    EmbeddedText,
     OwnerKind,
     QuestionBankEntry,
 )
 from interview_core.retrieval.settings import get_retrieval_settings
 
-EMBEDDED_MODELS: dict[EmbeddingTable, type[QuestionBankEntry] | type[DocumentChunk]] = {
+EMBEDDED_MODELS: dict[EmbeddingTable, type[EmbeddedText]] = {
     EmbeddingTable.QUESTION_BANK: QuestionBankEntry,
     EmbeddingTable.DOCUMENT_CHUNKS: DocumentChunk,
 }
@@ -57,11 +59,14 @@ class ChunkMatch:
     similarity: float
 
 
-def enqueue_embedding(session: Session, table: EmbeddingTable, row_ids: Sequence[uuid.UUID]) -> None:
+def enqueue_embedding(
+    session: Session, table: EmbeddingTable, row_ids: Sequence[uuid.UUID]
+) -> None:
     """Send embed_rows for these rows once the current transaction commits."""
     for start in range(0, len(row_ids), EMBED_ROWS_BATCH):
-        payload = EmbedRowsPayload(table=table, row_ids=list(row_ids[start : start + EMBED_ROWS_BATCH]))
-        run_after_commit(session, lambda payload=payload: send(TaskName.EMBED_ROWS, payload))
+        batch = list(row_ids[start : start + EMBED_ROWS_BATCH])
+        payload = EmbedRowsPayload(table=table, row_ids=batch)
+        run_after_commit(session, partial(send, TaskName.EMBED_ROWS, payload))
 
 
 def add_chunks(
@@ -145,7 +150,7 @@ def nearest_chunks(
         .cte("candidates")
         .prefix_with("MATERIALIZED")
     )
-    statement: Select[tuple[DocumentChunk, float]] = (
+    statement = (
         select(DocumentChunk, candidates.c.distance)
         .join(candidates, candidates.c.id == DocumentChunk.id)
         .order_by(candidates.c.distance)

@@ -1,0 +1,200 @@
+"""The authorisation matrix: every route in the OpenAPI schema, and what each actor gets.
+
+Each domain adds a row per route. `expect` maps every actor to the status it must get, or OK
+(one of the row's `ok` statuses). `params`, `query` and `body` are called once per request
+with the row's fresh World, so they can build the real rows a request needs.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from interview_core.accounts.models import UserRole
+from tests.support.accounts import DEFAULT_PASSWORD, unique_email
+
+API = "/api/v1"
+OK = "ok"
+
+
+class Actor(StrEnum):
+    ANONYMOUS = "anonymous"
+    CANDIDATE_A = "candidate_a"
+    CANDIDATE_B = "candidate_b"
+    RECRUITER_ORG1 = "recruiter_org1"
+    RECRUITER_ORG2 = "recruiter_org2"
+    ADMIN = "admin"
+
+
+Expectation = Mapping[Actor, int | str]
+# A World (tests/accounts/world.py) in, path parameters / query / JSON body out.
+Builder = Callable[[Any], Any]
+
+
+def _expect(**by_actor: int | str) -> Expectation:
+    return {Actor(name): outcome for name, outcome in by_actor.items()}
+
+
+PUBLIC = _expect(
+    anonymous=OK, candidate_a=OK, candidate_b=OK, recruiter_org1=OK, recruiter_org2=OK, admin=OK
+)
+SIGNED_IN = {**PUBLIC, Actor.ANONYMOUS: 401}
+RECRUITER_OR_ADMIN = {**SIGNED_IN, Actor.CANDIDATE_A: 403, Actor.CANDIDATE_B: 403}
+ADMIN_ONLY = {**RECRUITER_OR_ADMIN, Actor.RECRUITER_ORG1: 403, Actor.RECRUITER_ORG2: 403}
+# Something of organisation 1 (whose owner is recruiter_org1): outsiders get 404, not 403.
+ORG1_ONLY = _expect(
+    anonymous=401, candidate_a=404, candidate_b=404, recruiter_org1=OK, recruiter_org2=404,
+    admin=OK,
+)
+# Something of candidate A in organisation 1 (an interview, say).
+CANDIDATE_A_AND_ORG1 = {**ORG1_ONLY, Actor.CANDIDATE_A: OK}
+# Recruiter-only routes on organisation 1's rows: candidates are refused by role first.
+ORG1_RECRUITERS = {**ORG1_ONLY, Actor.CANDIDATE_A: 403, Actor.CANDIDATE_B: 403}
+# Only candidate A acts (accepts, starts, answers); org 1 can read but not act for them.
+INTERVIEWEE_A = {**CANDIDATE_A_AND_ORG1, Actor.RECRUITER_ORG1: 403, Actor.ADMIN: 403}
+ONLY_CANDIDATE_A = _expect(
+    anonymous=401, candidate_a=OK, candidate_b=404, recruiter_org1=403, recruiter_org2=403,
+    admin=403,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    expect: Expectation
+    params: Builder | None = None
+    query: Builder | None = None
+    body: Builder | None = None
+    ok: frozenset[int] = frozenset({200, 201, 204})
+    # Rows that need the worker processes run in a separate test that starts them.
+    needs_workers: bool = False
+    note: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, self.path
+
+
+def _org1(world: Any) -> dict[str, str]:
+    return {"organisation_id": str(world.org1.id)}
+
+
+MATRIX: list[Route] = [
+    # --- health and diagnostics -----------------------------------------------------------
+    Route("GET", "/healthz", PUBLIC),
+    Route("GET", "/readyz", PUBLIC, ok=frozenset({200, 503})),
+    Route("POST", f"{API}/diagnostics/routing", ADMIN_ONLY, needs_workers=True),
+    # --- auth ---------------------------------------------------------------------------
+    Route(
+        "POST", f"{API}/auth/register", PUBLIC,
+        body=lambda w: {
+            "email": unique_email("reg"), "password": DEFAULT_PASSWORD, "full_name": "New Person"
+        },
+    ),
+    Route(
+        "POST", f"{API}/auth/login", PUBLIC,
+        body=lambda w: {"email": w.users[Actor.CANDIDATE_A].email, "password": DEFAULT_PASSWORD},
+    ),
+    Route(
+        "POST", f"{API}/auth/refresh", PUBLIC,
+        body=lambda w: {"refresh_token": w.fresh_refresh_token()},
+    ),
+    Route("POST", f"{API}/auth/logout", SIGNED_IN),
+    Route(
+        "POST", f"{API}/auth/password", SIGNED_IN,
+        body=lambda w: {
+            "current_password": DEFAULT_PASSWORD, "new_password": "a brand new passphrase"
+        },
+    ),
+    # --- users --------------------------------------------------------------------------
+    Route("GET", f"{API}/users/me", SIGNED_IN),
+    Route("PATCH", f"{API}/users/me", SIGNED_IN, body=lambda w: {"preferred_language": "ko"}),
+    Route("GET", f"{API}/admin/users", ADMIN_ONLY),
+    Route(
+        "PUT", f"{API}/admin/users/{{user_id}}/role", ADMIN_ONLY,
+        params=lambda w: {"user_id": str(w.make(UserRole.CANDIDATE).id)},
+        body=lambda w: {"role": "recruiter", "organisation_id": str(w.org1.id)},
+    ),
+    # --- organisations and invites ------------------------------------------------------
+    Route("POST", f"{API}/organisations", ADMIN_ONLY, body=lambda w: {"name": "Another Org"}),
+    Route("GET", f"{API}/organisations", RECRUITER_OR_ADMIN),
+    Route("GET", f"{API}/organisations/{{organisation_id}}", ORG1_ONLY, params=_org1),
+    Route(
+        "PATCH", f"{API}/organisations/{{organisation_id}}", ORG1_ONLY, params=_org1,
+        body=lambda w: {"emotion_analysis": "observe"},
+    ),
+    Route(
+        "POST", f"{API}/organisations/{{organisation_id}}/invites", ORG1_ONLY, params=_org1,
+        body=lambda w: {"email": unique_email("invitee")},
+    ),
+    Route(
+        "POST", f"{API}/invites/accept", PUBLIC,
+        body=lambda w: {
+            "token": w.fresh_invite_token(), "full_name": "Invited Recruiter",
+            "password": DEFAULT_PASSWORD,
+        },
+    ),
+    # --- audit --------------------------------------------------------------------------
+    Route("GET", f"{API}/audit", RECRUITER_OR_ADMIN),
+    # --- jobs -----------------------------------------------------------------------------
+    Route("GET", f"{API}/jobs", RECRUITER_OR_ADMIN),
+    Route(
+        "POST", f"{API}/jobs", ORG1_RECRUITERS,
+        body=lambda w: {"title": "Engineer", "description": "Builds.", "organisation_id": str(w.org1.id)},
+    ),
+    Route("GET", f"{API}/jobs/{{job_id}}", ORG1_RECRUITERS, params=lambda w: {"job_id": w.job_in_org1()}),
+    Route(
+        "PATCH", f"{API}/jobs/{{job_id}}", ORG1_RECRUITERS,
+        params=lambda w: {"job_id": w.job_in_org1()}, body=lambda w: {"title": "Senior engineer"},
+    ),
+    # --- interviews -------------------------------------------------------------------------
+    Route("GET", f"{API}/interviews", SIGNED_IN),
+    Route(
+        "POST", f"{API}/interviews", ORG1_RECRUITERS,
+        body=lambda w: {"job_id": w.job_in_org1(), "candidate_email": unique_email("cand")},
+    ),
+    Route(
+        "POST", f"{API}/interviews/accept", ONLY_CANDIDATE_A,
+        body=lambda w: {"token": w.interview_of_candidate_a(started=False)["token"]},
+    ),
+    Route(
+        "GET", f"{API}/interviews/{{interview_id}}", CANDIDATE_A_AND_ORG1,
+        params=lambda w: w.interview_of_candidate_a(started=True),
+    ),
+    Route(
+        "GET", f"{API}/interviews/{{interview_id}}/turns", CANDIDATE_A_AND_ORG1,
+        params=lambda w: w.interview_of_candidate_a(started=True),
+    ),
+    Route(
+        "POST", f"{API}/interviews/{{interview_id}}/cancel", ORG1_RECRUITERS,
+        params=lambda w: w.interview_of_candidate_a(started=True),
+    ),
+    Route(
+        "POST", f"{API}/interviews/{{interview_id}}/start", INTERVIEWEE_A,
+        params=lambda w: _accepted(w), body=lambda w: {"audio": True},
+    ),
+    Route(
+        "POST", f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/answer", INTERVIEWEE_A,
+        params=lambda w: w.interview_of_candidate_a(started=True),
+        body=lambda w: {"text": "My answer.", "idempotency_key": f"matrix-{unique_email('k')}"[:60].replace("@", "-")},
+    ),
+    Route(
+        "POST", f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/audio", INTERVIEWEE_A,
+        params=lambda w: w.interview_of_candidate_a(started=True),
+        # No file: candidate A gets past authorisation to the 422 for the missing upload.
+        ok=frozenset({422}), note="uploads themselves are tested in tests/interviews",
+    ),
+]
+
+
+def _accepted(world: Any) -> dict[str, str]:
+    ids: dict[str, str] = world.interview_of_candidate_a(started=False)
+    from interview_core.accounts.models import User
+    from interview_core.db.engine import session_scope
+    from interview_core.interviews import service
+
+    with session_scope() as session:
+        candidate = session.get_one(User, world.users[Actor.CANDIDATE_A].id)
+        service.accept_invite(session, candidate, ids["token"])
+    return ids

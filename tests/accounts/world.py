@@ -1,0 +1,81 @@
+"""A fresh set of real rows per matrix row: two organisations and one user per actor."""
+
+from dataclasses import dataclass
+
+from interview_core.accounts.models import Organisation, User, UserRole
+from interview_core.accounts.organisations import create_invite
+from interview_core.db.engine import session_scope
+from interview_core.interviews import service as interviews
+from interview_core.interviews.schemas import Consent, InterviewCreate
+from interview_core.jobs.schemas import JobCreate
+from interview_core.jobs.service import create_job
+from tests.accounts.authz_matrix import Actor
+from tests.support.accounts import (
+    make_organisation,
+    make_user,
+    signed_in_headers,
+    signed_in_tokens,
+    unique_email,
+)
+
+
+@dataclass
+class World:
+    org1: Organisation
+    org2: Organisation
+    users: dict[Actor, User]
+    headers: dict[Actor, dict[str, str]]
+
+    @classmethod
+    def build(cls) -> "World":
+        with session_scope() as session:
+            org1, org2 = make_organisation(session), make_organisation(session)
+            users = {
+                Actor.CANDIDATE_A: make_user(session, UserRole.CANDIDATE),
+                Actor.CANDIDATE_B: make_user(session, UserRole.CANDIDATE),
+                Actor.RECRUITER_ORG1: make_user(session, UserRole.RECRUITER, org1, owner=True),
+                Actor.RECRUITER_ORG2: make_user(session, UserRole.RECRUITER, org2),
+                Actor.ADMIN: make_user(session, UserRole.ADMIN),
+            }
+        headers = {actor: signed_in_headers(user) for actor, user in users.items()}
+        return cls(org1, org2, users, {Actor.ANONYMOUS: {}, **headers})
+
+    def make(self, role: UserRole, organisation: Organisation | None = None) -> User:
+        with session_scope() as session:
+            return make_user(session, role, organisation)
+
+    def fresh_refresh_token(self) -> str:
+        return signed_in_tokens(self.users[Actor.CANDIDATE_A]).refresh_token
+
+    def fresh_invite_token(self) -> str:
+        with session_scope() as session:
+            admin = session.get_one(User, self.users[Actor.ADMIN].id)
+            _, token = create_invite(session, admin, self.org1.id, unique_email("inv"), False)
+        return token
+
+    def job_in_org1(self) -> str:
+        with session_scope() as session:
+            recruiter = session.get_one(User, self.users[Actor.RECRUITER_ORG1].id)
+            job = create_job(
+                session, recruiter, JobCreate(title="Engineer", description="Builds services.")
+            )
+            return str(job.id)
+
+    def interview_of_candidate_a(self, *, started: bool) -> dict[str, str]:
+        """An interview in organisation 1 for candidate A: invited (and accepted), or started."""
+        job_id = self.job_in_org1()
+        with session_scope() as session:
+            recruiter = session.get_one(User, self.users[Actor.RECRUITER_ORG1].id)
+            candidate = session.get_one(User, self.users[Actor.CANDIDATE_A].id)
+            interview, token = interviews.create_interview(
+                session, recruiter,
+                InterviewCreate(job_id=job_id, candidate_email=candidate.email),  # type: ignore[arg-type]
+            )
+            ids = {"interview_id": str(interview.id), "token": token}
+            if started:
+                interviews.accept_invite(session, candidate, token)
+                interviews.start_interview(session, candidate, interview.id, Consent(audio=True))
+                turn = interviews.current_turn(session, interview)
+                assert turn is not None
+                ids["turn_id"] = str(turn.id)
+        return ids
