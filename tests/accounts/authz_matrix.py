@@ -52,6 +52,12 @@ CANDIDATE_A_AND_ORG1 = {**ORG1_ONLY, Actor.CANDIDATE_A: OK}
 ORG1_RECRUITERS = {**ORG1_ONLY, Actor.CANDIDATE_A: 403, Actor.CANDIDATE_B: 403}
 # Only candidate A acts (accepts, starts, answers); org 1 can read but not act for them.
 INTERVIEWEE_A = {**CANDIDATE_A_AND_ORG1, Actor.RECRUITER_ORG1: 403, Actor.ADMIN: 403}
+CANDIDATES_ONLY = {**SIGNED_IN, Actor.RECRUITER_ORG1: 403, Actor.RECRUITER_ORG2: 403, Actor.ADMIN: 403}
+# A candidate's own document not yet shared with any organisation.
+OWN_RESUME = _expect(
+    anonymous=401, candidate_a=OK, candidate_b=404, recruiter_org1=404, recruiter_org2=404,
+    admin=OK,
+)
 ONLY_CANDIDATE_A = _expect(
     anonymous=401, candidate_a=OK, candidate_b=404, recruiter_org1=403, recruiter_org2=403,
     admin=403,
@@ -163,6 +169,11 @@ MATRIX: list[Route] = [
         params=lambda w: w.interview_of_candidate_a(started=True),
     ),
     Route(
+        "GET", f"{API}/interviews/{{interview_id}}/events", CANDIDATE_A_AND_ORG1,
+        params=lambda w: w.interview_of_candidate_a(started=True),
+        query=lambda w: {"duration_s": 1},
+    ),
+    Route(
         "GET", f"{API}/interviews/{{interview_id}}/turns", CANDIDATE_A_AND_ORG1,
         params=lambda w: w.interview_of_candidate_a(started=True),
     ),
@@ -184,6 +195,15 @@ MATRIX: list[Route] = [
         params=lambda w: w.interview_of_candidate_a(started=True),
         # No file: candidate A gets past authorisation to the 422 for the missing upload.
         ok=frozenset({422}), note="uploads themselves are tested in tests/interviews",
+    ),
+    # --- résumés ------------------------------------------------------------------------------
+    Route(
+        "POST", f"{API}/resumes", CANDIDATES_ONLY, ok=frozenset({422}),
+        note="no file: candidates pass authorisation and get the 422; uploads in tests/interviews",
+    ),
+    Route(
+        "GET", f"{API}/resumes/{{resume_id}}", OWN_RESUME,
+        params=lambda w: w.resume_of_candidate_a(),
     ),
 ]
 

@@ -79,3 +79,15 @@ class World:
                 assert turn is not None
                 ids["turn_id"] = str(turn.id)
         return ids
+
+    def resume_of_candidate_a(self) -> dict[str, str]:
+        from interview_core.interviews.models import Resume
+
+        with session_scope() as session:
+            resume = Resume(
+                candidate_id=self.users[Actor.CANDIDATE_A].id, filename="cv.txt",
+                content_type="text/plain", size_bytes=10, text="Python developer.",
+            )
+            session.add(resume)
+            session.flush()
+            return {"resume_id": str(resume.id)}

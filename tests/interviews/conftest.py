@@ -26,8 +26,12 @@ def _make_user(role: UserRole, organisation_id: uuid.UUID | None) -> tuple[uuid.
     email = f"{role.value}-{secrets.token_hex(4)}@example.com"
     with session_scope() as session:
         user = User(
-            email=email, password_hash=hash_password(PASSWORD), full_name=f"Test {role.value}",
-            role=role, organisation_id=organisation_id, is_active=True,
+            email=email,
+            password_hash=hash_password(PASSWORD),
+            full_name=f"Test {role.value}",
+            role=role,
+            organisation_id=organisation_id,
+            is_active=True,
         )
         session.add(user)
         session.flush()
@@ -89,13 +93,15 @@ def invite_and_start(
     client: TestClient, recruiter: Party, candidate: Party, job_id: str, **consent: bool
 ) -> dict:  # type: ignore[type-arg]
     created = client.post(
-        "/api/v1/interviews", headers=recruiter.headers,
+        "/api/v1/interviews",
+        headers=recruiter.headers,
         json={"job_id": job_id, "candidate_email": candidate.email},
     )
     assert created.status_code == 201, created.text
     interview_id = created.json()["interview"]["id"]
     accepted = client.post(
-        "/api/v1/interviews/accept", headers=candidate.headers,
+        "/api/v1/interviews/accept",
+        headers=candidate.headers,
         json={"token": created.json()["invite_token"]},
     )
     assert accepted.status_code == 200, accepted.text
@@ -106,7 +112,9 @@ def invite_and_start(
     return started.json()  # type: ignore[no-any-return]
 
 
-def wait_for_question(client: TestClient, candidate: Party, interview_id: str, wait_s: float = 60) -> dict:  # type: ignore[type-arg]
+def wait_for_question(
+    client: TestClient, candidate: Party, interview_id: str, wait_s: float = 60
+) -> dict:  # type: ignore[type-arg]
     response = client.get(
         f"/api/v1/interviews/{interview_id}", headers=candidate.headers, params={"wait_s": wait_s}
     )
@@ -115,5 +123,7 @@ def wait_for_question(client: TestClient, candidate: Party, interview_id: str, w
 
 
 @pytest.fixture
-def interview_setup(client, recruiter, candidate, job_id, question_bank, workers) -> Iterator[tuple]:  # type: ignore[no-untyped-def, type-arg]
+def interview_setup(
+    client, recruiter, candidate, job_id, question_bank, workers
+) -> Iterator[tuple]:  # type: ignore[no-untyped-def, type-arg]
     yield client, recruiter, candidate, job_id

@@ -36,7 +36,10 @@ def test_every_stage_is_asked_once_in_order_and_evaluated(interview_setup) -> No
         response = client.post(
             f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
             headers=candidate.headers,
-            json={"text": f"{ANSWER} (stage {index})", "idempotency_key": f"answer-{index}-{uuid.uuid4().hex}"},
+            json={
+                "text": f"{ANSWER} (stage {index})",
+                "idempotency_key": f"answer-{index}-{uuid.uuid4().hex}",
+            },
         )
         assert response.status_code == 200, response.text
     assert seen == stages
@@ -48,16 +51,26 @@ def test_every_stage_is_asked_once_in_order_and_evaluated(interview_setup) -> No
     interview_uuid = uuid.UUID(interview_id)
     while time.monotonic() < deadline:
         with session_scope() as session:
-            statuses = list(session.scalars(select(Turn.evaluation_status).where(Turn.interview_id == interview_uuid)))
+            statuses = list(
+                session.scalars(
+                    select(Turn.evaluation_status).where(Turn.interview_id == interview_uuid)
+                )
+            )
         if all(s == ProcessingStatus.DONE for s in statuses):
             break
         time.sleep(1)
     with session_scope() as session:
-        turns = list(session.scalars(select(Turn).where(Turn.interview_id == interview_uuid).order_by(Turn.stage_index)))
+        turns = list(
+            session.scalars(
+                select(Turn).where(Turn.interview_id == interview_uuid).order_by(Turn.stage_index)
+            )
+        )
         assert [t.stage_key for t in turns] == stages
         assert all(t.evaluation_status == ProcessingStatus.DONE for t in turns)
         for turn in turns:
-            evaluations = list(session.scalars(select(TurnEvaluation).where(TurnEvaluation.turn_id == turn.id)))
+            evaluations = list(
+                session.scalars(select(TurnEvaluation).where(TurnEvaluation.turn_id == turn.id))
+            )
             assert evaluations, turn.stage_key
             for evaluation in evaluations:
                 assert evaluation.model_id and evaluation.evaluator in {"llm", "deterministic"}
@@ -65,7 +78,10 @@ def test_every_stage_is_asked_once_in_order_and_evaluated(interview_setup) -> No
         generated = [t for t in turns if t.stage_type != "template"]
         assert all(t.question_source in {"llm", "llm_repaired", "bank_fallback"} for t in generated)
         duplicates = session.scalar(
-            select(func.count()).select_from(TurnEvaluation).join(Turn).where(Turn.interview_id == interview_uuid)
+            select(func.count())
+            .select_from(TurnEvaluation)
+            .join(Turn)
+            .where(Turn.interview_id == interview_uuid)
             .group_by(TurnEvaluation.turn_id, TurnEvaluation.competency, TurnEvaluation.run_index)
             .having(func.count() > 1)
         )

@@ -11,10 +11,18 @@ from interview_core.config import get_infra_settings
 from tests.interviews.conftest import invite_and_start, wait_for_question
 
 
-def _answer(client, candidate, interview_id: str, turn_id: str, key: str, text: str = "I built and ran a Python service."):  # type: ignore[no-untyped-def]
+def _answer(
+    client,
+    candidate,
+    interview_id: str,
+    turn_id: str,
+    key: str,
+    text: str = "I built and ran a Python service.",
+):  # type: ignore[no-untyped-def]
     return client.post(
         f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers, json={"text": text, "idempotency_key": key},
+        headers=candidate.headers,
+        json={"text": text, "idempotency_key": key},
     )
 
 
@@ -37,14 +45,18 @@ def test_invalid_transitions_are_conflicts(interview_setup) -> None:
     client, recruiter, candidate, job_id = interview_setup
     state = invite_and_start(client, recruiter, candidate, job_id)
     interview_id = state["interview"]["id"]
-    again = client.post(f"/api/v1/interviews/{interview_id}/start", headers=candidate.headers, json={})
+    again = client.post(
+        f"/api/v1/interviews/{interview_id}/start", headers=candidate.headers, json={}
+    )
     assert again.status_code == 409
     assert again.headers["content-type"].startswith("application/problem+json")
     assert again.json()["code"] == "invalid-transition"
     cancelled = client.post(f"/api/v1/interviews/{interview_id}/cancel", headers=recruiter.headers)
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
-    answer = _answer(client, candidate, interview_id, state["current_turn"]["id"], f"k-{uuid.uuid4().hex}")
+    answer = _answer(
+        client, candidate, interview_id, state["current_turn"]["id"], f"k-{uuid.uuid4().hex}"
+    )
     assert answer.status_code == 409
 
 
@@ -57,7 +69,9 @@ def test_generation_timeout_serves_the_bank_question(interview_setup, stack) -> 
         settings.generation_timeout_s = 3.0
         state = invite_and_start(client, recruiter, candidate, job_id)
         interview_id = state["interview"]["id"]
-        answered = _answer(client, candidate, interview_id, state["current_turn"]["id"], f"t-{uuid.uuid4().hex}")
+        answered = _answer(
+            client, candidate, interview_id, state["current_turn"]["id"], f"t-{uuid.uuid4().hex}"
+        )
         assert answered.status_code == 200
         assert answered.json()["state"]["phase"] == "waiting_for_question"
         started = time.monotonic()
@@ -78,7 +92,9 @@ def test_next_question_arrives_while_cpu_queue_is_saturated(interview_setup) -> 
     state = invite_and_start(client, recruiter, candidate, job_id)
     interview_id = state["interview"]["id"]
     sleepers = [send(TaskName.SLEEP_CPU, SleepPayload(seconds=10)) for _ in range(4)]
-    answered = _answer(client, candidate, interview_id, state["current_turn"]["id"], f"s-{uuid.uuid4().hex}")
+    answered = _answer(
+        client, candidate, interview_id, state["current_turn"]["id"], f"s-{uuid.uuid4().hex}"
+    )
     assert answered.status_code == 200
     state = wait_for_question(client, candidate, interview_id, wait_s=60)
     assert state["phase"] == "answering"

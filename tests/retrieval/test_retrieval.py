@@ -19,21 +19,21 @@ from tests.retrieval.conftest import DATA, EMBEDDED_MODEL_ID, Corpus
 
 # Honest floors set below the measured figures (printed by the tests) on this labelled set
 # with the embedded all-MiniLM-L6-v2; a regression in chunking or search drops under them.
-RECALL_AT_5_ACROSS_ALL_DOCUMENTS = 0.8
+RECALL_AT_5_ACROSS_ALL_DOCUMENTS = 0.85
 RECALL_AT_5_BANK_STAGE = 0.8
 
 
 def _recall_at_5(corpus: Corpus, encoder: Any, across_all: bool) -> float:
     hits = 0
+    vectors = encoder.encode([query["query"] for query in DATA["queries"]])
     with session_scope() as session:
-        for query in DATA["queries"]:
+        for query, vector in zip(DATA["queries"], vectors, strict=True):
             kind = corpus.kinds[query["owner"]]
             owners = (
                 [owner for key, owner in corpus.owner_ids.items() if corpus.kinds[key] == kind]
                 if across_all
                 else [corpus.owner_ids[query["owner"]]]
             )
-            [vector] = encoder.encode([query["query"]])
             matches = nearest_chunks(session, OwnerKind(kind), owners, vector, k=5)
             hits += any(
                 query["relevant"] in match.chunk.text

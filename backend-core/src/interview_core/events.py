@@ -21,7 +21,9 @@ def _redis() -> Redis:
 
 
 def publish_event(interview_id: uuid.UUID, event: EventType, **data: Any) -> None:
-    message = json.dumps({"type": event.value, "interview_id": str(interview_id), **data}, default=str)
+    message = json.dumps(
+        {"type": event.value, "interview_id": str(interview_id), **data}, default=str
+    )
     try:
         _redis().publish(event_channel(interview_id), message)
     except Exception:  # a lost notification is recovered by the client re-reading state

@@ -12,7 +12,7 @@ class EmbeddingSettings(BaseSettings):
     embedding_device: str = "cpu"
     embedding_batch_size: int = 32
     # Cosine similarity at or above which a candidate question repeats one already asked.
-    embedding_duplicate_threshold: float = 0.8
+    embedding_duplicate_threshold: float = 0.65
 
 
 @lru_cache

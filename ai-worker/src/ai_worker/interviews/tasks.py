@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError,)
 
 
-class TurnGone(Exception):
+class TurnGoneError(Exception):
     """The turn was deleted (interview removed) before its task ran."""
 
 
@@ -49,7 +49,7 @@ def _load(session: Session, task: TurnTask, *, lock: bool = False) -> tuple[Inte
     turn = session.scalar(query.with_for_update() if lock else query)
     interview = session.get(Interview, task.interview_id)
     if turn is None or interview is None:
-        raise TurnGone(str(task.turn_id))
+        raise TurnGoneError(str(task.turn_id))
     job = session.get_one(Job, interview.job_id)
     return interview, turn, job
 
@@ -67,10 +67,14 @@ def _previous_turns(session: Session, interview: Interview, before: int) -> list
 # --- question generation (gpu_queue) --------------------------------------------------------
 
 
-def build_question_request(session: Session, interview: Interview, turn: Turn, job: Job) -> QuestionRequest:
+def build_question_request(
+    session: Session, interview: Interview, turn: Turn, job: Job
+) -> QuestionRequest:
     earlier = _previous_turns(session, interview, turn.stage_index)
     competency = next((c for c in job.competencies if c.get("key") == turn.competency), None)
-    competency_text = str(competency.get("description") or competency.get("name")) if competency else job.title
+    competency_text = (
+        str(competency.get("description") or competency.get("name")) if competency else job.title
+    )
     from ai_worker.embeddings.retrieval import retrieve_for_generation
 
     context = retrieve_for_generation(
@@ -79,9 +83,9 @@ def build_question_request(session: Session, interview: Interview, turn: Turn, j
     return QuestionRequest(
         interview_id=interview.id,
         turn_id=turn.id,
-        language=interview.language,  # type: ignore[arg-type]
+        language=interview.language,
         stage_key=turn.stage_key,
-        stage_type=turn.stage_type,  # type: ignore[arg-type]
+        stage_type=turn.stage_type,
         competency=turn.competency,
         competency_description=str(competency.get("description")) if competency else None,
         job_title=job.title,
@@ -99,7 +103,9 @@ def build_question_request(session: Session, interview: Interview, turn: Turn, j
     )
 
 
-@register(app, TaskName.GENERATE_QUESTION, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@register(
+    app, TaskName.GENERATE_QUESTION, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3
+)
 def generate_question(payload: dict[str, Any]) -> str:
     from ai_worker.llm.generation import generate_question as generate
 
@@ -111,7 +117,9 @@ def generate_question(payload: dict[str, Any]) -> str:
         request = build_question_request(session, interview, turn, job)
 
     def on_token(token: str) -> None:
-        publish_event(task.interview_id, EventType.QUESTION_TOKEN, turn_id=task.turn_id, token=token)
+        publish_event(
+            task.interview_id, EventType.QUESTION_TOKEN, turn_id=task.turn_id, token=token
+        )
 
     generated = generate(request, on_token=on_token)
     with session_scope() as session:
@@ -135,8 +143,11 @@ def generate_question(payload: dict[str, Any]) -> str:
     if stored:
         publish_event(task.interview_id, EventType.QUESTION_READY, turn_id=task.turn_id)
     logger.info(
-        "question %s (%s, %.0f ms)", "stored" if stored else "late, discarded", generated.source.value,
-        generated.latency_ms, extra={"interview_id": task.interview_id, "turn_id": task.turn_id},
+        "question %s (%s, %.0f ms)",
+        "stored" if stored else "late, discarded",
+        generated.source.value,
+        generated.latency_ms,
+        extra={"interview_id": task.interview_id, "turn_id": task.turn_id},
     )
     return generated.source.value if stored else "late"
 
@@ -147,7 +158,9 @@ def generate_question(payload: dict[str, Any]) -> str:
 def _competencies_for(turn: Turn, job: Job) -> list[CompetencySpec]:
     specs = [
         CompetencySpec(
-            key=str(c["key"]), name=str(c["name"]), description=str(c.get("description", "")),
+            key=str(c["key"]),
+            name=str(c["name"]),
+            description=str(c.get("description", "")),
             weight=float(c.get("weight", 1.0)),  # type: ignore[arg-type]
         )
         for c in job.competencies
@@ -167,24 +180,41 @@ def _speech_figures(turn: Turn) -> SpeechFigures | None:
     )
 
 
-def store_evaluation(session: Session, turn_id: uuid.UUID, run_index: int, evaluation: AnswerEvaluation, latency_ms: float) -> None:
+def store_evaluation(
+    session: Session,
+    turn_id: uuid.UUID,
+    run_index: int,
+    evaluation: AnswerEvaluation,
+    latency_ms: float,
+) -> None:
     for score in evaluation.scores:
         session.execute(
             insert(TurnEvaluation)
             .values(
-                id=uuid.uuid4(), turn_id=turn_id, run_index=run_index, competency=score.competency,
-                score=score.score, evidence=score.evidence, rationale=score.rationale,
-                overall_note=evaluation.overall_note, evaluator=evaluation.evaluator,
-                model_id=evaluation.model_id, latency_ms=latency_ms,
+                id=uuid.uuid4(),
+                turn_id=turn_id,
+                run_index=run_index,
+                competency=score.competency,
+                score=score.score,
+                evidence=score.evidence,
+                rationale=score.rationale,
+                overall_note=evaluation.overall_note,
+                evaluator=evaluation.evaluator,
+                model_id=evaluation.model_id,
+                latency_ms=latency_ms,
             )
             .on_conflict_do_nothing(constraint="uq_turn_evaluations_run")
         )
 
 
-def _mark_evaluation(turn_id: uuid.UUID, status: ProcessingStatus, error: str | None = None) -> None:
+def _mark_evaluation(
+    turn_id: uuid.UUID, status: ProcessingStatus, error: str | None = None
+) -> None:
     with session_scope() as session:
         session.execute(
-            update(Turn).where(Turn.id == turn_id).values(evaluation_status=status, evaluation_error=error)
+            update(Turn)
+            .where(Turn.id == turn_id)
+            .values(evaluation_status=status, evaluation_error=error)
         )
 
 
@@ -199,7 +229,7 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
             return "already-done"
         request = EvaluationRequest(
             turn_id=turn.id,
-            language=interview.language,  # type: ignore[arg-type]
+            language=interview.language,
             question=turn.question_text or "",
             answer=turn.answer_text or "",
             competencies=_competencies_for(turn, job),
@@ -210,13 +240,17 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
     try:
         evaluation = evaluate_answer(request)
     except SoftTimeLimitExceeded:
-        _mark_evaluation(task.turn_id, ProcessingStatus.FAILED, "evaluation ran past its time limit")
+        _mark_evaluation(
+            task.turn_id, ProcessingStatus.FAILED, "evaluation ran past its time limit"
+        )
         return "timed-out"
     latency_ms = (time.perf_counter() - started) * 1000
     with session_scope() as session:
         store_evaluation(session, task.turn_id, 0, evaluation, latency_ms)
         session.execute(
-            update(Turn).where(Turn.id == task.turn_id).values(evaluation_status=ProcessingStatus.DONE)
+            update(Turn)
+            .where(Turn.id == task.turn_id)
+            .values(evaluation_status=ProcessingStatus.DONE)
         )
     publish_event(task.interview_id, EventType.EVALUATED, turn_id=task.turn_id)
     return evaluation.evaluator
@@ -249,14 +283,16 @@ def transcribe_turn(payload: dict[str, Any]) -> str:
                 turn.stt_status = ProcessingStatus.FAILED
                 turn.stt_error = reason[:500]
                 turn.answer_idempotency_key = None
-        publish_event(task.interview_id, EventType.TRANSCRIPTION_FAILED, turn_id=task.turn_id, reason=reason)
+        publish_event(
+            task.interview_id, EventType.TRANSCRIPTION_FAILED, turn_id=task.turn_id, reason=reason
+        )
         return "failed"
     with session_scope() as session:
+        # Lock the interview before the turn, in the same order as the API's answer path.
+        session.scalar(select(Interview).where(Interview.id == task.interview_id).with_for_update())
         interview, turn, _ = _load(session, task, lock=True)
         if turn.stt_status != ProcessingStatus.PENDING:
             return "already-done"
-        interview = session.scalar(select(Interview).where(Interview.id == interview.id).with_for_update())
-        assert interview is not None
         turn.transcript = transcript.model_dump(mode="json")
         turn.answer_text = transcript.text
         turn.stt_status = ProcessingStatus.DONE

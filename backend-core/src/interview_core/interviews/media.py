@@ -39,7 +39,9 @@ def store_answer_audio(interview_id: uuid.UUID, turn_id: uuid.UUID, data: bytes)
             f"Audio larger than {settings.max_audio_upload_bytes} bytes.", code="audio-too-large"
         )
     extension = sniff_audio(data)
-    relative = Path("interviews") / str(interview_id) / f"{turn_id}-{uuid.uuid4().hex[:8]}.{extension}"
+    relative = (
+        Path("interviews") / str(interview_id) / f"{turn_id}-{uuid.uuid4().hex[:8]}.{extension}"
+    )
     target = settings.media_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

@@ -82,7 +82,9 @@ class Turn(UUIDPrimaryKey, Timestamped, Base):
     __tablename__ = "turns"
     __table_args__ = (
         UniqueConstraint("interview_id", "stage_index", name="uq_turns_interview_stage"),
-        UniqueConstraint("interview_id", "answer_idempotency_key", name="uq_turns_interview_idempotency"),
+        UniqueConstraint(
+            "interview_id", "answer_idempotency_key", name="uq_turns_interview_idempotency"
+        ),
     )
 
     interview_id: Mapped[uuid.UUID] = mapped_column(
@@ -106,7 +108,9 @@ class Turn(UUIDPrimaryKey, Timestamped, Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     audio_path: Mapped[str | None] = mapped_column(String(500))
     transcript: Mapped[dict[str, object] | None] = mapped_column(JSONB)
-    stt_status: Mapped[ProcessingStatus] = mapped_column(String(16), default=ProcessingStatus.NOT_NEEDED)
+    stt_status: Mapped[ProcessingStatus] = mapped_column(
+        String(16), default=ProcessingStatus.NOT_NEEDED
+    )
     stt_error: Mapped[str | None] = mapped_column(String(500))
     evaluation_status: Mapped[ProcessingStatus] = mapped_column(
         String(16), default=ProcessingStatus.NOT_NEEDED
@@ -122,7 +126,9 @@ class TurnEvaluation(UUIDPrimaryKey, Timestamped, Base):
         UniqueConstraint("turn_id", "run_index", "competency", name="uq_turn_evaluations_run"),
     )
 
-    turn_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    turn_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("turns.id", ondelete="CASCADE"), index=True
+    )
     run_index: Mapped[int] = mapped_column(Integer, default=0)
     competency: Mapped[str] = mapped_column(String(64))
     score: Mapped[int] = mapped_column(Integer)
@@ -137,7 +143,9 @@ class TurnEvaluation(UUIDPrimaryKey, Timestamped, Base):
 class Resume(UUIDPrimaryKey, Timestamped, Base):
     __tablename__ = "resumes"
 
-    candidate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)

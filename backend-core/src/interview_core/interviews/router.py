@@ -1,12 +1,17 @@
+import asyncio
 import re
 import uuid
 
-from fastapi import APIRouter, Form, Query, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi.responses import StreamingResponse
 
+from interview_core.accounts.models import User
 from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
 from interview_core.config import get_infra_settings, get_settings
+from interview_core.db.engine import session_scope
 from interview_core.errors import Forbidden, PayloadTooLarge, UnprocessableInput
 from interview_core.interviews import service
+from interview_core.interviews.live import stream_events
 from interview_core.interviews.media import store_answer_audio
 from interview_core.interviews.models import InterviewStatus
 from interview_core.interviews.schemas import (
@@ -26,11 +31,15 @@ IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
 
 
 @router.post("", response_model=InterviewCreated, status_code=201)
-def create_interview(data: InterviewCreate, user: RecruiterOrAdmin, session: DbSession) -> InterviewCreated:
+def create_interview(
+    data: InterviewCreate, user: RecruiterOrAdmin, session: DbSession
+) -> InterviewCreated:
     """Invite a candidate to an interview for a job; the invite link is shown once."""
     interview, token = service.create_interview(session, user, data)
     url = f"{get_settings().public_base_url}/invite/{token}"
-    return InterviewCreated(interview=service.interview_read(interview), invite_token=token, invite_url=url)
+    return InterviewCreated(
+        interview=service.interview_read(interview), invite_token=token, invite_url=url
+    )
 
 
 @router.get("", response_model=list[InterviewRead])
@@ -70,7 +79,9 @@ def list_turns(interview_id: uuid.UUID, user: CurrentUser, session: DbSession) -
 
 
 @router.post("/{interview_id}/start", response_model=InterviewState)
-def start(interview_id: uuid.UUID, consent: Consent, user: CurrentUser, session: DbSession) -> InterviewState:
+def start(
+    interview_id: uuid.UUID, consent: Consent, user: CurrentUser, session: DbSession
+) -> InterviewState:
     """The candidate gives consent per modality and starts; the first question is ready at once."""
     interview = service.start_interview(session, user, interview_id, consent)
     return service.state_of(session, interview)
@@ -78,12 +89,18 @@ def start(interview_id: uuid.UUID, consent: Consent, user: CurrentUser, session:
 
 @router.post("/{interview_id}/turns/{turn_id}/answer", response_model=AnswerAccepted)
 def answer_text(
-    interview_id: uuid.UUID, turn_id: uuid.UUID, answer: TextAnswer, user: CurrentUser, session: DbSession
+    interview_id: uuid.UUID,
+    turn_id: uuid.UUID,
+    answer: TextAnswer,
+    user: CurrentUser,
+    session: DbSession,
 ) -> AnswerAccepted:
     """Submit a typed answer. Retrying with the same idempotency key returns the same turn."""
     turn = service.submit_text_answer(session, user, interview_id, turn_id, answer)
     interview = service.get_interview(session, user, interview_id)
-    return AnswerAccepted(answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview))
+    return AnswerAccepted(
+        answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview)
+    )
 
 
 @router.post("/{interview_id}/turns/{turn_id}/audio", response_model=AnswerAccepted)
@@ -101,10 +118,13 @@ def answer_audio(
     if interview.candidate_id != user.id:
         raise Forbidden("Only the invited candidate answers.")
     if audio is None:
-        raise UnprocessableInput("Attach the recording as the 'audio' file field.", code="audio-missing")
+        raise UnprocessableInput(
+            "Attach the recording as the 'audio' file field.", code="audio-missing"
+        )
     if not idempotency_key or not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         raise UnprocessableInput(
-            "Send an idempotency_key of 8-100 letters, digits or ._:-", code="invalid-idempotency-key"
+            "Send an idempotency_key of 8-100 letters, digits or ._:-",
+            code="invalid-idempotency-key",
         )
     limit = get_infra_settings().max_audio_upload_bytes
     data = audio.file.read(limit + 1)
@@ -112,10 +132,33 @@ def answer_audio(
         raise PayloadTooLarge(f"Audio larger than {limit} bytes.", code="audio-too-large")
     path = store_answer_audio(interview.id, turn_id, data)
     turn = service.submit_audio_answer(session, user, interview_id, turn_id, idempotency_key, path)
-    return AnswerAccepted(answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview))
+    return AnswerAccepted(
+        answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview)
+    )
 
 
 @router.post("/{interview_id}/cancel", response_model=InterviewRead)
 def cancel(interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> InterviewRead:
     """A recruiter cancels an interview that has not finished."""
     return service.interview_read(service.cancel_interview(session, user, interview_id))
+
+
+@router.get("/{interview_id}/events", response_class=StreamingResponse)
+async def events(
+    interview_id: uuid.UUID,
+    user: CurrentUser,
+    request: Request,
+    duration_s: float = Query(300, ge=1, le=3600),
+) -> StreamingResponse:
+    """Server-Sent Events for one interview: transcribing, evaluating, question tokens, ready."""
+    await asyncio.to_thread(_check_access, user, interview_id)
+    return StreamingResponse(
+        stream_events(interview_id, request.is_disconnected, duration_s),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _check_access(user: User, interview_id: uuid.UUID) -> None:
+    with session_scope() as session:
+        service.get_interview(session, user, interview_id)

@@ -5,7 +5,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from interview_core.accounts.schemas import Email
-
 from interview_core.interviews.models import InterviewStatus, ProcessingStatus, QuestionSource
 
 
@@ -95,7 +94,9 @@ class InterviewState(BaseModel):
     interview: InterviewRead
     current_turn: TurnRead | None
     answered_turns: int
-    phase: Literal["not_started", "waiting_for_question", "answering", "processing_answer", "finished"]
+    phase: Literal[
+        "not_started", "waiting_for_question", "answering", "processing_answer", "finished"
+    ]
 
 
 class AnswerAccepted(BaseModel):

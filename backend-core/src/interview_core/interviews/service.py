@@ -60,11 +60,17 @@ def create_interview(session: Session, user: User, data: InterviewCreate) -> tup
     if job is None:
         raise NotFound("Job not found.")
     ensure_org_access(user, job.organisation_id)
-    if data.window_opens_at and data.window_closes_at and data.window_closes_at <= data.window_opens_at:
+    if (
+        data.window_opens_at
+        and data.window_closes_at
+        and data.window_closes_at <= data.window_opens_at
+    ):
         raise UnprocessableInput("The window must close after it opens.", code="invalid-window")
     scenario = get_scenario(job.scenario_key)
     email = data.candidate_email.lower()
-    candidate = session.scalar(select(User).where(User.email == email, User.role == UserRole.CANDIDATE))
+    candidate = session.scalar(
+        select(User).where(User.email == email, User.role == UserRole.CANDIDATE)
+    )
     token = secrets.token_urlsafe(32)
     interview = Interview(
         organisation_id=job.organisation_id,
@@ -91,9 +97,13 @@ def accept_invite(session: Session, user: User, token: str) -> Interview:
     """The logged-in candidate claims the interview the invite link names."""
     if user.role is not UserRole.CANDIDATE:
         raise Forbidden("Only candidates accept interview invites.")
-    interview = session.scalar(select(Interview).where(Interview.invite_token_hash == hash_token(token)))
+    interview = session.scalar(
+        select(Interview).where(Interview.invite_token_hash == hash_token(token))
+    )
     if interview is None or interview.candidate_email != user.email:
-        raise NotFound("This invite does not exist or is for another e-mail address.", code="invite-not-found")
+        raise NotFound(
+            "This invite does not exist or is for another e-mail address.", code="invite-not-found"
+        )
     if interview.candidate_id not in (None, user.id):
         raise Conflict("This invite was already accepted.", code="invite-used")
     interview.candidate_id = user.id
@@ -103,12 +113,14 @@ def accept_invite(session: Session, user: User, token: str) -> Interview:
 # --- reading -------------------------------------------------------------------------------
 
 
-def get_interview(session: Session, user: User, interview_id: uuid.UUID, *, lock: bool = False) -> Interview:
+def get_interview(
+    session: Session, user: User, interview_id: uuid.UUID, *, lock: bool = False
+) -> Interview:
     query = select(Interview).where(Interview.id == interview_id)
     if lock:
         query = query.with_for_update()
     interview = session.scalar(query)
-    if interview is None or interview.candidate_id is None and user.role is UserRole.CANDIDATE:
+    if interview is None or (interview.candidate_id is None and user.role is UserRole.CANDIDATE):
         raise NotFound("Interview not found.")
     ensure_candidate_or_org_access(
         user, interview.organisation_id, interview.candidate_id or uuid.UUID(int=0)
@@ -117,8 +129,13 @@ def get_interview(session: Session, user: User, interview_id: uuid.UUID, *, lock
 
 
 def list_interviews(
-    session: Session, user: User, status: InterviewStatus | None, job_id: uuid.UUID | None,
-    search: str | None, limit: int, offset: int,
+    session: Session,
+    user: User,
+    status: InterviewStatus | None,
+    job_id: uuid.UUID | None,
+    search: str | None,
+    limit: int,
+    offset: int,
 ) -> list[Interview]:
     query = select(Interview).order_by(Interview.created_at.desc()).limit(limit).offset(offset)
     if user.role is UserRole.CANDIDATE:
@@ -136,8 +153,10 @@ def list_interviews(
 
 def interview_read(interview: Interview) -> InterviewRead:
     return InterviewRead.model_validate(
-        {**{c: getattr(interview, c) for c in InterviewRead.model_fields if c != "stage_count"},
-         "stage_count": len(interview.stages)}
+        {
+            **{c: getattr(interview, c) for c in InterviewRead.model_fields if c != "stage_count"},
+            "stage_count": len(interview.stages),
+        }
     )
 
 
@@ -180,9 +199,14 @@ def state_of(session: Session, interview: Interview) -> InterviewState:
     turn = current_turn(session, interview)
     if turn is not None:
         apply_generation_timeout(session, turn)
-    answered = session.scalar(
-        select(func.count()).where(Turn.interview_id == interview.id, Turn.answered_at.is_not(None))
-    ) or 0
+    answered = (
+        session.scalar(
+            select(func.count()).where(
+                Turn.interview_id == interview.id, Turn.answered_at.is_not(None)
+            )
+        )
+        or 0
+    )
     status = InterviewStatus(interview.status)
     if status is InterviewStatus.SCHEDULED:
         phase = "not_started"
@@ -198,7 +222,7 @@ def state_of(session: Session, interview: Interview) -> InterviewState:
         interview=interview_read(interview),
         current_turn=TurnRead.model_validate(turn) if turn else None,
         answered_turns=answered,
-        phase=phase,  # type: ignore[arg-type]
+        phase=phase,
     )
 
 
@@ -209,7 +233,10 @@ def wait_for_state(user: User, interview_id: uuid.UUID, wait_s: float) -> Interv
         with session_scope() as session:
             interview = get_interview(session, user, interview_id)
             state = state_of(session, interview)
-        if state.phase not in ("waiting_for_question", "processing_answer") or time.monotonic() >= deadline:
+        if (
+            state.phase not in ("waiting_for_question", "processing_answer")
+            or time.monotonic() >= deadline
+        ):
             return state
         time.sleep(0.2)
 
@@ -218,12 +245,17 @@ def _apply_lazy_expiry(session: Session, interview: Interview) -> None:
     settings = get_infra_settings()
     now = _now()
     status = InterviewStatus(interview.status)
-    if status is InterviewStatus.SCHEDULED and interview.window_closes_at and interview.window_closes_at < now:
+    if (
+        status is InterviewStatus.SCHEDULED
+        and interview.window_closes_at
+        and interview.window_closes_at < now
+    ):
         transition(interview, InterviewStatus.EXPIRED)
     elif (
         status is InterviewStatus.IN_PROGRESS
         and interview.last_activity_at
-        and now - interview.last_activity_at > timedelta(minutes=settings.interview_inactivity_timeout_min)
+        and now - interview.last_activity_at
+        > timedelta(minutes=settings.interview_inactivity_timeout_min)
     ):
         transition(interview, InterviewStatus.ABANDONED)
 
@@ -231,7 +263,9 @@ def _apply_lazy_expiry(session: Session, interview: Interview) -> None:
 # --- the candidate's actions --------------------------------------------------------------
 
 
-def start_interview(session: Session, user: User, interview_id: uuid.UUID, consent: Consent) -> Interview:
+def start_interview(
+    session: Session, user: User, interview_id: uuid.UUID, consent: Consent
+) -> Interview:
     interview = get_interview(session, user, interview_id, lock=True)
     if interview.candidate_id != user.id:
         raise Forbidden("Only the invited candidate starts the interview.")
@@ -272,13 +306,15 @@ def open_turn(session: Session, interview: Interview, stage_index: int) -> Turn:
         stage_index=stage_index,
         stage_key=str(stage["key"]),
         stage_type=str(stage["type"]),
-        competency=stage.get("competency"),  # type: ignore[arg-type]
+        competency=stage.get("competency"),
         bank_question=bank_question,
         fallback_reason=fallback_reason,
     )
     if StageType(str(stage["type"])) is StageType.TEMPLATE:
         turn.question_text = bank_question
-        turn.question_source = QuestionSource.BANK_FALLBACK if fallback_reason else QuestionSource.BANK
+        turn.question_source = (
+            QuestionSource.BANK_FALLBACK if fallback_reason else QuestionSource.BANK
+        )
         turn.question_ready_at = _now()
     session.add(turn)
     session.flush()
@@ -300,7 +336,9 @@ def _find_by_idempotency_key(session: Session, interview: Interview, key: str) -
     )
 
 
-def _answerable_turn(session: Session, user: User, interview: Interview, turn_id: uuid.UUID) -> Turn:
+def _answerable_turn(
+    session: Session, user: User, interview: Interview, turn_id: uuid.UUID
+) -> Turn:
     if interview.candidate_id != user.id:
         raise Forbidden("Only the invited candidate answers.")
     _apply_lazy_expiry(session, interview)
@@ -333,12 +371,18 @@ def submit_text_answer(
 
 
 def submit_audio_answer(
-    session: Session, user: User, interview_id: uuid.UUID, turn_id: uuid.UUID,
-    idempotency_key: str, audio_path: str,
+    session: Session,
+    user: User,
+    interview_id: uuid.UUID,
+    turn_id: uuid.UUID,
+    idempotency_key: str,
+    audio_path: str,
 ) -> Turn:
     interview = get_interview(session, user, interview_id, lock=True)
     if not interview.consent_audio:
-        raise Forbidden("Audio answers need the candidate's audio consent.", code="no-audio-consent")
+        raise Forbidden(
+            "Audio answers need the candidate's audio consent.", code="no-audio-consent"
+        )
     earlier = _find_by_idempotency_key(session, interview, idempotency_key)
     if earlier is not None:
         return earlier
@@ -351,7 +395,9 @@ def submit_audio_answer(
     interview.last_activity_at = _now()
     payload = TurnTask(interview_id=interview.id, turn_id=turn.id)
     run_after_commit(session, lambda: send(TaskName.TRANSCRIBE_TURN, payload))
-    run_after_commit(session, lambda: publish_event(interview.id, EventType.TRANSCRIBING, turn_id=turn.id))
+    run_after_commit(
+        session, lambda: publish_event(interview.id, EventType.TRANSCRIBING, turn_id=turn.id)
+    )
     return turn
 
 
@@ -368,7 +414,9 @@ def record_answer(session: Session, interview: Interview, turn: Turn) -> None:
     if next_index >= len(interview.stages):
         transition(interview, InterviewStatus.COMPLETED)
         interview.completed_at = now
-        run_after_commit(session, lambda: publish_event(interview.id, EventType.INTERVIEW_COMPLETED))
+        run_after_commit(
+            session, lambda: publish_event(interview.id, EventType.INTERVIEW_COMPLETED)
+        )
         return
     interview.current_stage_index = next_index
     open_turn(session, interview, next_index)
@@ -383,4 +431,8 @@ def cancel_interview(session: Session, user: User, interview_id: uuid.UUID) -> I
 
 
 def list_turns(session: Session, interview: Interview) -> list[Turn]:
-    return list(session.scalars(select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)))
+    return list(
+        session.scalars(
+            select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)
+        )
+    )

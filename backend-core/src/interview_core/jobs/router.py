@@ -33,6 +33,8 @@ def get_job(job_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> Jo
 
 
 @router.patch("/{job_id}", response_model=JobRead)
-def update_job(job_id: uuid.UUID, data: JobUpdate, user: RecruiterOrAdmin, session: DbSession) -> JobRead:
+def update_job(
+    job_id: uuid.UUID, data: JobUpdate, user: RecruiterOrAdmin, session: DbSession
+) -> JobRead:
     """Change a job; interviews already created keep the scenario version they started with."""
     return JobRead.model_validate(service.update_job(session, user, job_id, data))

@@ -17,12 +17,36 @@ class Competency(BaseModel):
 
 
 DEFAULT_COMPETENCIES = [
-    Competency(key="job_skill", name="Job skills", description="Knowledge and skills the role needs", weight=3),
-    Competency(key="experience", name="Experience", description="Relevant past work and results", weight=2),
-    Competency(key="problem_solving", name="Problem solving", description="Structured reasoning about problems", weight=2),
-    Competency(key="communication", name="Communication", description="Clear, structured explanation", weight=1),
-    Competency(key="responsibility", name="Responsibility", description="Ownership and reliability", weight=1),
-    Competency(key="growth", name="Growth", description="Learning from feedback and mistakes", weight=1),
+    Competency(
+        key="job_skill",
+        name="Job skills",
+        description="Knowledge and skills the role needs",
+        weight=3,
+    ),
+    Competency(
+        key="experience", name="Experience", description="Relevant past work and results", weight=2
+    ),
+    Competency(
+        key="problem_solving",
+        name="Problem solving",
+        description="Structured reasoning about problems",
+        weight=2,
+    ),
+    Competency(
+        key="communication",
+        name="Communication",
+        description="Clear, structured explanation",
+        weight=1,
+    ),
+    Competency(
+        key="responsibility",
+        name="Responsibility",
+        description="Ownership and reliability",
+        weight=1,
+    ),
+    Competency(
+        key="growth", name="Growth", description="Learning from feedback and mistakes", weight=1
+    ),
 ]
 
 
@@ -32,7 +56,9 @@ class JobCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=20000)
     language: Language = "en"
-    competencies: list[Competency] = Field(default_factory=lambda: list(DEFAULT_COMPETENCIES), min_length=1, max_length=20)
+    competencies: list[Competency] = Field(
+        default_factory=lambda: list(DEFAULT_COMPETENCIES), min_length=1, max_length=20
+    )
     scenario_key: str = Field(default="default", max_length=64)
     organisation_id: uuid.UUID | None = None
 

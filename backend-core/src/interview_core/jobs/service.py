@@ -8,13 +8,16 @@ from interview_core.auth.policy import ensure_org_access
 from interview_core.errors import NotFound, UnprocessableInput
 from interview_core.jobs.models import Job
 from interview_core.jobs.schemas import JobCreate, JobUpdate
+from interview_core.retrieval.service import add_chunks
 from interview_core.scenarios.catalog import get_scenario
 
 
 def create_job(session: Session, user: User, data: JobCreate) -> Job:
     organisation_id = data.organisation_id or user.organisation_id
     if organisation_id is None:
-        raise UnprocessableInput("Name the organisation the job belongs to.", code="organisation-required")
+        raise UnprocessableInput(
+            "Name the organisation the job belongs to.", code="organisation-required"
+        )
     ensure_org_access(user, organisation_id)
     get_scenario(data.scenario_key)
     job = Job(
@@ -28,6 +31,7 @@ def create_job(session: Session, user: User, data: JobCreate) -> Job:
     )
     session.add(job)
     session.flush()
+    add_chunks(session, "job", job.id, job.organisation_id, job.description)
     return job
 
 
@@ -55,4 +59,6 @@ def update_job(session: Session, user: User, job_id: uuid.UUID, data: JobUpdate)
         changes["competencies"] = [c.model_dump() for c in data.competencies or []]
     for field, value in changes.items():
         setattr(job, field, value)
+    if "description" in changes:
+        add_chunks(session, "job", job.id, job.organisation_id, job.description)
     return job

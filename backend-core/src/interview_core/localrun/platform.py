@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -42,7 +43,7 @@ class LocalPlatform:
     frontend_dist: Path | None = None
     postgres: EmbeddedPostgres | None = None
     redis: LocalRedis | None = None
-    children: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -64,23 +65,23 @@ class LocalPlatform:
         python = sys.executable
         subprocess.run([python, "-m", "interview_core.cli", "migrate"], env=env, check=True)
         subprocess.run([python, "-m", "interview_core.cli", "seed-demo"], env=env, check=True)
-        commands = [
-            [python, "-m", "uvicorn", "interview_core.main:create_app", "--factory",
-             "--host", self.host, "--port", str(self.port)],
-            [python, "-m", "ai_worker", "--role", "gpu"],
-            [python, "-m", "ai_worker", "--role", "cpu"],
-        ]
-        for command in commands:
-            self.children.append(subprocess.Popen(command, env=env))
+        commands = {
+            "api": [python, "-m", "uvicorn", "interview_core.main:create_app", "--factory",
+                    "--host", self.host, "--port", str(self.port)],
+            "gpu worker": [python, "-m", "ai_worker", "--role", "gpu"],
+            "cpu worker": [python, "-m", "ai_worker", "--role", "cpu"],
+        }
+        for name, command in commands.items():
+            self.children[name] = subprocess.Popen(command, env=env)
         return env
 
-    def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> dict[str, object]:
+    def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> dict[str, Any]:
         deadline = time.monotonic() + timeout_s
-        last: dict[str, object] = {}
+        last: dict[str, Any] = {}
         while time.monotonic() < deadline:
-            for child in self.children:
+            for name, child in self.children.items():
                 if child.poll() is not None:
-                    raise RuntimeError(f"{child.args} exited with {child.returncode}")
+                    raise RuntimeError(f"{name} exited with {child.returncode}")
             try:
                 response = httpx.get(f"http://{self.host}:{self.port}/readyz", timeout=5)
                 last = response.json()
@@ -92,10 +93,10 @@ class LocalPlatform:
         raise TimeoutError(f"platform not ready after {timeout_s}s: {last}")
 
     def stop(self) -> None:
-        for child in self.children:
+        for child in self.children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
-        for child in self.children:
+        for child in self.children.values():
             try:
                 child.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -119,7 +120,7 @@ def run_forever(platform: LocalPlatform) -> None:
     try:
         env = platform.start()
         ready = platform.wait_ready()
-        workers = {q["queue"]: q["workers"] for q in ready.get("queues", [])}  # type: ignore[union-attr]
+        workers = {q["queue"]: q["workers"] for q in ready.get("queues", [])}
         url = env["PUBLIC_BASE_URL"]
         demo = platform.data_dir / "demo_credentials.txt"
         print(f"\nThe platform is up at {url}  (API docs: {url}/docs)", flush=True)
@@ -128,9 +129,9 @@ def run_forever(platform: LocalPlatform) -> None:
             print(demo.read_text(), flush=True)
         print("Press Ctrl-C to stop; data is kept in", platform.data_dir.resolve(), flush=True)
         while not stopping:
-            for child in platform.children:
+            for name, child in platform.children.items():
                 if child.poll() is not None:
-                    print(f"{child.args[2:4]} exited with {child.returncode}; stopping", flush=True)
+                    print(f"{name} exited with {child.returncode}; stopping", flush=True)
                     stopping = True
             time.sleep(0.5)
     finally:

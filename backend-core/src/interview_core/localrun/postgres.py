@@ -37,7 +37,7 @@ class EmbeddedPostgres:
             return self.url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # cleanup_mode=None: we stop it ourselves, and never delete the data directory.
-        self._server = pgserver.get_server(self.data_dir, cleanup_mode=None)
+        self._server = pgserver.get_server(self.data_dir, cleanup_mode=None)  # type: ignore[attr-defined]
         self._ensure_database()
         return self.url
 
@@ -64,7 +64,7 @@ class EmbeddedPostgres:
 
     def pg_ctl(self, action: str) -> None:
         """Run pg_ctl against the data directory (stop/start/restart), as pgserver's user."""
-        from pgserver._commands import pg_ctl
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
         pg_ctl(["-w", "-m", "fast", action], pgdata=self.data_dir, user=self.server.system_user)
 

@@ -1,0 +1,1 @@
+"""Résumés: uploaded by candidates, text extracted and chunked for grounded questions."""
