@@ -26,14 +26,19 @@ class Corpus:
 
 
 def wait_until_embedded(
-    model: Any, row_ids: Iterable[uuid.UUID] | None, model_id: str, timeout_s: float = EMBED_TIMEOUT_S
+    model: Any,
+    row_ids: Iterable[uuid.UUID] | None,
+    model_id: str,
+    timeout_s: float = EMBED_TIMEOUT_S,
 ) -> None:
     """Poll until every row (or every row of the table) carries a vector from `model_id`."""
     from interview_core.db.engine import session_scope
 
     deadline = time.monotonic() + timeout_s
-    statement = select(func.count()).select_from(model).where(
-        or_(model.embedding.is_(None), model.embedding_model != model_id)
+    statement = (
+        select(func.count())
+        .select_from(model)
+        .where(or_(model.embedding.is_(None), model.embedding_model != model_id))
     )
     if row_ids is not None:
         statement = statement.where(model.id.in_(list(row_ids)))

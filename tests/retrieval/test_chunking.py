@@ -1,5 +1,7 @@
 """Chunking is pure text processing: sections from headings, bounded chunk sizes, overlap."""
 
+import itertools
+
 from interview_core.retrieval.chunking import MAX_WORDS, OVERLAP_WORDS, chunk_document
 
 
@@ -23,7 +25,7 @@ def test_long_paragraphs_are_split_with_overlap() -> None:
     chunks = chunk_document("Experience\n" + " ".join(sentences))
     assert len(chunks) > 3
     assert all(len(c.text.split()) <= MAX_WORDS for c in chunks)
-    for previous, current in zip(chunks, chunks[1:], strict=False):
+    for previous, current in itertools.pairwise(chunks):
         tail = previous.text.split()[-OVERLAP_WORDS:]
         assert current.text.split()[:OVERLAP_WORDS] == tail
     # Every sentence survives chunking.

@@ -21,6 +21,10 @@ from tests.retrieval.conftest import DATA, EMBEDDED_MODEL_ID, Corpus
 # with the embedded all-MiniLM-L6-v2; a regression in chunking or search drops under them.
 RECALL_AT_5_ACROSS_ALL_DOCUMENTS = 0.85
 RECALL_AT_5_BANK_STAGE = 0.8
+ROW_STATE = text(
+    "SELECT id, embedding::text, embedding_model, updated_at FROM document_chunks "
+    "WHERE id = ANY(:ids)"
+)
 
 
 def _recall_at_5(corpus: Corpus, encoder: Any, across_all: bool) -> float:
@@ -94,7 +98,9 @@ def test_retrieval_for_generation_grounds_in_the_right_documents(
     assert len(context.example_questions) == 3
     with session_scope() as session:
         english = set(
-            session.scalars(select(QuestionBankEntry.text).where(QuestionBankEntry.language == "en"))
+            session.scalars(
+                select(QuestionBankEntry.text).where(QuestionBankEntry.language == "en")
+            )
         )
     assert set(context.example_questions) <= english
 
@@ -127,7 +133,8 @@ def test_near_duplicate_questions_are_caught(local_encoder: Any) -> None:
         similarity = max_similarity(pair["candidate"], [pair["asked"]])
         print(f"\n{similarity:.3f} duplicate={pair['duplicate']}: {pair['candidate']}")
     caught = [
-        pair for pair in DATA["duplicates"]
+        pair
+        for pair in DATA["duplicates"]
         if is_near_duplicate(pair["candidate"], ["Please introduce yourself.", pair["asked"]])
     ]
     assert caught == [pair for pair in DATA["duplicates"] if pair["duplicate"]]
@@ -138,7 +145,7 @@ def test_embed_rows_is_idempotent(corpus: Corpus) -> None:
     ids = corpus.chunk_ids[:5]
     with session_scope() as session:
         before = session.execute(
-            text("SELECT id, embedding::text, updated_at FROM document_chunks WHERE id = ANY(:ids)"),
+            ROW_STATE,
             {"ids": ids},
         ).all()
     payload = EmbedRowsPayload(table=EmbeddingTable.DOCUMENT_CHUNKS, row_ids=ids)
@@ -146,7 +153,7 @@ def test_embed_rows_is_idempotent(corpus: Corpus) -> None:
     assert (result.embedded, result.skipped) == (0, 5)
     with session_scope() as session:
         after = session.execute(
-            text("SELECT id, embedding::text, updated_at FROM document_chunks WHERE id = ANY(:ids)"),
+            ROW_STATE,
             {"ids": ids},
         ).all()
     assert sorted(before) == sorted(after)

@@ -45,6 +45,14 @@ class InfraSettings(BaseSettings):
     max_audio_upload_bytes: int = 25 * 1024 * 1024
     # Largest résumé file accepted by the API.
     max_resume_upload_bytes: int = 5 * 1024 * 1024
+    # Camera frames above these limits are rejected (API) before any decoding (worker).
+    vision_max_frame_bytes: int = 2_000_000
+    vision_max_frame_dimension: int = 1920
+    # Frames one turn may store, and frames one upload request may carry.
+    max_frames_per_turn: int = 900
+    max_frames_per_upload: int = 30
+    # Seconds between camera frames the browser samples (one JPEG per second by default).
+    frame_interval_s: float = 1.0
 
     @field_validator("database_url")
     @classmethod

@@ -13,6 +13,13 @@ class TurnTask(Payload):
     turn_id: uuid.UUID
 
 
+class FramesTask(Payload):
+    """Analyse a turn's frames that have no observation yet, then refresh its summary."""
+
+    interview_id: uuid.UUID
+    turn_id: uuid.UUID
+
+
 class EventType(StrEnum):
     TRANSCRIBING = "transcribing"
     TRANSCRIBED = "transcribed"

@@ -17,6 +17,7 @@ class TaskName(StrEnum):
     GENERATE_QUESTION = "interviews.generate_question"
     EVALUATE_TURN = "interviews.evaluate_turn"
     TRANSCRIBE_TURN = "interviews.transcribe_turn"
+    ANALYZE_FRAMES = "interviews.analyze_frames"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ TASK_SPECS: dict[TaskName, TaskSpec] = {
     TaskName.GENERATE_QUESTION: TaskSpec(Queue.GPU, 90, 120),
     TaskName.EVALUATE_TURN: TaskSpec(Queue.CPU, 240, 300),
     TaskName.TRANSCRIBE_TURN: TaskSpec(Queue.CPU, 240, 300),
+    TaskName.ANALYZE_FRAMES: TaskSpec(Queue.CPU, 120, 180),
     # First call in a fresh process loads the encoder (seconds on a CPU).
     TaskName.EMBED_ROWS: TaskSpec(Queue.CPU, 120, 150),
     TaskName.EMBED_QUERY: TaskSpec(Queue.CPU, 30, 45),

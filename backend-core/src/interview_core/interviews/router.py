@@ -11,12 +11,14 @@ from interview_core.config import get_infra_settings, get_settings
 from interview_core.db.engine import session_scope
 from interview_core.errors import Forbidden, PayloadTooLarge, UnprocessableInput
 from interview_core.interviews import service
+from interview_core.interviews.frames import store_frames
 from interview_core.interviews.live import stream_events
 from interview_core.interviews.media import store_answer_audio
 from interview_core.interviews.models import InterviewStatus
 from interview_core.interviews.schemas import (
     AnswerAccepted,
     Consent,
+    FramesAccepted,
     InterviewCreate,
     InterviewCreated,
     InterviewRead,
@@ -135,6 +137,46 @@ def answer_audio(
     return AnswerAccepted(
         answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview)
     )
+
+
+@router.post("/{interview_id}/turns/{turn_id}/frames", response_model=FramesAccepted)
+def upload_frames(
+    interview_id: uuid.UUID,
+    turn_id: uuid.UUID,
+    user: CurrentUser,
+    session: DbSession,
+    frames: list[UploadFile] | None = None,
+    sequences: str | None = Form(None),
+    timestamps: str | None = Form(None),
+) -> FramesAccepted:
+    """A batch of JPEG camera frames for a turn (needs video consent); analysed on cpu_queue.
+    `sequences` and `timestamps` are comma-separated, one per frame."""
+    interview = service.get_interview(session, user, interview_id)
+    if interview.candidate_id != user.id:
+        raise Forbidden("Only the candidate's own camera sends frames.")
+    files = frames or []
+    try:
+        numbers = [int(v) for v in (sequences or "").split(",") if v.strip()]
+        seconds = [float(v) for v in (timestamps or "").split(",") if v.strip()]
+    except ValueError:
+        raise UnprocessableInput(
+            "sequences and timestamps must be numbers.", code="bad-frame-meta"
+        ) from None
+    if (
+        not (len(files) == len(numbers) == len(seconds))
+        or any(n < 0 for n in numbers)
+        or any(not 0 <= t < 86400 for t in seconds)
+    ):
+        raise UnprocessableInput(
+            "Send one sequence number and one timestamp per frame.", code="bad-frame-meta"
+        )
+    limit = get_infra_settings().vision_max_frame_bytes
+    batch = []
+    for number, second, upload in zip(numbers, seconds, files, strict=True):
+        data = upload.file.read(limit + 1)
+        batch.append((number, second, data))
+    stored = store_frames(session, user, interview_id, turn_id, batch)
+    return FramesAccepted(received=len(batch), stored=stored)
 
 
 @router.post("/{interview_id}/cancel", response_model=InterviewRead)

@@ -102,3 +102,9 @@ class InterviewState(BaseModel):
 class AnswerAccepted(BaseModel):
     answered_turn: TurnRead
     state: InterviewState
+
+
+class FramesAccepted(BaseModel):
+    received: int
+    # Frames already stored under the same sequence numbers are not stored again.
+    stored: int

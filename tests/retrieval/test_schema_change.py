@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
 from interview_contracts.embeddings import EmbeddingTable
@@ -36,7 +37,10 @@ def _reembed(stack: Any, dimension: int) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "interview_core.cli", "reembed", "--dimension", str(dimension)],
         env=stack.worker_env({"EMBEDDING_DIMENSION": str(dimension)}),
-        capture_output=True, text=True, check=True, timeout=120,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     return result.stdout
 
@@ -44,9 +48,7 @@ def _reembed(stack: Any, dimension: int) -> str:
 def _state() -> dict[str, Any]:
     with session_scope() as session:
         return {
-            "dimensions": {
-                table: column_dimension(session, table) for table in EmbeddingTable
-            },
+            "dimensions": {table: column_dimension(session, table) for table in EmbeddingTable},
             "indexes": set(
                 session.scalars(
                     text("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING hnsw%'")
@@ -61,6 +63,7 @@ def _switch_cpu_worker(stack: Any, extra_env: dict[str, str]) -> None:
     stack.start_worker(WorkerRole.CPU, extra_env={"CPU_WORKER_CONCURRENCY": "1", **extra_env})
 
 
+@pytest.mark.slow
 def test_changing_the_dimension_migrates_and_reembeds(
     stack: Any, corpus: Corpus, tmp_path: Path
 ) -> None:
@@ -70,7 +73,7 @@ def test_changing_the_dimension_migrates_and_reembeds(
     )
     try:
         output = _reembed(stack, SMALL_DIMENSION)
-        assert f"document_chunks: {len(corpus.chunk_ids)}" in output or "document_chunks:" in output
+        assert "document_chunks:" in output and "question_bank:" in output
         wait_until_embedded(DocumentChunk, None, model_dir)
         wait_until_embedded(QuestionBankEntry, None, model_dir)
         state = _state()
