@@ -196,6 +196,11 @@ MATRIX: list[Route] = [
         # No file: candidate A gets past authorisation to the 422 for the missing upload.
         ok=frozenset({422}), note="uploads themselves are tested in tests/interviews",
     ),
+    # --- question bank ------------------------------------------------------------------------
+    Route(
+        "GET", f"{API}/question-bank/search", RECRUITER_OR_ADMIN,
+        query=lambda w: {"q": "teamwork under pressure"}, needs_workers=True,
+    ),
     # --- résumés ------------------------------------------------------------------------------
     Route(
         "POST", f"{API}/resumes", CANDIDATES_ONLY, ok=frozenset({422}),

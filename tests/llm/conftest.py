@@ -24,6 +24,7 @@ def llm_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("LLM_QUANTIZATION", "none")
         patch.setenv("EVALUATION_LLM", "in_process")
         patch.setenv("LLM_BATCH_WINDOW_MS", "100")
+        patch.setenv("LLM_CPU_THREADS", "1")  # other test processes share the two cores
         patch.setenv("HF_HUB_OFFLINE", "1")
         get_llm_settings.cache_clear()
         yield cache_dir

@@ -11,12 +11,11 @@ import numpy as np
 import numpy.typing as npt
 
 
-def speak(text: str, path: Path, *, ssml: bool = False) -> bytes:
+def speak(text: str, path: Path) -> bytes:
     """English speech from espeak-ng as WAV bytes (22.05 kHz mono)."""
     if shutil.which("espeak-ng") is None:
         raise RuntimeError("espeak-ng is missing: run scripts/install.sh --tests")
-    options = ["-m"] if ssml else []
-    subprocess.run(["espeak-ng", "-v", "en-us", *options, "-w", str(path), text], check=True)
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(path), text], check=True)
     return path.read_bytes()
 
 

@@ -1,4 +1,4 @@
-"""Seed data for the embedded default: filled in as domains land."""
+"""Demo data for the embedded default: accounts, the question bank and one job."""
 
 import os
 import secrets
@@ -12,6 +12,9 @@ from interview_core.accounts.organisations import create_organisation
 from interview_core.accounts.service import create_user
 from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
+from interview_core.jobs.models import Job
+from interview_core.jobs.schemas import DEFAULT_COMPETENCIES
+from interview_core.retrieval.service import add_chunks, seed_question_bank
 
 DEMO_ORGANISATION_NAME = "Demo Company"
 DEMO_ADMIN_EMAIL = "admin@demo.local"
@@ -22,8 +25,34 @@ CREDENTIALS_FILE = "demo_credentials.txt"
 def seed_demo() -> None:
     data_dir = get_infra_settings().data_dir
     with session_scope() as session:
-        seed_demo_accounts(session, data_dir)
-    print(f"demo seed: accounts ready (credentials in {data_dir / CREDENTIALS_FILE})")
+        organisation = seed_demo_accounts(session, data_dir)
+        bank = seed_question_bank(session)
+        seed_demo_job(session, organisation)
+    print(
+        f"demo seed: accounts ready (credentials in {data_dir / CREDENTIALS_FILE}), "
+        f"{len(bank)} bank questions"
+    )
+
+
+def seed_demo_job(session: Session, organisation: Organisation) -> None:
+    """One job to invite candidates to, so the demo works from the first login."""
+    if session.scalar(select(Job.id).where(Job.organisation_id == organisation.id)) is not None:
+        return
+    job = Job(
+        organisation_id=organisation.id,
+        title="Backend Engineer (Python)",
+        description=(
+            "Design, build and run Python web services on PostgreSQL and Redis.\n\n"
+            "You will own features end to end, review code, keep services reliable in "
+            "production and mentor junior engineers."
+        ),
+        language="en",
+        competencies=[c.model_dump() for c in DEFAULT_COMPETENCIES],
+        scenario_key="default",
+    )
+    session.add(job)
+    session.flush()
+    add_chunks(session, "job", job.id, organisation.id, job.description)
 
 
 def seed_demo_accounts(session: Session, data_dir: Path) -> Organisation:

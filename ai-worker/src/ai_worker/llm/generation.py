@@ -56,7 +56,7 @@ def generate_question(
         if not problems:
             return _result(request, text, source, llm.model_id, attempts, started, rejected)
         rejected.append(f"attempt {attempts}: " + "; ".join(problems))
-        messages = question_repair_messages(request, output.text.strip() or "(empty)", problems)
+        messages = question_repair_messages(request, problems)
     return _result(
         request,
         request.bank_question,

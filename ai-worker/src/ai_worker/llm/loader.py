@@ -74,6 +74,8 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
     path = str(embedded_model_dir(settings.resolved_cache_dir)) if embedded else settings.llm_model
     device = settings.resolved_device
     on_cuda = device.startswith("cuda")
+    if not on_cuda and settings.llm_cpu_threads > 0:
+        torch.set_num_threads(settings.llm_cpu_threads)
     kwargs: dict[str, Any] = {
         "dtype": torch.bfloat16 if on_cuda else torch.float32,
         "device_map": {"": 0 if on_cuda else "cpu"},

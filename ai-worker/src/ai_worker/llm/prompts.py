@@ -10,53 +10,39 @@ _MAX_EXCERPTS = 3
 _RECENT_TURNS = 3
 
 _QUESTION_SYSTEM = {
-    "en": (
-        "You are a professional job interviewer. Reply with exactly one interview question in "
-        "English: one sentence ending with a question mark, no preamble, no answer, no list."
-    ),
-    "ko": (
-        "당신은 전문 면접관입니다. 한국어로 면접 질문 하나만 답하세요. 물음표로 끝나는 한 문장으로, "
-        "설명이나 답변, 목록 없이 질문만 쓰세요."
-    ),
+    "en": "You are a job interviewer. You ask one short interview question at a time.",
+    "ko": "당신은 면접관입니다. 한 번에 짧은 면접 질문 하나만 한국어로 합니다.",
 }
 
-_LABELS = {
+# Small models follow a short instruction placed first better than a long brief.
+_INSTRUCTIONS = {
     "en": {
-        "job": "Job",
-        "description": "Job description",
-        "job_notes": "From the job posting",
+        "template": 'Write one interview question for a {job} candidate, similar to: "{question}"',
+        "generated": "Write one interview question to ask a {job} candidate about {competency}.",
+        "followup": (
+            "Write one follow-up interview question for a {job} candidate about this answer: "
+            '"{answer}"'
+        ),
+        "only": "Reply with the question only.",
         "resume": "From the candidate's résumé",
-        "competency": "Competency to assess",
-        "examples": "Example questions",
-        "history": "Conversation so far",
-        "asked": "Already asked (do not repeat)",
-        "interviewer": "Interviewer",
-        "candidate": "Candidate",
-        "template": "Ask this question in your own words, fitted to the job: {question}",
-        "generated": "Ask one new question that assesses the competency above.",
-        "followup": "Ask one follow-up question that digs deeper into the candidate's last answer.",
+        "job": "About the job",
+        "avoid": "Do not repeat",
         "repair": (
-            "Your reply was rejected: {reasons}. Reply again with only one interview question in "
-            "English, a single sentence ending with '?'."
+            "Your last reply was rejected ({reasons}). Reply with one interview question "
+            "that ends with '?' and nothing else."
         ),
     },
     "ko": {
-        "job": "직무",
-        "description": "직무 설명",
-        "job_notes": "채용 공고 발췌",
-        "resume": "지원자 이력서 발췌",
-        "competency": "평가할 역량",
-        "examples": "예시 질문",
-        "history": "지금까지의 대화",
-        "asked": "이미 한 질문 (반복 금지)",
-        "interviewer": "면접관",
-        "candidate": "지원자",
-        "template": "다음 질문을 직무에 맞게 자연스럽게 바꿔 물어보세요: {question}",
-        "generated": "위 역량을 평가하는 새로운 질문을 하나 하세요.",
-        "followup": "지원자의 마지막 답변을 더 깊이 파고드는 후속 질문을 하나 하세요.",
-        "repair": (
-            "답변이 거부되었습니다: {reasons}. 물음표로 끝나는 한국어 면접 질문 한 문장만 다시 쓰세요."
+        "template": '{job} 지원자에게 할 면접 질문을 하나 쓰세요. 다음 질문과 비슷하게: "{question}"',
+        "generated": "{job} 지원자에게 {competency}에 대해 묻는 면접 질문을 하나 쓰세요.",
+        "followup": (
+            '{job} 지원자의 다음 답변에 대한 후속 면접 질문을 하나 쓰세요: "{answer}"'
         ),
+        "only": "질문만 한국어로 답하세요.",
+        "resume": "지원자 이력서 발췌",
+        "job": "직무 설명",
+        "avoid": "반복하지 말 것",
+        "repair": "답변이 거부되었습니다 ({reasons}). 한국어 면접 질문 하나만 쓰세요.",
     },
 }
 
@@ -67,48 +53,43 @@ def _clip(text: str, limit: int = _EXCERPT_CHARS) -> str:
 
 
 def question_messages(request: QuestionRequest) -> list[ChatMessage]:
-    labels = _LABELS[request.language]
-    lines = [f"{labels['job']}: {request.job_title}"]
-    if request.job_description:
-        lines.append(f"{labels['description']}: {_clip(request.job_description)}")
-    lines += [f"{labels['job_notes']}: {_clip(e)}" for e in request.job_excerpts[:_MAX_EXCERPTS]]
-    lines += [f"{labels['resume']}: {_clip(e)}" for e in request.resume_excerpts[:_MAX_EXCERPTS]]
-    if request.competency:
-        detail = f" — {request.competency_description}" if request.competency_description else ""
-        lines.append(f"{labels['competency']}: {request.competency}{detail}")
-    if request.example_questions and request.stage_type != "template":
-        lines.append(f"{labels['examples']}: " + " / ".join(request.example_questions[:3]))
-    if request.previous_turns:
-        lines.append(f"{labels['history']}:")
-        for turn in request.previous_turns[-_RECENT_TURNS:]:
-            lines.append(f"- {labels['interviewer']}: {_clip(turn.question)}")
-            lines.append(f"- {labels['candidate']}: {_clip(turn.answer)}")
-    if request.asked_questions:
-        lines.append(f"{labels['asked']}: " + " / ".join(request.asked_questions[-5:]))
-    if request.stage_type == "template":
-        template = (
-            request.example_questions[0] if request.example_questions else request.bank_question
+    words = _INSTRUCTIONS[request.language]
+    competency = request.competency or request.stage_key
+    if request.competency_description:
+        competency = f"{competency} ({_clip(request.competency_description, 120)})"
+    last = request.previous_turns[-1] if request.previous_turns else None
+    if request.stage_type == "followup" and last is not None:
+        instruction = words["followup"].format(
+            job=request.job_title, answer=_clip(last.answer)
         )
-        lines.append(labels["template"].format(question=template))
+    elif request.stage_type == "template" or (request.stage_type == "followup" and last is None):
+        example = request.example_questions[0] if request.example_questions else request.bank_question
+        instruction = words["template"].format(job=request.job_title, question=example)
     else:
-        lines.append(labels[request.stage_type])
+        instruction = words["generated"].format(job=request.job_title, competency=competency)
+    lines = [f"{instruction} {words['only']}"]
+    # A follow-up is about the answer; the job context only distracts a small model from it.
+    if request.job_description and request.stage_type != "followup":
+        lines.append(f"{words['job']}: {_clip(request.job_description)}")
+    if request.stage_type != "followup":
+        lines += [f"{words['job']}: {_clip(e)}" for e in request.job_excerpts[:_MAX_EXCERPTS]]
+        lines += [
+            f"{words['resume']}: {_clip(e)}" for e in request.resume_excerpts[:_MAX_EXCERPTS]
+        ]
+    if request.asked_questions:
+        lines.append(f"{words['avoid']}: " + " / ".join(request.asked_questions[-_RECENT_TURNS:]))
     return [
         {"role": "system", "content": _QUESTION_SYSTEM[request.language]},
         {"role": "user", "content": "\n".join(lines)},
     ]
 
 
-def question_repair_messages(
-    request: QuestionRequest, rejected_output: str, reasons: list[str]
-) -> list[ChatMessage]:
-    return [
-        *question_messages(request),
-        {"role": "assistant", "content": rejected_output},
-        {
-            "role": "user",
-            "content": _LABELS[request.language]["repair"].format(reasons="; ".join(reasons)),
-        },
-    ]
+def question_repair_messages(request: QuestionRequest, reasons: list[str]) -> list[ChatMessage]:
+    """The first prompt with the rejection reasons added; the rejected reply is left out
+    because small models tend to continue their own mistakes."""
+    system, user = question_messages(request)
+    repair = _INSTRUCTIONS[request.language]["repair"].format(reasons="; ".join(reasons))
+    return [system, {"role": "user", "content": f"{repair}\n{user['content']}"}]
 
 
 _EVALUATION_SYSTEM = (

@@ -47,6 +47,9 @@ class LLMSettings(BaseSettings):
     llm_openai_api_key: str = "not-needed"
     llm_openai_model: str = ""
     llm_max_new_tokens: int = 64
+    # torch threads for CPU inference; 0 keeps torch's default (one per core). Fewer threads
+    # avoid oversubscription when other processes share the cores.
+    llm_cpu_threads: int = 0
     llm_cache_dir: Path | None = None
     llm_load_at_start: bool = False
     llm_batch_window_ms: float = 30.0

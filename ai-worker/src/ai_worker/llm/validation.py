@@ -10,10 +10,12 @@ _LATIN = re.compile(r"[A-Za-z]")
 _LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:question|interviewer|q|질문|면접관)\s*\d*\s*[:\uff1a]\s*", re.I
 )
+_QUOTED_QUESTION = re.compile(r"[\"“]([^\"“”]{8,}\?)[\"”]")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _ENGLISH_PROMPTS = ("tell", "describe", "walk", "explain", "share", "give", "talk")
 _KOREAN_ENDINGS = ("?", "요.", "요", "까.", "오.")
 _DUPLICATE_RATIO = 0.85
-_LENGTH = {"en": (4, 45), "ko": (3, 40)}  # words
+_LENGTH = {"en": (6, 45), "ko": (3, 40)}  # words
 _MAX_CHARS = 300
 
 
@@ -23,8 +25,19 @@ def extract_question(raw: str) -> str:
     lines = [line for line in lines if line]
     for line in lines:
         if "?" in line:
-            return line
+            return _question_sentence(line)
     return lines[0] if lines else ""
+
+
+def _question_sentence(line: str) -> str:
+    """A quoted question, else the first sentence that ends with '?', without preamble."""
+    quoted = _QUOTED_QUESTION.search(line)
+    if quoted:
+        return quoted.group(1).strip()
+    for sentence in _SENTENCE_BREAK.split(line):
+        if sentence.rstrip().endswith("?"):
+            return sentence.strip()
+    return line
 
 
 def _clean_line(line: str) -> str:

@@ -38,7 +38,12 @@ class FasterWhisperEngine:
     name = EngineName.FASTER_WHISPER.value
 
     def __init__(
-        self, model: str, model_id: str, device: str, compute_type: str, beam_size: int,
+        self,
+        model: str,
+        model_id: str,
+        device: str,
+        compute_type: str,
+        beam_size: int,
         download_root: Path,
     ) -> None:
         from faster_whisper import WhisperModel
@@ -62,7 +67,9 @@ class FasterWhisperEngine:
                 text=piece.text.strip(),
                 words=[
                     WordTiming(
-                        word=word.word.strip(), start=word.start, end=word.end,
+                        word=word.word.strip(),
+                        start=word.start,
+                        end=word.end,
                         probability=min(max(word.probability, 0.0), 1.0),
                     )
                     for word in piece.words or []
@@ -128,11 +135,13 @@ def build_engine(settings: SpeechSettings) -> SpeechEngine:
     embedded = settings.stt_model == "embedded"
     model_id = EMBEDDED_MODEL_ID if embedded else settings.stt_model
     if settings.stt_engine is EngineName.FASTER_WHISPER:
-        model = (
-            str(ensure_embedded_model(settings.cache_dir)) if embedded else settings.stt_model
-        )
+        model = str(ensure_embedded_model(settings.cache_dir)) if embedded else settings.stt_model
         return FasterWhisperEngine(
-            model, model_id, settings.stt_device, settings.compute_type, settings.stt_beam_size,
+            model,
+            model_id,
+            settings.stt_device,
+            settings.compute_type,
+            settings.stt_beam_size,
             settings.cache_dir,
         )
     if embedded:

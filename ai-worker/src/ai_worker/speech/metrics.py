@@ -1,28 +1,34 @@
-"""Delivery metrics from word timings: speaking rate, pauses and filler words. Pure functions."""
+"""Delivery metrics: speaking rate and fillers from the words, pauses from the signal. Pure functions."""
 
 import re
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from interview_contracts.speech import Segment, SpeechMetrics, WordTiming
 
-# A gap between consecutive words at least this long counts as a pause.
+# A silence between the first and last word at least this long counts as a pause.
 PAUSE_THRESHOLD_S = 0.5
+_FRAME_S = 0.02
+# A frame this far (-35 dB) below the loud frames of the answer is silence.
+_SILENCE_BELOW_SPEECH = 10 ** (-35 / 20)
 
 # Fillers that are never content words.
 PURE_FILLERS: dict[str, frozenset[str]] = {
     "en": frozenset({"um", "uh"}),
     "ko": frozenset({"어", "음"}),
 }
-# Fillers that are also ordinary words ("I like Python", "그 사람"): counted only when set off
-# by punctuation, which is how Whisper writes a hesitation.
+# Fillers that are also ordinary words ("I like Python", "그 사람"): counted only when a comma or
+# ellipsis follows, which is how Whisper writes a hesitation ("like, ...", "그, 그 사람").
 AMBIGUOUS_FILLERS: dict[str, frozenset[str]] = {
     "en": frozenset({"like", "you know"}),
     "ko": frozenset({"그", "저", "뭐"}),
 }
 # Spellings Whisper uses for the same hesitation.
 _SPELLINGS = {"umm": "um", "ummm": "um", "uhm": "um", "uhh": "uh", "uhhh": "uh", "음음": "음"}
-_SET_OFF_PUNCTUATION = (",", "…", "...")
+_HESITATION_MARKS = (",", "…", "...")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
 
@@ -35,10 +41,29 @@ def all_words(segments: Sequence[Segment]) -> list[WordTiming]:
     return [word for segment in segments for word in segment.words if normalise_word(word.word)]
 
 
-def pauses(words: Sequence[WordTiming], threshold_s: float = PAUSE_THRESHOLD_S) -> list[float]:
-    """Silences between consecutive words; leading and trailing silence is not a pause."""
-    gaps = (following.start - current.end for current, following in zip(words, words[1:]))
-    return [gap for gap in gaps if gap >= threshold_s]
+def pauses(
+    samples: npt.NDArray[np.float32], sample_rate: int, threshold_s: float = PAUSE_THRESHOLD_S
+) -> list[float]:
+    """Lengths of the silences inside `samples` (speech from first to last word).
+
+    Measured on the signal because Whisper stretches a word across the silence that follows it.
+    """
+    frame = int(sample_rate * _FRAME_S)
+    count = samples.size // frame
+    if count == 0:
+        return []
+    rms = np.sqrt(np.mean(np.square(samples[: count * frame].reshape(count, frame)), axis=1))
+    silent = rms < np.percentile(rms, 90) * _SILENCE_BELOW_SPEECH
+    found: list[float] = []
+    run = 0
+    for is_silent in [*silent.tolist(), False]:
+        if is_silent:
+            run += 1
+            continue
+        if run * _FRAME_S >= threshold_s:
+            found.append(round(run * _FRAME_S, 3))
+        run = 0
+    return found
 
 
 def count_fillers(raw_words: Sequence[str], language: str) -> Counter[str]:
@@ -51,24 +76,31 @@ def count_fillers(raw_words: Sequence[str], language: str) -> Counter[str]:
             counts[word] += 1
             continue
         for span in (1, 2):
+            if index + span > len(normalised):
+                break
             phrase = " ".join(normalised[index : index + span])
-            if phrase in ambiguous and _set_off(raw_words, index, index + span - 1):
+            if phrase in ambiguous and raw_words[index + span - 1].endswith(_HESITATION_MARKS):
                 counts[phrase] += 1
     return counts
 
 
-def _set_off(raw_words: Sequence[str], first: int, last: int) -> bool:
-    before = first > 0 and raw_words[first - 1].rstrip().endswith(_SET_OFF_PUNCTUATION)
-    after = raw_words[last].rstrip().endswith(_SET_OFF_PUNCTUATION)
-    return before or after
-
-
-def speech_metrics(segments: Sequence[Segment], duration_s: float, language: str) -> SpeechMetrics:
+def speech_metrics(
+    segments: Sequence[Segment],
+    samples: npt.NDArray[np.float32],
+    sample_rate: int,
+    language: str,
+) -> SpeechMetrics:
+    duration_s = samples.size / sample_rate
     words = all_words(segments)
     speech_duration_s = max(words[-1].end - words[0].start, 0.0) if words else 0.0
     # Rates are per minute of speaking, so a late start does not lower them.
     minutes = (speech_duration_s or duration_s) / 60
-    found_pauses = pauses(words)
+    speech = (
+        samples[int(words[0].start * sample_rate) : int(words[-1].end * sample_rate)]
+        if words
+        else samples[:0]
+    )
+    found_pauses = pauses(speech, sample_rate)
     raw_words = (
         [word.word for word in words]
         if words

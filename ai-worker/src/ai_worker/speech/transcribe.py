@@ -2,7 +2,7 @@
 
 import time
 
-from ai_worker.speech.audio import SpeechInputError, decode_audio
+from ai_worker.speech.audio import SAMPLE_RATE, SpeechInputError, decode_audio
 from ai_worker.speech.engines import SpeechEngine, get_engine
 from ai_worker.speech.metrics import speech_metrics
 from ai_worker.speech.settings import get_speech_settings
@@ -33,7 +33,7 @@ def transcribe_audio(
         text=text,
         language=detected_language,
         segments=segments,
-        metrics=speech_metrics(segments, audio.duration_s, detected_language),
+        metrics=speech_metrics(segments, audio.samples, SAMPLE_RATE, detected_language),
         engine=engine.name,
         model_id=engine.model_id,
         processing_s=round(processing_s, 3),
