@@ -66,12 +66,26 @@ def test_short_gaps_are_not_pauses() -> None:
 
 
 def test_ambiguous_english_fillers_count_only_when_set_off() -> None:
-    raw = "I like Python, and, like, you know, it is what you know best".split()
+    raw = [
+        "I",
+        "like",
+        "Python,",
+        "and,",
+        "like,",
+        "you",
+        "know,",
+        "it",
+        "is",
+        "what",
+        "you",
+        "know",
+        "best",
+    ]
     assert count_fillers(raw, "en") == {"like": 1, "you know": 1}
 
 
 def test_korean_fillers() -> None:
-    raw = "어 음... 그, 그 프로젝트에서 뭐, 저는 백엔드를 맡았습니다".split()
+    raw = ["어", "음...", "그,", "그", "프로젝트에서", "뭐,", "저는", "백엔드를", "맡았습니다"]
     assert count_fillers(raw, "ko") == {"어": 1, "음": 1, "그": 1, "뭐": 1}
 
 

@@ -51,6 +51,9 @@ class InfraSettings(BaseSettings):
     # Frames one turn may store, and frames one upload request may carry.
     max_frames_per_turn: int = 900
     max_frames_per_upload: int = 30
+    # Times each answer is evaluated; above 1 the report shows the spread and flags answers
+    # whose scores disagree.
+    evaluation_runs: int = Field(default=1, ge=1, le=5)
     # Seconds between camera frames the browser samples (one JPEG per second by default).
     frame_interval_s: float = 1.0
 

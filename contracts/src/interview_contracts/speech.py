@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class SpeechErrorCode(StrEnum):
-    """Why audio could not be transcribed; the turn records it and the candidate may type instead."""
+    """Why audio cannot be transcribed; the turn records it and the candidate may type instead."""
 
     EMPTY_AUDIO = "empty_audio"
     SILENT_AUDIO = "silent_audio"

@@ -24,6 +24,7 @@ from interview_contracts.llm import (
     SpeechFigures,
 )
 from interview_contracts.tasks import TaskName
+from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.events import publish_event
 from interview_core.interviews.models import (
@@ -236,25 +237,33 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
             competencies=_competencies_for(turn, job),
             speech=_speech_figures(turn),
         )
+        done_runs = set(
+            session.scalars(
+                select(TurnEvaluation.run_index).where(TurnEvaluation.turn_id == turn.id).distinct()
+            )
+        )
     publish_event(task.interview_id, EventType.EVALUATING, turn_id=task.turn_id)
-    started = time.perf_counter()
-    try:
-        evaluation = evaluate_answer(request)
-    except SoftTimeLimitExceeded:
-        _mark_evaluation(
-            task.turn_id, ProcessingStatus.FAILED, "evaluation ran past its time limit"
-        )
-        return "timed-out"
-    latency_ms = (time.perf_counter() - started) * 1000
-    with session_scope() as session:
-        store_evaluation(session, task.turn_id, 0, evaluation, latency_ms)
-        session.execute(
-            update(Turn)
-            .where(Turn.id == task.turn_id)
-            .values(evaluation_status=ProcessingStatus.DONE)
-        )
+    runs = get_infra_settings().evaluation_runs
+    evaluator = "none"
+    # Each run is stored as it finishes, so a redelivered task only does the runs still missing.
+    for run_index in range(runs):
+        if run_index in done_runs:
+            continue
+        started = time.perf_counter()
+        try:
+            evaluation = evaluate_answer(request)
+        except SoftTimeLimitExceeded:
+            _mark_evaluation(
+                task.turn_id, ProcessingStatus.FAILED, "evaluation ran past its time limit"
+            )
+            return "timed-out"
+        latency_ms = (time.perf_counter() - started) * 1000
+        with session_scope() as session:
+            store_evaluation(session, task.turn_id, run_index, evaluation, latency_ms)
+        evaluator = evaluation.evaluator
+    _mark_evaluation(task.turn_id, ProcessingStatus.DONE)
     publish_event(task.interview_id, EventType.EVALUATED, turn_id=task.turn_id)
-    return evaluation.evaluator
+    return evaluator
 
 
 # --- speech-to-text (cpu_queue) ---------------------------------------------------------------
@@ -264,7 +273,6 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
 def transcribe_turn(payload: dict[str, Any]) -> str:
     from ai_worker.speech.audio import SpeechInputError
     from ai_worker.speech.transcribe import transcribe_audio
-    from interview_core.config import get_infra_settings
 
     task = TurnTask.model_validate(payload)
     with session_scope() as session:
@@ -311,7 +319,6 @@ def analyze_frames(payload: dict[str, Any]) -> int:
     from ai_worker.vision.frames import FrameInputError, analyze_frame
     from interview_contracts.vision import FrameObservation
     from interview_core.accounts.models import EmotionAnalysis, Organisation
-    from interview_core.config import get_infra_settings
 
     task = FramesTask.model_validate(payload)
     media = get_infra_settings().media_dir

@@ -1,1 +1,1 @@
-"""Speech-to-text on cpu_queue: audio decoding, the Whisper engines, transcripts and speech metrics."""
+"""Speech-to-text on cpu_queue: audio decoding, Whisper engines, transcripts, speech metrics."""

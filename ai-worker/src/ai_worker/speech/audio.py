@@ -1,4 +1,4 @@
-"""Decode uploaded audio to 16 kHz mono float32 with PyAV (bundled FFmpeg libraries, no ffmpeg binary)."""
+"""Decode uploads to 16 kHz mono float32 with PyAV (FFmpeg libraries in the wheel, no binary)."""
 
 import io
 from dataclasses import dataclass
@@ -35,7 +35,7 @@ class DecodedAudio:
 
 
 def sniff_container(data: bytes) -> str | None:
-    """The FFmpeg demuxer for the bytes' magic number; the filename and MIME type are not trusted."""
+    """The FFmpeg demuxer for the magic number; the filename and MIME type are not trusted."""
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return "wav"
     if data[:4] == b"\x1a\x45\xdf\xa3":  # EBML: WebM and Matroska
@@ -90,7 +90,7 @@ def _decode_stream(
     data: bytes, container_format: str, max_duration_s: float
 ) -> tuple[npt.NDArray[np.float32], str]:
     max_samples = int(max_duration_s * SAMPLE_RATE)
-    with av.open(io.BytesIO(data), format=container_format) as container:
+    with av.open(io.BytesIO(data), mode="r", format=container_format) as container:
         if not container.streams.audio:
             raise SpeechInputError(
                 SpeechErrorCode.UNSUPPORTED_FORMAT, "The file has no audio track."
@@ -104,18 +104,18 @@ def _decode_stream(
         decoded = 0
         for frame in container.decode(stream):
             for resampled in resampler.resample(frame):
-                chunk = resampled.to_ndarray().reshape(-1)
+                chunk = resampled.to_ndarray().reshape(-1).astype(np.float32, copy=False)
                 chunks.append(chunk)
                 decoded += chunk.size
             # Stop early: a too-long recording is rejected without decoding all of it.
             if decoded > max_samples:
                 _raise_too_long(max_duration_s)
         for resampled in resampler.resample(None):
-            chunks.append(resampled.to_ndarray().reshape(-1))
+            chunks.append(resampled.to_ndarray().reshape(-1).astype(np.float32, copy=False))
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     if samples.size > max_samples:
         _raise_too_long(max_duration_s)
-    return samples.astype(np.float32, copy=False), codec
+    return samples, codec
 
 
 def _raise_too_long(max_duration_s: float) -> NoReturn:

@@ -1,4 +1,4 @@
-"""The packaged Whisper base (CTranslate2), joined once from its two PyPI parts into the cache dir."""
+"""The packaged Whisper base (CTranslate2), joined once from its two PyPI parts into a cache."""
 
 import importlib.metadata
 import importlib.util

@@ -3,7 +3,7 @@
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -13,10 +13,6 @@ from ai_worker.speech.embedded import EMBEDDED_MODEL_ID, ensure_embedded_model
 from ai_worker.speech.settings import EngineName, SpeechSettings, get_speech_settings
 from interview_contracts.payloads import LoadedModel
 from interview_contracts.speech import Segment, WordTiming
-
-if TYPE_CHECKING:
-    import whisper
-    from faster_whisper import WhisperModel
 
 SLOT = "speech"
 

@@ -1,4 +1,4 @@
-"""Delivery metrics: speaking rate and fillers from the words, pauses from the signal. Pure functions."""
+"""Delivery metrics: rate and fillers from the words, pauses from the signal. Pure functions."""
 
 import re
 from collections import Counter
