@@ -28,9 +28,10 @@ apt_install() {
   fi
 }
 
-SYSTEM_PACKAGES=(redis-server:redis-server)
+# Report PDFs (WeasyPrint): pango, and Noto CJK so Korean renders; no such commands, so dpkg decides.
+SYSTEM_PACKAGES=(redis-server:redis-server pango-lib:libpango-1.0-0 noto-cjk-font:fonts-noto-cjk)
 if [[ $WITH_TESTS -eq 1 ]]; then
-  SYSTEM_PACKAGES+=(espeak-ng:espeak-ng docker-compose:docker-compose)
+  SYSTEM_PACKAGES+=(espeak-ng:espeak-ng docker-compose:docker-compose chromium:chromium)
 fi
 apt_install "${SYSTEM_PACKAGES[@]}"
 

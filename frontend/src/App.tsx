@@ -1,35 +1,87 @@
-import { useEffect, useState } from "react";
-import { fetchReadiness, type Readiness } from "./api";
+// The application shell: header with navigation and language switch, and the routes.
+import { AdminPage } from "./admin/AdminPage";
+import { AuthForms } from "./auth/AuthForms";
+import { InterviewInvitePage, OrganisationInvitePage } from "./auth/InvitePages";
+import { SessionProvider, useSession } from "./auth/session";
+import { InterviewRoom } from "./candidate/InterviewRoom";
+import { MyInterviews } from "./candidate/MyInterviews";
+import { I18nProvider, useI18n, type Language } from "./i18n";
+import { InterviewsPage } from "./recruiter/InterviewsPage";
+import { JobsPage } from "./recruiter/JobsPage";
+import { ReportPage } from "./recruiter/ReportPage";
+import { Link, matchRoute, navigate, useLocation } from "./router";
 
 export function App() {
-  const [readiness, setReadiness] = useState<Readiness | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    fetchReadiness().then(setReadiness, (e: Error) => setError(e.message));
-  }, []);
-
   return (
-    <main>
-      <h1>AI Interview</h1>
-      <PlatformStatus readiness={readiness} error={error} />
-    </main>
+    <I18nProvider>
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
+    </I18nProvider>
   );
 }
 
-export function PlatformStatus({ readiness, error }: { readiness: Readiness | null; error: string | null }) {
-  if (error) return <p role="alert">Platform status unavailable: {error}</p>;
-  if (!readiness) return <p>Checking the platform…</p>;
+function Shell() {
+  const { t, language, setLanguage } = useI18n();
+  const { user, signOut } = useSession();
+  const staff = user?.role === "recruiter" || user?.role === "admin";
   return (
-    <section aria-label="Platform status">
-      <p>{readiness.ready ? "Ready" : "Not ready"}</p>
-      <ul>
-        {readiness.queues.map((q) => (
-          <li key={q.queue}>
-            {q.queue}: {q.workers.length > 0 ? q.workers.join(", ") : "no worker"}
-          </li>
-        ))}
-      </ul>
-    </section>
+    <>
+      <a href="#main" className="skip-link">
+        {t("skipToContent")}
+      </a>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          {t("appName")}
+        </Link>
+        <nav aria-label="Main">
+          {staff && <Link href="/interviews">{t("navInterviews")}</Link>}
+          {staff && <Link href="/jobs">{t("navJobs")}</Link>}
+          {user?.role === "admin" && <Link href="/admin">{t("navAdmin")}</Link>}
+          {user?.role === "candidate" && <Link href="/">{t("navMyInterviews")}</Link>}
+        </nav>
+        <div className="topbar-right">
+          <label className="visually-hidden" htmlFor="language-switch">
+            {t("language")}
+          </label>
+          <select id="language-switch" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+            <option value="en">English</option>
+            <option value="ko">한국어</option>
+          </select>
+          {user && (
+            <button type="button" className="link" onClick={() => void signOut().then(() => navigate("/"))}>
+              {t("signOut")} ({user.email})
+            </button>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes />
+      </main>
+    </>
   );
+}
+
+function Routes() {
+  const { t } = useI18n();
+  const { path, hash } = useLocation();
+  const { user, loading } = useSession();
+  if (path === "/invite") return <OrganisationInvitePage token={new URLSearchParams(hash.slice(1)).get("token")} />;
+  const invite = matchRoute("/invite/:token", path);
+  if (invite) return <InterviewInvitePage token={invite.token} />;
+  if (loading) return <p>{t("loading")}</p>;
+  if (!user)
+    return (
+      <div className="narrow">
+        <AuthForms onSignedIn={() => undefined} />
+      </div>
+    );
+  const room = matchRoute("/interview/:id", path);
+  if (room) return <InterviewRoom key={room.id} interviewId={room.id} />;
+  const report = matchRoute("/interviews/:id/report", path);
+  if (report) return <ReportPage interviewId={report.id} />;
+  if (path === "/jobs") return <JobsPage />;
+  if (path === "/admin" && user.role === "admin") return <AdminPage />;
+  if (user.role === "candidate") return <MyInterviews />;
+  return <InterviewsPage />;
 }

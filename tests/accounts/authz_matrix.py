@@ -210,6 +210,32 @@ MATRIX: list[Route] = [
         "GET", f"{API}/resumes/{{resume_id}}", OWN_RESUME,
         params=lambda w: w.resume_of_candidate_a(),
     ),
+    # --- reports ------------------------------------------------------------------------------
+    Route(
+        "GET", f"{API}/interviews/{{interview_id}}/report", ORG1_RECRUITERS,
+        params=lambda w: w.report_of_candidate_a(),
+    ),
+    Route(
+        "POST", f"{API}/interviews/{{interview_id}}/report/regenerate", ORG1_RECRUITERS,
+        params=lambda w: w.report_of_candidate_a(),
+    ),
+    Route(
+        "POST", f"{API}/interviews/{{interview_id}}/report/decision", ORG1_RECRUITERS,
+        params=lambda w: w.report_of_candidate_a(), body=lambda w: {"decision": "hold"},
+    ),
+    Route(
+        "GET", f"{API}/interviews/{{interview_id}}/report.pdf", ORG1_RECRUITERS,
+        params=lambda w: w.report_of_candidate_a(),
+    ),
+    Route(
+        "GET", f"{API}/jobs/{{job_id}}/report.csv", ORG1_RECRUITERS,
+        params=lambda w: w.report_of_candidate_a(),
+    ),
+    Route(
+        "GET", f"{API}/interviews/{{interview_id}}/summary", ONLY_CANDIDATE_A,
+        params=lambda w: w.report_of_candidate_a(),
+        note="the organisation shared it; unshared summaries are tested in tests/reports",
+    ),
 ]
 
 

@@ -80,6 +80,24 @@ class World:
                 ids["turn_id"] = str(turn.id)
         return ids
 
+    def report_of_candidate_a(self) -> dict[str, str]:
+        """A completed, evaluated interview of candidate A in organisation 1 with its report,
+        whose summary the organisation shares with the candidate."""
+        from interview_core.reports.service import store_report
+        from tests.reports.builders import persist, strong_interview
+
+        candidate = self.users[Actor.CANDIDATE_A]
+        with session_scope() as session:
+            built = strong_interview(
+                organisation_id=self.org1.id,
+                candidate_id=candidate.id,
+                candidate_email=candidate.email,
+            )
+            persist(session, built)
+            ids = {"interview_id": str(built.interview.id), "job_id": str(built.job.id)}
+            store_report(session, built.interview.id).share_candidate_summary = True
+        return ids
+
     def resume_of_candidate_a(self) -> dict[str, str]:
         from interview_core.interviews.models import Resume
 

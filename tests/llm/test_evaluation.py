@@ -86,7 +86,10 @@ def test_poor_delivery_lowers_the_deterministic_score() -> None:
 
 @pytest.mark.parametrize(
     ("answer", "reason"),
-    [("   ", "empty"), ("My favourite pizza topping is pineapple and I like sunny weather.", "off-topic")],
+    [
+        ("   ", "empty"),
+        ("My favourite pizza topping is pineapple and I like sunny weather.", "off-topic"),
+    ],
 )
 def test_empty_or_off_topic_answers_score_lowest_with_the_reason(answer: str, reason: str) -> None:
     evaluation = evaluate_answer(_request(answer))
@@ -97,7 +100,9 @@ def test_empty_or_off_topic_answers_score_lowest_with_the_reason(answer: str, re
 
 def _reply(score: int, evidence: list[str], competency: str = "teamwork") -> str:
     body = {
-        "scores": [{"competency": competency, "score": score, "evidence": evidence, "rationale": "r"}],
+        "scores": [
+            {"competency": competency, "score": score, "evidence": evidence, "rationale": "r"}
+        ],
         "overall_note": "Clear example.",
     }
     return "Here is the JSON:\n```json\n" + json.dumps(body) + "\n```"

@@ -9,7 +9,7 @@ import pytest
 from ai_worker import runtime
 from ai_worker.llm.backends import GenerationRequest
 from ai_worker.llm.loader import SLOT, LLMSingleton, LoadedLLM, load_llm
-from ai_worker.llm.settings import LLMQuantization, LLMSettings
+from ai_worker.llm.settings import LLMDevice, LLMQuantization, LLMSettings
 
 MESSAGES = [{"role": "user", "content": "Ask me a question about teamwork."}]
 
@@ -22,7 +22,9 @@ def _generate(llm: LoadedLLM, max_new_tokens: int = 6) -> int:
 
 
 def _tiny_settings(model_dir: Path, **overrides: object) -> LLMSettings:
-    return LLMSettings(llm_model=str(model_dir), llm_device="cpu", **overrides)  # type: ignore[arg-type]
+    return LLMSettings(llm_model=str(model_dir), llm_device=LLMDevice.CPU).model_copy(
+        update=overrides
+    )
 
 
 def test_tiny_model_loads_and_generates(tiny_model_dir: Path) -> None:
@@ -34,23 +36,22 @@ def test_tiny_model_loads_and_generates(tiny_model_dir: Path) -> None:
 
 
 def test_tiny_model_loads_in_4bit_nf4_with_bitsandbytes_on_cpu(tiny_model_dir: Path) -> None:
-    import bitsandbytes as bnb  # type: ignore[import-untyped]
+    import bitsandbytes as bnb
 
     plain = load_llm(_tiny_settings(tiny_model_dir))
     llm = load_llm(_tiny_settings(tiny_model_dir, llm_quantization=LLMQuantization.NF4))
     assert llm.transformers is not None
-    quantized = [m for m in llm.transformers.model.modules() if isinstance(m, bnb.nn.Linear4bit)]
+    linear_4bit = bnb.nn.Linear4bit  # type: ignore[attr-defined]
+    quantized = [m for m in llm.transformers.model.modules() if isinstance(m, linear_4bit)]
     assert quantized, "no layer was replaced by a bitsandbytes 4-bit linear layer"
-    assert quantized[0].weight.quant_state.quant_type == "nf4"
+    assert quantized[0].weight.quant_state.quant_type == "nf4"  # type: ignore[attr-defined]
     assert llm.quantization == "nf4"
     assert llm.memory_mb is not None and plain.memory_mb is not None
     assert llm.memory_mb < plain.memory_mb
     assert _generate(llm) == 6
 
 
-def test_lora_adapter_attaches_and_changes_the_output(
-    tiny_model_dir: Path, tmp_path: Path
-) -> None:
+def test_lora_adapter_attaches_and_changes_the_output(tiny_model_dir: Path, tmp_path: Path) -> None:
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
     from transformers import AutoModelForCausalLM
@@ -61,7 +62,7 @@ def test_lora_adapter_attaches_and_changes_the_output(
         for name, parameter in adapted.named_parameters():
             if "lora_B" in name:
                 parameter.fill_(0.5)
-    adapted.save_pretrained(tmp_path / "adapter")
+    adapted.save_pretrained(str(tmp_path / "adapter"))
 
     plain = load_llm(_tiny_settings(tiny_model_dir))
     llm = load_llm(_tiny_settings(tiny_model_dir, llm_adapter_path=tmp_path / "adapter"))

@@ -40,6 +40,7 @@ def encode(samples: npt.NDArray[np.int16], rate: int, container: str, codec: str
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format=container) as output:
         stream = output.add_stream(codec, rate=48_000 if "opus" in codec else 44_100)
+        assert isinstance(stream, av.AudioStream)
         stream.layout = "mono"
         resampler = av.AudioResampler(
             format=stream.codec_context.format,

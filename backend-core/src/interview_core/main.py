@@ -17,6 +17,7 @@ from interview_core.errors.handlers import install_problem_handlers
 from interview_core.health.router import router as health_router
 from interview_core.interviews.router import router as interviews_router
 from interview_core.jobs.router import router as jobs_router
+from interview_core.reports.router import router as reports_router
 from interview_core.resumes.router import router as resumes_router
 from interview_core.retrieval.router import router as question_bank_router
 from interview_core.observability.logging import configure_logging
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_router, prefix=settings.api_prefix)
     app.include_router(jobs_router, prefix=settings.api_prefix)
     app.include_router(interviews_router, prefix=settings.api_prefix)
+    app.include_router(reports_router, prefix=settings.api_prefix)
     app.include_router(resumes_router, prefix=settings.api_prefix)
     app.include_router(question_bank_router, prefix=settings.api_prefix)
     if settings.frontend_dist_dir and settings.frontend_dist_dir.is_dir():

@@ -18,6 +18,7 @@ class TaskName(StrEnum):
     EVALUATE_TURN = "interviews.evaluate_turn"
     TRANSCRIBE_TURN = "interviews.transcribe_turn"
     ANALYZE_FRAMES = "interviews.analyze_frames"
+    ASSEMBLE_REPORT = "reports.assemble_report"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ TASK_SPECS: dict[TaskName, TaskSpec] = {
     TaskName.EVALUATE_TURN: TaskSpec(Queue.CPU, 240, 300),
     TaskName.TRANSCRIBE_TURN: TaskSpec(Queue.CPU, 240, 300),
     TaskName.ANALYZE_FRAMES: TaskSpec(Queue.CPU, 120, 180),
+    # Pure Python over rows; retried with a countdown while evaluations are pending.
+    TaskName.ASSEMBLE_REPORT: TaskSpec(Queue.CPU, 60, 90),
     # First call in a fresh process loads the encoder (seconds on a CPU).
     TaskName.EMBED_ROWS: TaskSpec(Queue.CPU, 120, 150),
     TaskName.EMBED_QUERY: TaskSpec(Queue.CPU, 30, 45),

@@ -16,7 +16,7 @@ import httpx
 
 if TYPE_CHECKING:
     import torch
-    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+    from transformers import PreTrainedTokenizerBase
 
 TokenCallback = Callable[[str], None]
 ChatMessage = dict[str, str]
@@ -94,7 +94,7 @@ class _BatchProgress:
             row.done = True
 
     def _advance(self, row: _RowProgress, now: float) -> None:
-        text = self._tokenizer.decode(row.token_ids, skip_special_tokens=True)
+        text = str(self._tokenizer.decode(row.token_ids, skip_special_tokens=True))
         text, stopped = cut_at_stop(text, row.request.stop)
         # Hold back a trailing partial multi-byte character until it is complete.
         if not stopped and text.endswith("\ufffd"):
@@ -120,7 +120,8 @@ class _BatchProgress:
 class TransformersBackend:
     """One model copy in this process; `generate_batch` runs one padded generate call."""
 
-    def __init__(self, model: "PreTrainedModel", tokenizer: "PreTrainedTokenizerBase"):
+    def __init__(self, model: Any, tokenizer: "PreTrainedTokenizerBase"):
+        # `model` is a PreTrainedModel or a peft PeftModel wrapping one.
         self.model = model
         self.tokenizer = tokenizer
         tokenizer.padding_side = "left"  # decoder-only models continue from the right edge

@@ -77,7 +77,8 @@ _STAR_MARKERS = {
     ),
 }
 _FILLERS = re.compile(
-    r"\b(?:um+|uh+|erm|you know|kind of|sort of|basically|actually)\b|(?:^|\s)(?:음+|어+|그+|뭐)(?=\s|$)",
+    r"\b(?:um+|uh+|erm|you know|kind of|sort of|basically|actually)\b"
+    r"|(?:^|\s)(?:음+|어+|그+|뭐)(?=\s|$)",
     re.I,
 )
 
@@ -194,7 +195,8 @@ def score_deterministically(request: EvaluationRequest, attempts: int = 0) -> An
         ]
         parts = ", ".join(traits.star_parts) or "none"
         rationale = (
-            f"Similarity to '{competency.name}' {ranked[0][0]:.2f}; structure parts found: {parts}; "
+            f"Similarity to '{competency.name}' {ranked[0][0]:.2f}; "
+            f"structure parts found: {parts}; "
             f"{traits.words} words"
             + (f"; {'; '.join(delivery_notes)}" if delivery_notes else "")
             + "."

@@ -52,7 +52,7 @@ def _convert(source: Path, target: Path) -> None:
     # The GGUF marker makes save_pretrained refuse; the weights are already dequantised.
     if hasattr(config, "quantization_config"):
         del config.quantization_config
-    plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)  # type: ignore[no-untyped-call]
     plain.load_state_dict(loaded.state_dict())
     plain.generation_config = loaded.generation_config
     staging = Path(tempfile.mkdtemp(prefix=f".{_CONVERTED_DIR}-", dir=target.parent))

@@ -1,4 +1,4 @@
-"""Answer evaluation on cpu_queue: LLM JSON scores checked against the answer, else deterministic."""
+"""Answer evaluation on cpu_queue: LLM scores checked against the answer, else deterministic."""
 
 import json
 import logging

@@ -85,14 +85,14 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
     quantization: str | None = None
     if settings.llm_quantization is LLMQuantization.NF4:
         quantization = "nf4"
-        kwargs["quantization_config"] = BitsAndBytesConfig(
+        kwargs["quantization_config"] = BitsAndBytesConfig(  # type: ignore[no-untyped-call]
             load_in_4bit=True,
             bnb_4bit_quant_type="nf4",
             bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=torch.bfloat16 if on_cuda else torch.float32,
         )
     tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=not embedded)
-    model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    model: Any = AutoModelForCausalLM.from_pretrained(path, **kwargs)
     if settings.llm_adapter_path is not None:
         from peft import PeftModel
 

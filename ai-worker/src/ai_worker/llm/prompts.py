@@ -33,11 +33,11 @@ _INSTRUCTIONS = {
         ),
     },
     "ko": {
-        "template": '{job} 지원자에게 할 면접 질문을 하나 쓰세요. 다음 질문과 비슷하게: "{question}"',
-        "generated": "{job} 지원자에게 {competency}에 대해 묻는 면접 질문을 하나 쓰세요.",
-        "followup": (
-            '{job} 지원자의 다음 답변에 대한 후속 면접 질문을 하나 쓰세요: "{answer}"'
+        "template": (
+            '{job} 지원자에게 할 면접 질문을 하나 쓰세요. 다음 질문과 비슷하게: "{question}"'
         ),
+        "generated": "{job} 지원자에게 {competency}에 대해 묻는 면접 질문을 하나 쓰세요.",
+        "followup": ('{job} 지원자의 다음 답변에 대한 후속 면접 질문을 하나 쓰세요: "{answer}"'),
         "only": "질문만 한국어로 답하세요.",
         "resume": "지원자 이력서 발췌",
         "job": "직무 설명",
@@ -59,11 +59,11 @@ def question_messages(request: QuestionRequest) -> list[ChatMessage]:
         competency = f"{competency} ({_clip(request.competency_description, 120)})"
     last = request.previous_turns[-1] if request.previous_turns else None
     if request.stage_type == "followup" and last is not None:
-        instruction = words["followup"].format(
-            job=request.job_title, answer=_clip(last.answer)
-        )
+        instruction = words["followup"].format(job=request.job_title, answer=_clip(last.answer))
     elif request.stage_type == "template" or (request.stage_type == "followup" and last is None):
-        example = request.example_questions[0] if request.example_questions else request.bank_question
+        example = (
+            request.example_questions[0] if request.example_questions else request.bank_question
+        )
         instruction = words["template"].format(job=request.job_title, question=example)
     else:
         instruction = words["generated"].format(job=request.job_title, competency=competency)
@@ -73,9 +73,7 @@ def question_messages(request: QuestionRequest) -> list[ChatMessage]:
         lines.append(f"{words['job']}: {_clip(request.job_description)}")
     if request.stage_type != "followup":
         lines += [f"{words['job']}: {_clip(e)}" for e in request.job_excerpts[:_MAX_EXCERPTS]]
-        lines += [
-            f"{words['resume']}: {_clip(e)}" for e in request.resume_excerpts[:_MAX_EXCERPTS]
-        ]
+        lines += [f"{words['resume']}: {_clip(e)}" for e in request.resume_excerpts[:_MAX_EXCERPTS]]
     if request.asked_questions:
         lines.append(f"{words['avoid']}: " + " / ".join(request.asked_questions[-_RECENT_TURNS:]))
     return [

@@ -2,6 +2,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interview_core.config import get_infra_settings
@@ -27,6 +28,12 @@ class SpeechSettings(BaseSettings):
     # Joined and converted model files; unset means $DATA_DIR/models.
     stt_cache_dir: Path | None = None
     stt_beam_size: int = 5
+
+    @field_validator("stt_cache_dir", mode="before")
+    @classmethod
+    def _empty_means_default(cls, value: object) -> object:
+        # .env.example leaves STT_CACHE_DIR empty; that must not become the current directory.
+        return value or None
 
     @property
     def cache_dir(self) -> Path:

@@ -8,4 +8,5 @@ def import_all_models() -> None:
     import interview_core.diagnostics.models  # noqa: F401
     import interview_core.interviews.models  # noqa: F401
     import interview_core.jobs.models  # noqa: F401
+    import interview_core.reports.models  # noqa: F401
     import interview_core.retrieval.models  # noqa: F401

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from interview_contracts.interviews import EventType, TurnTask
+from interview_contracts.reports import ReportTask
 from interview_contracts.tasks import TaskName
 from interview_core.accounts.models import User, UserRole
 from interview_core.auth.policy import ensure_candidate_or_org_access, ensure_org_access
@@ -417,6 +418,8 @@ def record_answer(session: Session, interview: Interview, turn: Turn) -> None:
         run_after_commit(
             session, lambda: publish_event(interview.id, EventType.INTERVIEW_COMPLETED)
         )
+        report_task = ReportTask(interview_id=interview.id)
+        run_after_commit(session, lambda: send(TaskName.ASSEMBLE_REPORT, report_task))
         return
     interview.current_stage_index = next_index
     open_turn(session, interview, next_index)

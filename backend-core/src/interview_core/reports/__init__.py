@@ -1,0 +1,1 @@
+"""Interview reports: assembly from evaluations, recommendation, decisions and exports."""

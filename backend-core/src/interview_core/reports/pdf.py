@@ -1,0 +1,176 @@
+"""Render a report as a PDF on the server with WeasyPrint. Labels follow the interview's language;
+Noto Sans CJK (Debian's fonts-noto-cjk) renders Korean, so the PDF's text can be extracted."""
+
+from html import escape
+
+from interview_core.reports.schemas import Highlight, ReportContent
+
+FONT_STACK = '"Noto Sans CJK KR", "Noto Sans KR", "Noto Sans", "DejaVu Sans", sans-serif'
+LABELS = {
+    "en": {
+        "title": "Interview report",
+        "job": "Job",
+        "candidate": "Candidate",
+        "status": "Interview status",
+        "recommendation": "Recommendation",
+        "weighted": "Weighted score",
+        "competencies": "Competencies",
+        "competency": "Competency",
+        "weight": "Weight",
+        "score": "Score",
+        "evidence": "Evidence",
+        "strengths": "Strengths",
+        "areas": "Areas to improve",
+        "communication": "Communication (speech)",
+        "wpm": "Words per minute",
+        "pauses": "Pauses",
+        "longest_pause": "Longest pause (s)",
+        "fillers": "Fillers per minute",
+        "flags": "Integrity flags",
+        "missing": "Missing parts",
+        "reliability": "Score reliability",
+        "runs": "Evaluation runs",
+        "disagreements": "Answers whose run scores disagree",
+        "observations": "Observations (not scored)",
+        "provenance": "Reproducibility",
+        "none": "None",
+        "not_assessed": "not assessed",
+    },
+    "ko": {
+        "title": "면접 보고서",
+        "job": "직무",
+        "candidate": "지원자",
+        "status": "면접 상태",
+        "recommendation": "추천",
+        "weighted": "가중 점수",
+        "competencies": "역량",
+        "competency": "역량",
+        "weight": "가중치",
+        "score": "점수",
+        "evidence": "근거",
+        "strengths": "강점",
+        "areas": "개선할 점",
+        "communication": "의사소통 (음성)",
+        "wpm": "분당 단어 수",
+        "pauses": "멈춤",
+        "longest_pause": "가장 긴 멈춤 (초)",
+        "fillers": "분당 군말",
+        "flags": "무결성 플래그",
+        "missing": "누락된 부분",
+        "reliability": "점수 신뢰도",
+        "runs": "평가 횟수",
+        "disagreements": "평가가 엇갈린 답변",
+        "observations": "관찰 (점수에 미반영)",
+        "provenance": "재현 정보",
+        "none": "없음",
+        "not_assessed": "평가 안 됨",
+    },
+}
+
+STYLE = f"""
+@page {{ size: A4; margin: 18mm; }}
+body {{ font-family: {FONT_STACK}; font-size: 10pt; line-height: 1.4; }}
+h1 {{ font-size: 16pt; }} h2 {{ font-size: 12pt; margin-top: 14pt; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border: 1px solid #999; padding: 3pt; text-align: left; vertical-align: top; }}
+blockquote {{ margin: 2pt 0 2pt 10pt; font-style: italic; }}
+.aside {{ background: #f2f2f2; padding: 6pt; }}
+"""
+
+
+def _highlights(items: list[Highlight], none: str) -> str:
+    if not items:
+        return f"<p>{escape(none)}</p>"
+    parts = []
+    for item in items:
+        quotes = "".join(f"<blockquote>“{escape(e.quote)}”</blockquote>" for e in item.evidence)
+        parts.append(f"<p><b>{escape(item.name)}</b> ({item.score:.2f})</p>{quotes}")
+    return "".join(parts)
+
+
+def report_html(content: ReportContent) -> str:
+    labels = LABELS.get(content.language, LABELS["en"])
+    rows = []
+    for c in content.competencies:
+        score = f"{c.score:.2f}" if c.score is not None else labels["not_assessed"]
+        quotes = "".join(
+            f"<blockquote>“{escape(e.quote)}” ({escape(e.stage_key)})</blockquote>"
+            for e in c.evidence
+        )
+        rows.append(
+            f"<tr><td>{escape(c.name)}</td><td>{c.weight:g}</td><td>{score}</td>"
+            f"<td>{quotes}</td></tr>"
+        )
+    speech = content.communication
+    communication = (
+        f"<p>{labels['wpm']}: {speech.words_per_minute} · {labels['pauses']}: "
+        f"{speech.pause_count} · {labels['longest_pause']}: {speech.longest_pause_s} · "
+        f"{labels['fillers']}: {speech.fillers_per_minute}</p>"
+        if speech.spoken_turns
+        else f"<p>{labels['none']}</p>"
+    )
+    flags = "".join(
+        f"<li>{escape(f.stage_key)}: {escape(f.kind)} {f.start_s:.0f}-{f.end_s:.0f}s, "
+        f"{escape(f.detail)}</li>"
+        for f in content.integrity_flags
+    )
+    missing = "".join(
+        f"<li>{escape(m.stage_key)}: {escape(m.part)}, {escape(m.detail)}</li>"
+        for m in content.missing
+    )
+    reliability = content.reliability
+    disagreements = "".join(
+        f"<li>{escape(a.stage_key)}: {a.run_scores}</li>" for a in reliability.disagreements
+    )
+    observations = "".join(
+        f"<li>{escape(o.stage_key)}: gaze {o.gaze_on_screen_ratio}, face {o.face_present_ratio}"
+        + (
+            f", {escape(str(o.emotion.distribution))} ({escape(o.emotion.model_id)}; "
+            f"{escape(o.emotion.limitations)})"
+            if o.emotion
+            else ""
+        )
+        + "</li>"
+        for o in content.observations.turns
+    )
+    notes = "".join(f"<li>{escape(n)}</li>" for n in content.observations.notes)
+    provenance = content.provenance
+    weighted = f"{content.weighted_score:.2f}" if content.weighted_score is not None else "-"
+    none = f"<p>{labels['none']}</p>"
+    return f"""<!doctype html>
+<html lang="{escape(content.language)}"><head><meta charset="utf-8">
+<style>{STYLE}</style></head><body>
+<h1>{labels['title']}</h1>
+<p>{labels['job']}: {escape(content.job_title)}<br>
+{labels['candidate']}: {escape(content.candidate_email)}<br>
+{labels['status']}: {escape(content.interview_status)}</p>
+<p><b>{labels['recommendation']}: {escape(content.recommendation.value)}</b><br>
+{escape(content.recommendation_reason)}<br>
+{labels['weighted']}: {weighted}</p>
+<h2>{labels['competencies']}</h2>
+<table><tr><th>{labels['competency']}</th><th>{labels['weight']}</th><th>{labels['score']}</th>
+<th>{labels['evidence']}</th></tr>{''.join(rows)}</table>
+<h2>{labels['strengths']}</h2>{_highlights(content.strengths, labels['none'])}
+<h2>{labels['areas']}</h2>{_highlights(content.areas_to_improve, labels['none'])}
+<h2>{labels['communication']}</h2>{communication}
+<h2>{labels['flags']}</h2>{f'<ul>{flags}</ul>' if flags else none}
+<h2>{labels['missing']}</h2>{f'<ul>{missing}</ul>' if missing else none}
+<h2>{labels['reliability']}</h2>
+<p>{labels['runs']}: {reliability.evaluation_runs}</p>
+<p>{labels['disagreements']}:</p>{f'<ul>{disagreements}</ul>' if disagreements else none}
+<div class="aside"><h2>{labels['observations']}</h2>
+<p>{escape(content.observations.notice)}</p><ul>{notes}{observations}</ul></div>
+<h2>{labels['provenance']}</h2>
+<p>evaluators: {escape(', '.join(provenance.evaluators))}<br>
+models: {escape(', '.join(provenance.model_ids))}<br>
+scenario: {escape(provenance.scenario_key)} v{provenance.scenario_version}<br>
+rubric: {escape(provenance.rubric_version)} · assembly v{provenance.assembly_version}</p>
+</body></html>"""
+
+
+def render_report_pdf(content: ReportContent) -> bytes:
+    # Imported here: only the export route needs WeasyPrint and its native libraries.
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=report_html(content)).write_pdf()
+    return pdf

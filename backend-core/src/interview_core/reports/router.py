@@ -1,0 +1,69 @@
+import uuid
+
+from fastapi import APIRouter, Response
+
+from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
+from interview_core.reports import service
+from interview_core.reports.pdf import render_report_pdf
+from interview_core.reports.schemas import CandidateSummary, DecisionCreate, ReportRead
+
+router = APIRouter(tags=["reports"])
+
+
+@router.get("/interviews/{interview_id}/report", response_model=ReportRead)
+def get_report(interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> ReportRead:
+    """The interview's report (assembled now if there is none yet); the view is audited."""
+    return service.view_report(session, user, interview_id)
+
+
+@router.post("/interviews/{interview_id}/report/regenerate", response_model=ReportRead)
+def regenerate_report(
+    interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession
+) -> ReportRead:
+    """Assemble the report again from the current transcripts and evaluations."""
+    return service.regenerate_report(session, user, interview_id)
+
+
+@router.post("/interviews/{interview_id}/report/decision", response_model=ReportRead)
+def decide(
+    interview_id: uuid.UUID, data: DecisionCreate, user: RecruiterOrAdmin, session: DbSession
+) -> ReportRead:
+    """Record a recruiter's decision and note (kept with who and when; audited)."""
+    return service.decide(session, user, interview_id, data)
+
+
+@router.get(
+    "/interviews/{interview_id}/report.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def report_pdf(interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> Response:
+    """The report as a PDF (Korean or English); the export is audited."""
+    content = service.export_report(session, user, interview_id)
+    return Response(
+        render_report_pdf(content),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="report-{interview_id}.pdf"'},
+    )
+
+
+@router.get(
+    "/jobs/{job_id}/report.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def job_report_csv(job_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> Response:
+    """One row per interview of the job with its scores, recommendation and decision; audited."""
+    return Response(
+        service.job_csv(session, user, job_id),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="job-{job_id}-reports.csv"'},
+    )
+
+
+@router.get("/interviews/{interview_id}/summary", response_model=CandidateSummary)
+def candidate_summary(
+    interview_id: uuid.UUID, user: CurrentUser, session: DbSession
+) -> CandidateSummary:
+    """The candidate's own summary, once the organisation shares it: criteria and explanation."""
+    return service.summary_for_candidate(session, user, interview_id)

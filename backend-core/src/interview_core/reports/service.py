@@ -1,0 +1,289 @@
+"""Report rules: assemble and store, read, decide, share and export. Every read or export by a
+person and every decision is audited in the same transaction."""
+
+import csv
+import io
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from interview_core.accounts.models import Organisation, User, UserRole
+from interview_core.audit.service import record_audit
+from interview_core.auth.policy import ensure_org_access
+from interview_core.errors import Forbidden, NotFound
+from interview_core.interviews.models import Interview, ProcessingStatus, Turn, TurnEvaluation
+from interview_core.jobs.models import Job
+from interview_core.jobs.service import get_job
+from interview_core.reports.assembly import (
+    ASSEMBLY_VERSION,
+    ReportInputs,
+    assemble_report,
+    candidate_summary,
+    rubric_version,
+)
+from interview_core.reports.models import Report, ReportDecision, ReportStatus
+from interview_core.reports.schemas import (
+    CandidateSummary,
+    DecisionCreate,
+    DecisionRead,
+    ReportContent,
+    ReportRead,
+)
+
+
+def load_inputs(session: Session, interview_id: uuid.UUID) -> ReportInputs:
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise NotFound("Interview not found.")
+    turns = list(
+        session.scalars(
+            select(Turn).where(Turn.interview_id == interview_id).order_by(Turn.stage_index)
+        )
+    )
+    evaluations = list(
+        session.scalars(
+            select(TurnEvaluation)
+            .join(Turn, Turn.id == TurnEvaluation.turn_id)
+            .where(Turn.interview_id == interview_id)
+        )
+    )
+    return ReportInputs(
+        interview=interview,
+        job=session.get_one(Job, interview.job_id),
+        emotion_analysis=session.get_one(Organisation, interview.organisation_id).emotion_analysis,
+        turns=turns,
+        evaluations=evaluations,
+    )
+
+
+def evaluations_pending(inputs: ReportInputs) -> bool:
+    return any(
+        turn.evaluation_status == ProcessingStatus.PENDING
+        or turn.stt_status == ProcessingStatus.PENDING
+        for turn in inputs.turns
+    )
+
+
+def store_report(session: Session, interview_id: uuid.UUID) -> Report:
+    """Assemble from the current rows and write the interview's one report (upsert).
+    Pending while some answers still await their transcript or evaluation."""
+    inputs = load_inputs(session, interview_id)
+    content = assemble_report(inputs)
+    values = {
+        "status": ReportStatus.PENDING if evaluations_pending(inputs) else ReportStatus.READY,
+        "content": content.model_dump(mode="json"),
+        "recommendation": content.recommendation,
+        "recommendation_reason": content.recommendation_reason,
+        "generated_at": datetime.now(UTC),
+        "error": None,
+        "scenario_key": content.provenance.scenario_key,
+        "scenario_version": content.provenance.scenario_version,
+        "rubric_version": rubric_version(inputs.job.competencies),
+        "assembly_version": ASSEMBLY_VERSION,
+    }
+    session.execute(
+        insert(Report)
+        .values(
+            id=uuid.uuid4(),
+            interview_id=interview_id,
+            organisation_id=inputs.interview.organisation_id,
+            share_candidate_summary=False,
+            **values,
+        )
+        .on_conflict_do_update(index_elements=[Report.interview_id], set_=values)
+    )
+    # populate_existing: a Report already in the session is refreshed from the upsert.
+    query = select(Report).where(Report.interview_id == interview_id)
+    return session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def mark_report_failed(session: Session, interview_id: uuid.UUID, error: str) -> None:
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        return
+    values = {"status": ReportStatus.FAILED, "error": error[:500]}
+    session.execute(
+        insert(Report)
+        .values(
+            id=uuid.uuid4(),
+            interview_id=interview_id,
+            organisation_id=interview.organisation_id,
+            share_candidate_summary=False,
+            **values,
+        )
+        .on_conflict_do_update(index_elements=[Report.interview_id], set_=values)
+    )
+
+
+def _interview_for_recruiter(session: Session, user: User, interview_id: uuid.UUID) -> Interview:
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise NotFound("Interview not found.")
+    ensure_org_access(user, interview.organisation_id)
+    return interview
+
+
+def _report_of(session: Session, interview: Interview) -> Report:
+    """The stored report, assembled now when there is none yet."""
+    report = session.scalar(select(Report).where(Report.interview_id == interview.id))
+    return report or store_report(session, interview.id)
+
+
+def _decisions(session: Session, report: Report) -> list[ReportDecision]:
+    return list(
+        session.scalars(
+            select(ReportDecision)
+            .where(ReportDecision.report_id == report.id)
+            .order_by(ReportDecision.decided_at.desc(), ReportDecision.created_at.desc())
+        )
+    )
+
+
+def report_read(session: Session, report: Report) -> ReportRead:
+    history = [DecisionRead.model_validate(d) for d in _decisions(session, report)]
+    return ReportRead(
+        id=report.id,
+        interview_id=report.interview_id,
+        status=ReportStatus(report.status),
+        generated_at=report.generated_at,
+        error=report.error,
+        share_candidate_summary=report.share_candidate_summary,
+        content=ReportContent.model_validate(report.content) if report.content else None,
+        decision=history[0] if history else None,
+        decision_history=history,
+    )
+
+
+def view_report(session: Session, user: User, interview_id: uuid.UUID) -> ReportRead:
+    interview = _interview_for_recruiter(session, user, interview_id)
+    report = _report_of(session, interview)
+    record_audit(
+        session, user, "report.viewed", "report", report.id, interview.organisation_id,
+        {"interview_id": str(interview.id)},
+    )
+    return report_read(session, report)
+
+
+def regenerate_report(session: Session, user: User, interview_id: uuid.UUID) -> ReportRead:
+    interview = _interview_for_recruiter(session, user, interview_id)
+    report = store_report(session, interview.id)
+    record_audit(
+        session, user, "report.regenerated", "report", report.id, interview.organisation_id,
+        {"interview_id": str(interview.id)},
+    )
+    return report_read(session, report)
+
+
+def decide(
+    session: Session, user: User, interview_id: uuid.UUID, data: DecisionCreate
+) -> ReportRead:
+    """A person's decision, kept beside the AI's recommendation, never over it."""
+    interview = _interview_for_recruiter(session, user, interview_id)
+    report = _report_of(session, interview)
+    decision = ReportDecision(
+        report_id=report.id,
+        decided_by=user.id,
+        decided_by_email=user.email,
+        decision=data.decision,
+        note=data.note,
+        decided_at=datetime.now(UTC),
+    )
+    session.add(decision)
+    details: dict[str, object] = {
+        "interview_id": str(interview.id),
+        "decision": data.decision.value,
+        "recommendation": report.recommendation,
+    }
+    if data.share_candidate_summary is not None:
+        report.share_candidate_summary = data.share_candidate_summary
+        details["share_candidate_summary"] = data.share_candidate_summary
+    session.flush()
+    record_audit(
+        session, user, "report.decided", "report", report.id, interview.organisation_id, details
+    )
+    return report_read(session, report)
+
+
+def export_report(session: Session, user: User, interview_id: uuid.UUID) -> ReportContent:
+    """The content to render as a PDF; the export is audited."""
+    interview = _interview_for_recruiter(session, user, interview_id)
+    report = _report_of(session, interview)
+    if report.content is None:
+        raise NotFound("The report could not be assembled.", code="report-unavailable")
+    record_audit(
+        session, user, "report.exported", "report", report.id, interview.organisation_id,
+        {"interview_id": str(interview.id), "format": "pdf"},
+    )
+    return ReportContent.model_validate(report.content)
+
+
+CSV_LEADING = ["interview_id", "candidate_email", "interview_status", "report_status"]
+CSV_TRAILING = ["weighted_score", "recommendation", "decision", "decided_by", "decided_at"]
+
+
+def job_csv(session: Session, user: User, job_id: uuid.UUID) -> str:
+    """One row per interview of the job, one column per competency score; audited."""
+    job = get_job(session, user, job_id)
+    keys = [str(c["key"]) for c in job.competencies]
+    interviews = list(
+        session.scalars(
+            select(Interview).where(Interview.job_id == job.id).order_by(Interview.created_at)
+        )
+    )
+    reports = {
+        r.interview_id: r
+        for r in session.scalars(
+            select(Report).where(Report.interview_id.in_([i.id for i in interviews]))
+        )
+    }
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*CSV_LEADING, *keys, *CSV_TRAILING])
+    writer.writeheader()
+    for interview in interviews:
+        report = reports.get(interview.id)
+        row: dict[str, object] = {
+            "interview_id": interview.id,
+            "candidate_email": interview.candidate_email,
+            "interview_status": interview.status,
+            "report_status": report.status if report else "none",
+        }
+        if report is not None and report.content is not None:
+            content = ReportContent.model_validate(report.content)
+            scores = {c.key: c.score for c in content.competencies}
+            row.update({key: "" if scores.get(key) is None else scores[key] for key in keys})
+            row["weighted_score"] = "" if content.weighted_score is None else content.weighted_score
+            row["recommendation"] = content.recommendation.value
+        if report is not None:
+            latest = next(iter(_decisions(session, report)), None)
+            if latest is not None:
+                row["decision"] = latest.decision
+                row["decided_by"] = latest.decided_by_email
+                row["decided_at"] = latest.decided_at.isoformat()
+        writer.writerow(row)
+    record_audit(
+        session, user, "report.exported", "job", job.id, job.organisation_id,
+        {"format": "csv", "interviews": len(interviews)},
+    )
+    return buffer.getvalue()
+
+
+def summary_for_candidate(
+    session: Session, user: User, interview_id: uuid.UUID
+) -> CandidateSummary:
+    """Only the candidate themself, and only once the organisation chose to share it."""
+    if user.role is not UserRole.CANDIDATE:
+        raise Forbidden("Only the candidate reads their own summary.", code="candidate-only")
+    interview = session.get(Interview, interview_id)
+    if interview is None or interview.candidate_id != user.id:
+        raise NotFound("Interview not found.")
+    report = session.scalar(select(Report).where(Report.interview_id == interview.id))
+    if report is None or not report.share_candidate_summary or report.content is None:
+        raise NotFound("No summary has been shared for this interview.", code="summary-not-shared")
+    record_audit(
+        session, user, "report.summary_viewed", "report", report.id, interview.organisation_id,
+        {"interview_id": str(interview.id)},
+    )
+    return candidate_summary(ReportContent.model_validate(report.content))

@@ -1,0 +1,147 @@
+// End to end in real headless Chromium against the running platform: a candidate accepts an
+// invite, consents and answers every question by voice (fake camera, WAV as microphone); then
+// the recruiter opens the report. Env: BASE_URL, RECRUITER_EMAIL, RECRUITER_PASSWORD,
+// AUDIO_WAV, SCREENSHOT_DIR.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`set ${name}`);
+  return value;
+};
+const BASE_URL = env("BASE_URL");
+const SHOTS = env("SCREENSHOT_DIR");
+const RECORD_MS = 6000;
+const INTERVIEW_TIMEOUT_MS = 210_000;
+const REPORT_TIMEOUT_MS = 120_000;
+mkdirSync(SHOTS, { recursive: true });
+
+async function apiCall(method, path, token, body) {
+  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+const log = (message) => console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--headless",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    `--use-file-for-fake-audio-capture=${env("AUDIO_WAV")}`,
+    "--autoplay-policy=no-user-gesture-required",
+  ],
+});
+try {
+  // The recruiter prepares a short job and an invite through the API.
+  const { access_token: recruiterToken } = await apiCall("POST", "/auth/login", null, {
+    email: env("RECRUITER_EMAIL"),
+    password: env("RECRUITER_PASSWORD"),
+  });
+  const job = await apiCall("POST", "/jobs", recruiterToken, {
+    title: "Platform Engineer (e2e)",
+    description: "Build and operate Python services on PostgreSQL and Redis, with queues and monitoring.",
+    language: "en",
+    scenario_key: "short",
+  });
+  const candidateEmail = `candidate-${Date.now()}@example.com`;
+  const { invite_url: inviteUrl, interview } = await apiCall("POST", "/interviews", recruiterToken, {
+    job_id: job.id,
+    candidate_email: candidateEmail,
+  });
+  log(`invite for ${candidateEmail}: ${inviteUrl}`);
+
+  // The candidate: invite, registration, consent and device check.
+  const candidate = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await candidate.newPage();
+  page.on("pageerror", (error) => log(`page error: ${error.message}`));
+  await page.goto(new URL(new URL(inviteUrl).pathname, BASE_URL).href);
+  await page.getByLabel("Full name").fill("Casey Candidate");
+  await page.getByLabel("E-mail").fill(candidateEmail);
+  await page.getByLabel("Password", { exact: true }).fill("correct-horse-battery-42");
+  await shot(page, "01-invite-register");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Before you start" }).waitFor();
+  await page.locator("video").waitFor();
+  await page.getByText(/Connected \(/).waitFor();
+  await shot(page, "02-consent-device-check");
+  await page.getByRole("button", { name: "Start the interview" }).click();
+
+  // Every question answered by voice until the end screen.
+  const deadline = Date.now() + INTERVIEW_TIMEOUT_MS;
+  const endScreen = page.getByRole("heading", { name: /interview is complete/ });
+  let answered = 0;
+  while (Date.now() < deadline) {
+    const question = page.getByTestId("question-text");
+    await Promise.race([question.waitFor({ timeout: 120_000 }), endScreen.waitFor({ timeout: 120_000 })]);
+    if (await endScreen.isVisible()) break;
+    const text = await question.textContent();
+    log(`question ${answered + 1}: ${text}`);
+    if (answered === 0) await shot(page, "03-interview-room-question");
+    await page.getByRole("button", { name: /Start recording/ }).click();
+    await page.getByRole("timer").waitFor();
+    await page.waitForTimeout(RECORD_MS);
+    if (answered === 0) await shot(page, "04-interview-room-recording");
+    await page.getByRole("button", { name: /Stop recording/ }).click();
+    await page.getByRole("button", { name: "Submit answer" }).click();
+    await page.getByRole("button", { name: "Submit answer" }).waitFor({ state: "detached", timeout: 60_000 });
+    if (answered === 0) await shot(page, "05-interview-room-processing");
+    answered++;
+    // The transcription must succeed: a failure shows an alert asking to type instead.
+    if (await page.getByText(/could not turn your recording into text/).isVisible()) throw new Error("transcription failed");
+  }
+  await endScreen.waitFor({ timeout: 5000 });
+  await shot(page, "06-end-screen");
+  log(`interview finished after ${answered} spoken answers`);
+  if (answered !== interview.stage_count) throw new Error(`answered ${answered} of ${interview.stage_count} stages`);
+
+  // The recruiter: sign in through the UI, list of interviews, then the report.
+  const recruiter = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const desk = await recruiter.newPage();
+  await desk.goto(`${BASE_URL}/`);
+  await desk.getByLabel("E-mail").fill(env("RECRUITER_EMAIL"));
+  await desk.getByLabel("Password", { exact: true }).fill(env("RECRUITER_PASSWORD"));
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await desk.getByRole("heading", { name: "Interviews" }).waitFor();
+  await desk.getByLabel("Search by e-mail").fill(candidateEmail);
+  await desk.getByRole("cell", { name: candidateEmail }).waitFor();
+  await shot(desk, "07-recruiter-interviews");
+  await desk.getByRole("link", { name: "Jobs" }).click();
+  await desk.getByRole("heading", { name: "Platform Engineer (e2e)" }).waitFor();
+  await shot(desk, "08-recruiter-jobs");
+
+  const reportDeadline = Date.now() + REPORT_TIMEOUT_MS;
+  for (;;) {
+    await desk.goto(`${BASE_URL}/interviews/${interview.id}/report`);
+    await desk.getByRole("heading", { name: "Transcript" }).waitFor();
+    await desk.waitForLoadState("networkidle");
+    if ((await desk.getByTestId("report-not-ready").count()) === 0) break;
+    if (Date.now() > reportDeadline) throw new Error("report not ready in time");
+    await desk.waitForTimeout(3000);
+  }
+  const scores = await desk.getByTestId("competency-score").allTextContents();
+  const evidence = await desk.getByTestId("evidence").count();
+  const turns = await desk.getByTestId("transcript-turn").allTextContents();
+  log(`report: scores ${scores.join(", ")}; ${evidence} evidence quotes; ${turns.length} turns`);
+  if (!scores.some((s) => /\d/.test(s))) throw new Error("no competency score on the report");
+  if (evidence === 0 || (await desk.locator("mark").count()) === 0) throw new Error("no highlighted evidence on the report");
+  if (turns.length !== interview.stage_count || turns.some((t) => t.includes("(no answer yet)"))) throw new Error("transcript incomplete");
+  await shot(desk, "09-recruiter-report");
+  await desk.getByLabel("Language").selectOption("ko");
+  await desk.getByRole("heading", { name: "면접 리포트" }).waitFor();
+  await shot(desk, "10-recruiter-report-ko");
+  log("ok");
+} finally {
+  await browser.close();
+}

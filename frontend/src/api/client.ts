@@ -1,0 +1,212 @@
+// The typed API client: request and response types come from the generated schema.d.ts.
+import type { components } from "./schema";
+
+export type Schemas = components["schemas"];
+export type User = Schemas["UserRead"];
+export type Job = Schemas["JobRead"];
+export type JobCreate = Schemas["JobCreate"];
+export type Competency = Schemas["Competency"];
+export type Interview = Schemas["InterviewRead"];
+export type InterviewState = Schemas["InterviewState"];
+export type InterviewStatus = Schemas["InterviewStatus"];
+export type Turn = Schemas["TurnRead"];
+export type TokenResponse = Schemas["TokenResponse"];
+export type Organisation = Schemas["OrganisationRead"];
+export type AuditEvent = Schemas["AuditEventRead"];
+export type Consent = Schemas["Consent"];
+
+const API = "/api/v1";
+const TOKENS_KEY = "interview.tokens";
+
+/** An API failure in words: problem+json `detail` and `code` when the server sent them. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string = "error",
+  ) {
+    super(message);
+  }
+}
+
+interface Tokens {
+  access: string;
+  refresh: string;
+}
+
+export const tokenStore = {
+  get(): Tokens | null {
+    const raw = localStorage.getItem(TOKENS_KEY);
+    return raw ? (JSON.parse(raw) as Tokens) : null;
+  },
+  set(response: TokenResponse): void {
+    localStorage.setItem(TOKENS_KEY, JSON.stringify({ access: response.access_token, refresh: response.refresh_token }));
+  },
+  clear(): void {
+    localStorage.removeItem(TOKENS_KEY);
+  },
+};
+
+async function toError(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { detail?: unknown; code?: string };
+    const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+    return new ApiError(response.status, detail || response.statusText, body.code);
+  } catch {
+    return new ApiError(response.status, response.statusText || `HTTP ${response.status}`);
+  }
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** Exchange the refresh token once for all concurrent callers; false when the session is over. */
+async function refreshTokens(): Promise<boolean> {
+  const tokens = tokenStore.get();
+  if (!tokens) return false;
+  refreshing ??= fetch(`${API}/auth/refresh`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ refresh_token: tokens.refresh }),
+  })
+    .then(async (response) => {
+      if (!response.ok) {
+        tokenStore.clear();
+        return false;
+      }
+      tokenStore.set((await response.json()) as TokenResponse);
+      return true;
+    })
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+export function authHeaders(): Record<string, string> {
+  const tokens = tokenStore.get();
+  return tokens ? { Authorization: `Bearer ${tokens.access}` } : {};
+}
+
+/** fetch with the access token, refreshed once on 401. */
+export async function authorisedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const send = () => fetch(`${API}${path}`, { ...init, headers: { ...authHeaders(), ...(init.headers ?? {}) } });
+  let response = await send();
+  if (response.status === 401 && (await refreshTokens())) response = await send();
+  return response;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { "Content-Type": "application/json" };
+  }
+  const response = await authorisedFetch(path, init);
+  if (!response.ok) throw await toError(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** Multipart upload with progress (fetch cannot report upload progress). */
+export function upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
+  const attempt = () =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", `${API}${path}`);
+      for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+      xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+      xhr.onerror = () => reject(new ApiError(0, "network"));
+      xhr.send(form);
+    });
+  return attempt()
+    .then(async (result) => (result.status === 401 && (await refreshTokens()) ? attempt() : result))
+    .then((result) => {
+      if (result.status >= 200 && result.status < 300) {
+        onProgress(1);
+        return JSON.parse(result.text) as T;
+      }
+      return toError(new Response(result.text, { status: result.status })).then((error) => Promise.reject(error));
+    });
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== "") search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+};
+
+export const api = {
+  login: async (body: Schemas["LoginRequest"]) => {
+    const tokens = await request<TokenResponse>("POST", "/auth/login", body);
+    tokenStore.set(tokens);
+    return tokens;
+  },
+  register: (body: Schemas["RegisterRequest"]) => request<User>("POST", "/auth/register", body),
+  logout: () => request<void>("POST", "/auth/logout").finally(() => tokenStore.clear()),
+  me: () => request<User>("GET", "/users/me"),
+  updateMe: (body: Schemas["ProfileUpdate"]) => request<User>("PATCH", "/users/me", body),
+
+  acceptOrganisationInvite: (body: Schemas["interview_core__accounts__schemas__InviteAccept"]) =>
+    request<User>("POST", "/invites/accept", body),
+  listUsers: (role?: string) => request<User[]>("GET", `/admin/users${query({ role, limit: 200 })}`),
+  changeRole: (userId: string, body: Schemas["RoleChange"]) => request<User>("PUT", `/admin/users/${userId}/role`, body),
+  listOrganisations: () => request<Organisation[]>("GET", "/organisations"),
+  createOrganisation: (body: Schemas["OrganisationCreate"]) => request<Organisation>("POST", "/organisations", body),
+  inviteToOrganisation: (organisationId: string, body: Schemas["InviteCreate"]) =>
+    request<Schemas["InviteCreated"]>("POST", `/organisations/${organisationId}/invites`, body),
+  auditLog: (action?: string) => request<AuditEvent[]>("GET", `/audit${query({ action, limit: 200 })}`),
+
+  listJobs: () => request<Job[]>("GET", "/jobs?limit=100"),
+  createJob: (body: JobCreate) => request<Job>("POST", "/jobs", body),
+  updateJob: (jobId: string, body: Schemas["JobUpdate"]) => request<Job>("PATCH", `/jobs/${jobId}`, body),
+
+  listInterviews: (filters: { status?: string; search?: string; job_id?: string }) =>
+    request<Interview[]>("GET", `/interviews${query({ ...filters, limit: 200 })}`),
+  createInterview: (body: Schemas["InterviewCreate"]) => request<Schemas["InterviewCreated"]>("POST", "/interviews", body),
+  cancelInterview: (id: string) => request<Interview>("POST", `/interviews/${id}/cancel`),
+  acceptInterviewInvite: (token: string) => request<Interview>("POST", "/interviews/accept", { token }),
+  state: (id: string, waitS = 0) => request<InterviewState>("GET", `/interviews/${id}${query({ wait_s: waitS || undefined })}`),
+  turns: (id: string) => request<Turn[]>("GET", `/interviews/${id}/turns`),
+  start: (id: string, consent: Consent) => request<InterviewState>("POST", `/interviews/${id}/start`, consent),
+  answerText: (id: string, turnId: string, body: Schemas["TextAnswer"]) =>
+    request<Schemas["AnswerAccepted"]>("POST", `/interviews/${id}/turns/${turnId}/answer`, body),
+  answerAudio: (id: string, turnId: string, audio: Blob, idempotencyKey: string, onProgress: (f: number) => void) => {
+    const form = new FormData();
+    const extension = audio.type.includes("ogg") ? "ogg" : audio.type.includes("mp4") ? "mp4" : "webm";
+    form.append("audio", audio, `answer.${extension}`);
+    form.append("idempotency_key", idempotencyKey);
+    return upload<Schemas["AnswerAccepted"]>(`/interviews/${id}/turns/${turnId}/audio`, form, onProgress);
+  },
+  uploadFrames: (id: string, turnId: string, frames: { sequence: number; seconds: number; jpeg: Blob }[]) => {
+    const form = new FormData();
+    for (const frame of frames) form.append("frames", frame.jpeg, `frame-${frame.sequence}.jpg`);
+    form.append("sequences", frames.map((f) => f.sequence).join(","));
+    form.append("timestamps", frames.map((f) => f.seconds.toFixed(3)).join(","));
+    return request<Schemas["FramesAccepted"]>("POST", `/interviews/${id}/turns/${turnId}/frames`, form);
+  },
+};
+
+export function newIdempotencyKey(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
+
+export type Report = Schemas["ReportRead"];
+export type ReportContent = Schemas["ReportContent"];
+export type Recommendation = Schemas["DecisionCreate"]["decision"];
+
+export const reports = {
+  get: (interviewId: string) => request<Report>("GET", `/interviews/${interviewId}/report`),
+  decide: (interviewId: string, body: Schemas["DecisionCreate"]) => request<Report>("POST", `/interviews/${interviewId}/report/decision`, body),
+  /** Files need the Authorization header, so they are fetched and handed over as a blob. */
+  download: async (path: string, filename: string) => {
+    const response = await authorisedFetch(path);
+    if (!response.ok) throw await toError(response);
+    const url = URL.createObjectURL(await response.blob());
+    const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+    link.click();
+    URL.revokeObjectURL(url);
+  },
+};

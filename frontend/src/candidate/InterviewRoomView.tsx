@@ -1,0 +1,215 @@
+// The interview room as a pure view of its state, so every state can be rendered and tested.
+import { useEffect, useState } from "react";
+import type { InterviewState } from "../api/client";
+import { useI18n } from "../i18n";
+import type { Recorder } from "./useRecorder";
+
+/** What the live event stream says is happening right now. */
+export type LiveActivity = "idle" | "transcribing" | "writing_question";
+
+export interface InterviewRoomViewProps {
+  state: InterviewState;
+  activity: LiveActivity;
+  streamingQuestion: string;
+  connected: boolean;
+  readAloud: boolean;
+  onReadAloudChange: (on: boolean) => void;
+  voiceAvailable: boolean;
+  recorder: Pick<Recorder, "status" | "elapsedS" | "playbackUrl" | "error" | "start" | "stop" | "reset">;
+  uploadProgress: number | null;
+  submitError: string | null;
+  submitting: boolean;
+  onSubmitAudio: () => void;
+  onSubmitText: (text: string) => void;
+}
+
+const formatClock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+
+export function InterviewRoomView(props: InterviewRoomViewProps) {
+  const { state, t } = { state: props.state, t: useI18n().t };
+  if (state.phase === "finished") return <EndScreen cancelled={state.interview.status !== "completed"} />;
+  const turn = state.current_turn;
+  const total = state.interview.stage_count;
+  const stageNumber = (turn?.stage_index ?? state.answered_turns) + 1;
+  return (
+    <section className="room" aria-labelledby="room-title">
+      <header className="room-header">
+        <h1 id="room-title">{t("roomTitle")}</h1>
+        <label className="toggle">
+          <input type="checkbox" checked={props.readAloud} onChange={(e) => props.onReadAloudChange(e.target.checked)} />
+          {t("readAloud")}
+        </label>
+      </header>
+      <StageProgress current={stageNumber} total={total} />
+      {!props.connected && (
+        <p className="notice warning" role="status">
+          ⚠ {t("reconnecting")}
+        </p>
+      )}
+      <QuestionPanel {...props} />
+    </section>
+  );
+}
+
+function StageProgress({ current, total }: { current: number; total: number }) {
+  const { t } = useI18n();
+  const label = t("stageOf", { n: Math.min(current, total), total });
+  return (
+    <div className="stage-progress">
+      <p id="stage-label">{label}</p>
+      <progress aria-labelledby="stage-label" max={total} value={current - 1} />
+      <ol className="stage-dots" aria-hidden="true">
+        {Array.from({ length: total }, (_, i) => (
+          <li key={i} className={i + 1 < current ? "done" : i + 1 === current ? "current" : ""}>
+            {i + 1 < current ? "✓" : i + 1}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function QuestionPanel(props: InterviewRoomViewProps) {
+  const { t } = useI18n();
+  const { state, activity } = props;
+  const turn = state.current_turn;
+  if (state.phase === "processing_answer" || (state.phase !== "answering" && activity === "transcribing")) {
+    return <Waiting message={t("transcribing")} />;
+  }
+  if (state.phase === "waiting_for_question" || !turn?.question_text) {
+    return (
+      <div className="question-card" aria-live="polite" aria-busy="true">
+        <p className="status-line">
+          <span className="spinner" aria-hidden="true" /> {props.streamingQuestion ? t("questionWriting") : t("waitingForQuestion")}
+        </p>
+        {props.streamingQuestion && (
+          <p className="question-text streaming" data-testid="streaming-question">
+            {props.streamingQuestion}
+          </p>
+        )}
+      </div>
+    );
+  }
+  const sttFailed = turn.stt_status === "failed";
+  return (
+    <div className="question-card">
+      <h2 className="visually-hidden">{t("question")}</h2>
+      <p className="question-text" aria-live="polite" data-testid="question-text">
+        {turn.question_text}
+      </p>
+      {sttFailed && (
+        <p className="notice error" role="alert">
+          ✕ {t("transcriptionFailed", { reason: turn.stt_error ?? "?" })}
+        </p>
+      )}
+      <AnswerForm key={turn.id} {...props} voiceAllowed={props.voiceAvailable && !sttFailed} />
+    </div>
+  );
+}
+
+function Waiting({ message }: { message: string }) {
+  return (
+    <div className="question-card" aria-live="polite" aria-busy="true">
+      <p className="status-line">
+        <span className="spinner" aria-hidden="true" /> {message}
+      </p>
+    </div>
+  );
+}
+
+function AnswerForm(props: InterviewRoomViewProps & { voiceAllowed: boolean }) {
+  const { t } = useI18n();
+  const [mode, setMode] = useState<"voice" | "text">(props.voiceAllowed ? "voice" : "text");
+  const [text, setText] = useState("");
+  const { recorder } = props;
+  useEffect(() => {
+    if (!props.voiceAllowed) setMode("text");
+  }, [props.voiceAllowed]);
+  const busy = props.submitting;
+  return (
+    <div className="answer">
+      <div role="group" aria-label={t("answer")} className="segmented">
+        <button type="button" aria-pressed={mode === "voice"} disabled={!props.voiceAllowed || busy} onClick={() => setMode("voice")}>
+          {t("answerByVoice")}
+        </button>
+        <button type="button" aria-pressed={mode === "text"} disabled={busy} onClick={() => setMode("text")}>
+          {t("answerByText")}
+        </button>
+      </div>
+      {mode === "voice" ? (
+        <div className="voice-answer">
+          {recorder.status === "recording" ? (
+            <>
+              <p className="recording-indicator" role="timer" aria-live="off">
+                <span className="rec-dot" aria-hidden="true" /> {t("recording")} {formatClock(recorder.elapsedS)}
+              </p>
+              <button type="button" className="primary" onClick={recorder.stop}>
+                ■ {t("stopRecording")}
+              </button>
+            </>
+          ) : recorder.status === "recorded" ? (
+            <>
+              <p className="timer">{formatClock(recorder.elapsedS)}</p>
+              {recorder.playbackUrl && <audio controls src={recorder.playbackUrl} aria-label={t("playback")} />}
+              <div className="actions">
+                <button type="button" disabled={busy} onClick={recorder.start}>
+                  ↺ {t("reRecord")}
+                </button>
+                <button type="button" className="primary" disabled={busy} onClick={props.onSubmitAudio}>
+                  {t("submitAnswer")}
+                </button>
+              </div>
+            </>
+          ) : (
+            <button type="button" className="primary" disabled={busy} onClick={recorder.start}>
+              ● {t("startRecording")}
+            </button>
+          )}
+          {recorder.error && (
+            <p className="notice error" role="alert">
+              ✕ {t("deviceError", { reason: recorder.error })}
+            </p>
+          )}
+        </div>
+      ) : (
+        <form
+          className="text-answer"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (text.trim()) props.onSubmitText(text.trim());
+          }}
+        >
+          <label htmlFor="typed-answer">{t("typedAnswer")}</label>
+          <textarea id="typed-answer" rows={6} value={text} onChange={(e) => setText(e.target.value)} />
+          <button type="submit" className="primary" disabled={busy || !text.trim()}>
+            {t("submitAnswer")}
+          </button>
+        </form>
+      )}
+      {props.uploadProgress !== null && (
+        <div className="upload">
+          <label htmlFor="upload-progress">{t("uploading", { percent: Math.round(props.uploadProgress * 100) })}</label>
+          <progress id="upload-progress" max={1} value={props.uploadProgress} />
+        </div>
+      )}
+      {props.submitError && (
+        <p className="notice error" role="alert">
+          ✕ {t("errorPrefix")} {props.submitError}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function EndScreen({ cancelled }: { cancelled: boolean }) {
+  const { t } = useI18n();
+  return (
+    <section className="end-screen" aria-labelledby="end-title">
+      <p className="end-mark" aria-hidden="true">
+        {cancelled ? "—" : "✓"}
+      </p>
+      <h1 id="end-title">{cancelled ? t("cancelledTitle") : t("finishedTitle")}</h1>
+      {!cancelled && <p>{t("finishedBody")}</p>}
+    </section>
+  );
+}
