@@ -141,7 +141,7 @@ def test_candidate_interview_by_voice_then_recruiter_report(
         },
         capture_output=True,
         text=True,
-        timeout=420,
+        timeout=660,
     )
     output = result.stdout + result.stderr
     platform_log = (data_dir / "platform.log").read_text()[-3000:]

@@ -65,9 +65,7 @@ class Built:
         )
 
 
-def make_job(
-    organisation_id: uuid.UUID, title: str = "백엔드 개발자 (Backend engineer)"
-) -> Job:
+def make_job(organisation_id: uuid.UUID, title: str = "백엔드 개발자 (Backend engineer)") -> Job:
     return Job(
         id=uuid.uuid4(),
         organisation_id=organisation_id,
@@ -164,7 +162,9 @@ def persist(session: Session, built: Built) -> None:
     session.flush()
 
 
-def metrics(words: int, speech_s: float, pauses: int, longest: float, fillers: int) -> dict[str, object]:
+def metrics(
+    words: int, speech_s: float, pauses: int, longest: float, fillers: int
+) -> dict[str, object]:
     minutes = speech_s / 60
     return {
         "duration_s": speech_s + 1.0,
@@ -197,7 +197,9 @@ def strong_interview(**kwargs: object) -> Built:
                 "skill",
                 SKILL_ANSWER,
                 {
-                    "job_skill": [Run(5, ["결제 서비스를 PostgreSQL로 옮기는 작업을 이끌었습니다"])],
+                    "job_skill": [
+                        Run(5, ["결제 서비스를 PostgreSQL로 옮기는 작업을 이끌었습니다"])
+                    ],
                     "communication": [Run(4, ["I profiled the slow queries"])],
                 },
                 stt_status=ProcessingStatus.DONE,

@@ -13,7 +13,7 @@ from interview_core.audit.models import AuditEvent
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import ProcessingStatus
 from interview_core.reports.models import Report
-from tests.reports.builders import SKILL_ANSWER, Answer, Run, build, persist
+from tests.reports.builders import SKILL_ANSWER, Answer, build, persist
 from tests.reports.conftest import ReportWorld
 
 API = "/api/v1"
@@ -42,7 +42,7 @@ def test_report_is_assembled_on_demand_and_viewing_is_audited(
     assert body["status"] == "ready"
     content = body["content"]
     assert content["recommendation"] == "advance"
-    answers = {str(t.id): t.answer_text for t in report_world.built.turns}
+    answers = {str(t.id): t.answer_text or "" for t in report_world.built.turns}
     for competency in content["competencies"]:
         for quote in competency["evidence"]:
             assert quote["quote"] in answers[quote["turn_id"]]
@@ -55,12 +55,14 @@ def test_decisions_are_kept_latest_wins_and_audited(
 ) -> None:
     path = f"{API}/interviews/{report_world.interview_id}/report/decision"
     first = client.post(
-        path, headers=report_world.recruiter_headers,
+        path,
+        headers=report_world.recruiter_headers,
         json={"decision": "hold", "note": "Check references first."},
     )
     assert first.status_code == 200, first.text
     second = client.post(
-        path, headers=report_world.recruiter_headers,
+        path,
+        headers=report_world.recruiter_headers,
         json={"decision": "advance", "note": "References fine."},
     )
     body = second.json()
@@ -151,16 +153,25 @@ def test_job_csv_has_one_row_per_interview_with_matching_columns(
     ).json()
     client.post(
         f"{API}/interviews/{report_world.interview_id}/report/decision",
-        headers=report_world.recruiter_headers, json={"decision": "advance"},
+        headers=report_world.recruiter_headers,
+        json={"decision": "advance"},
     )
     response = client.get(f"{API}/jobs/{job.id}/report.csv", headers=report_world.recruiter_headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
     reader = csv.DictReader(io.StringIO(response.text))
     assert reader.fieldnames == [
-        "interview_id", "candidate_email", "interview_status", "report_status",
-        "job_skill", "communication",
-        "weighted_score", "recommendation", "decision", "decided_by", "decided_at",
+        "interview_id",
+        "candidate_email",
+        "interview_status",
+        "report_status",
+        "job_skill",
+        "communication",
+        "weighted_score",
+        "recommendation",
+        "decision",
+        "decided_by",
+        "decided_at",
     ]
     rows = {row["interview_id"]: row for row in reader}
     assert set(rows) == {report_world.interview_id, str(pending.interview.id)}
@@ -176,9 +187,7 @@ def test_job_csv_has_one_row_per_interview_with_matching_columns(
     assert [e.details["format"] for e in _audit(str(job.id), "report.exported")] == ["csv"]
 
 
-def test_regenerate_picks_up_new_evaluations(
-    client: TestClient, report_world: ReportWorld
-) -> None:
+def test_regenerate_picks_up_new_evaluations(client: TestClient, report_world: ReportWorld) -> None:
     with session_scope() as session:
         built = build(
             [Answer("skill", SKILL_ANSWER, evaluation_status=ProcessingStatus.PENDING)],
@@ -196,8 +205,14 @@ def test_regenerate_picks_up_new_evaluations(
         turn.evaluation_status = ProcessingStatus.DONE
         session.add(
             TurnEvaluation(
-                id=uuid.uuid4(), turn_id=turn.id, run_index=0, competency="job_skill", score=2,
-                evidence=["I profiled the slow queries"], rationale="r", evaluator="llm",
+                id=uuid.uuid4(),
+                turn_id=turn.id,
+                run_index=0,
+                competency="job_skill",
+                score=2,
+                evidence=["I profiled the slow queries"],
+                rationale="r",
+                evaluator="llm",
                 model_id="test/evaluator-v1",
             )
         )

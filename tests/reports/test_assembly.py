@@ -65,7 +65,11 @@ def test_quotes_not_in_the_answer_are_left_out_and_counted() -> None:
             Answer(
                 "skill",
                 SKILL_ANSWER,
-                {"job_skill": [Run(5, ["I invented this sentence", "I profiled the slow queries"])]},
+                {
+                    "job_skill": [
+                        Run(5, ["I invented this sentence", "I profiled the slow queries"])
+                    ]
+                },
             )
         ]
     )
@@ -237,8 +241,11 @@ def test_emotion_is_shown_only_when_allowed_and_never_changes_the_outcome() -> N
     assert "not a feeling" in emotion.limitations
 
     without = report_for(True, EmotionAnalysis.OBSERVE, with_emotion=False)
-    for other in (without, report_for(False, EmotionAnalysis.OBSERVE, with_emotion=True),
-                  report_for(True, EmotionAnalysis.OFF, with_emotion=True)):
+    for other in (
+        without,
+        report_for(False, EmotionAnalysis.OBSERVE, with_emotion=True),
+        report_for(True, EmotionAnalysis.OFF, with_emotion=True),
+    ):
         assert other.recommendation == observed.recommendation
         assert other.recommendation_reason == observed.recommendation_reason
         assert other.weighted_score == observed.weighted_score

@@ -31,26 +31,39 @@ def test_completed_interview_gets_a_report_with_verbatim_evidence(
         organisation = make_organisation(session)
         recruiter = make_user(session, UserRole.RECRUITER, organisation)
         candidate = make_user(session, UserRole.CANDIDATE)
-    recruiter_headers, candidate_headers = signed_in_headers(recruiter), signed_in_headers(candidate)
+    recruiter_headers, candidate_headers = (
+        signed_in_headers(recruiter),
+        signed_in_headers(candidate),
+    )
     job = client.post(
-        f"{API}/jobs", headers=recruiter_headers,
-        json={"title": "Backend engineer", "description": "Build Python services on PostgreSQL.",
-              "scenario_key": "short"},
+        f"{API}/jobs",
+        headers=recruiter_headers,
+        json={
+            "title": "Backend engineer",
+            "description": "Build Python services on PostgreSQL.",
+            "scenario_key": "short",
+        },
     )
     assert job.status_code == 201, job.text
     created = client.post(
-        f"{API}/interviews", headers=recruiter_headers,
+        f"{API}/interviews",
+        headers=recruiter_headers,
         json={"job_id": job.json()["id"], "candidate_email": candidate.email},
     ).json()
     interview_id = created["interview"]["id"]
-    client.post(f"{API}/interviews/accept", headers=candidate_headers,
-                json={"token": created["invite_token"]})
-    started = client.post(f"{API}/interviews/{interview_id}/start", headers=candidate_headers,
-                          json={})
+    client.post(
+        f"{API}/interviews/accept",
+        headers=candidate_headers,
+        json={"token": created["invite_token"]},
+    )
+    started = client.post(
+        f"{API}/interviews/{interview_id}/start", headers=candidate_headers, json={}
+    )
     assert started.status_code == 200, started.text
     for index in range(5):
-        state = client.get(f"{API}/interviews/{interview_id}", headers=candidate_headers,
-                           params={"wait_s": 60}).json()
+        state = client.get(
+            f"{API}/interviews/{interview_id}", headers=candidate_headers, params={"wait_s": 60}
+        ).json()
         assert state["phase"] == "answering", state
         answered = client.post(
             f"{API}/interviews/{interview_id}/turns/{state['current_turn']['id']}/answer",

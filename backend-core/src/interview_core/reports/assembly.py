@@ -341,9 +341,7 @@ def assemble_report(inputs: ReportInputs) -> ReportContent:
             evidence=result.evidence,
         )
 
-    strengths = [
-        highlight(c) for c in scored if (c.score or 0) >= STRENGTH_AT and c.evidence
-    ]
+    strengths = [highlight(c) for c in scored if (c.score or 0) >= STRENGTH_AT and c.evidence]
     areas = [highlight(c) for c in scored if (c.score or 0) <= IMPROVE_AT and c.evidence]
 
     all_answers = [answer for c in competencies for answer in c.answers]

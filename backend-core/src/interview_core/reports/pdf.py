@@ -140,29 +140,29 @@ def report_html(content: ReportContent) -> str:
     return f"""<!doctype html>
 <html lang="{escape(content.language)}"><head><meta charset="utf-8">
 <style>{STYLE}</style></head><body>
-<h1>{labels['title']}</h1>
-<p>{labels['job']}: {escape(content.job_title)}<br>
-{labels['candidate']}: {escape(content.candidate_email)}<br>
-{labels['status']}: {escape(content.interview_status)}</p>
-<p><b>{labels['recommendation']}: {escape(content.recommendation.value)}</b><br>
+<h1>{labels["title"]}</h1>
+<p>{labels["job"]}: {escape(content.job_title)}<br>
+{labels["candidate"]}: {escape(content.candidate_email)}<br>
+{labels["status"]}: {escape(content.interview_status)}</p>
+<p><b>{labels["recommendation"]}: {escape(content.recommendation.value)}</b><br>
 {escape(content.recommendation_reason)}<br>
-{labels['weighted']}: {weighted}</p>
-<h2>{labels['competencies']}</h2>
-<table><tr><th>{labels['competency']}</th><th>{labels['weight']}</th><th>{labels['score']}</th>
-<th>{labels['evidence']}</th></tr>{''.join(rows)}</table>
-<h2>{labels['strengths']}</h2>{_highlights(content.strengths, labels['none'])}
-<h2>{labels['areas']}</h2>{_highlights(content.areas_to_improve, labels['none'])}
-<h2>{labels['communication']}</h2>{communication}
-<h2>{labels['flags']}</h2>{f'<ul>{flags}</ul>' if flags else none}
-<h2>{labels['missing']}</h2>{f'<ul>{missing}</ul>' if missing else none}
-<h2>{labels['reliability']}</h2>
-<p>{labels['runs']}: {reliability.evaluation_runs}</p>
-<p>{labels['disagreements']}:</p>{f'<ul>{disagreements}</ul>' if disagreements else none}
-<div class="aside"><h2>{labels['observations']}</h2>
+{labels["weighted"]}: {weighted}</p>
+<h2>{labels["competencies"]}</h2>
+<table><tr><th>{labels["competency"]}</th><th>{labels["weight"]}</th><th>{labels["score"]}</th>
+<th>{labels["evidence"]}</th></tr>{"".join(rows)}</table>
+<h2>{labels["strengths"]}</h2>{_highlights(content.strengths, labels["none"])}
+<h2>{labels["areas"]}</h2>{_highlights(content.areas_to_improve, labels["none"])}
+<h2>{labels["communication"]}</h2>{communication}
+<h2>{labels["flags"]}</h2>{f"<ul>{flags}</ul>" if flags else none}
+<h2>{labels["missing"]}</h2>{f"<ul>{missing}</ul>" if missing else none}
+<h2>{labels["reliability"]}</h2>
+<p>{labels["runs"]}: {reliability.evaluation_runs}</p>
+<p>{labels["disagreements"]}:</p>{f"<ul>{disagreements}</ul>" if disagreements else none}
+<div class="aside"><h2>{labels["observations"]}</h2>
 <p>{escape(content.observations.notice)}</p><ul>{notes}{observations}</ul></div>
-<h2>{labels['provenance']}</h2>
-<p>evaluators: {escape(', '.join(provenance.evaluators))}<br>
-models: {escape(', '.join(provenance.model_ids))}<br>
+<h2>{labels["provenance"]}</h2>
+<p>evaluators: {escape(", ".join(provenance.evaluators))}<br>
+models: {escape(", ".join(provenance.model_ids))}<br>
 scenario: {escape(provenance.scenario_key)} v{provenance.scenario_version}<br>
 rubric: {escape(provenance.rubric_version)} · assembly v{provenance.assembly_version}</p>
 </body></html>"""

@@ -161,7 +161,12 @@ def view_report(session: Session, user: User, interview_id: uuid.UUID) -> Report
     interview = _interview_for_recruiter(session, user, interview_id)
     report = _report_of(session, interview)
     record_audit(
-        session, user, "report.viewed", "report", report.id, interview.organisation_id,
+        session,
+        user,
+        "report.viewed",
+        "report",
+        report.id,
+        interview.organisation_id,
         {"interview_id": str(interview.id)},
     )
     return report_read(session, report)
@@ -171,7 +176,12 @@ def regenerate_report(session: Session, user: User, interview_id: uuid.UUID) -> 
     interview = _interview_for_recruiter(session, user, interview_id)
     report = store_report(session, interview.id)
     record_audit(
-        session, user, "report.regenerated", "report", report.id, interview.organisation_id,
+        session,
+        user,
+        "report.regenerated",
+        "report",
+        report.id,
+        interview.organisation_id,
         {"interview_id": str(interview.id)},
     )
     return report_read(session, report)
@@ -214,7 +224,12 @@ def export_report(session: Session, user: User, interview_id: uuid.UUID) -> Repo
     if report.content is None:
         raise NotFound("The report could not be assembled.", code="report-unavailable")
     record_audit(
-        session, user, "report.exported", "report", report.id, interview.organisation_id,
+        session,
+        user,
+        "report.exported",
+        "report",
+        report.id,
+        interview.organisation_id,
         {"interview_id": str(interview.id), "format": "pdf"},
     )
     return ReportContent.model_validate(report.content)
@@ -264,7 +279,12 @@ def job_csv(session: Session, user: User, job_id: uuid.UUID) -> str:
                 row["decided_at"] = latest.decided_at.isoformat()
         writer.writerow(row)
     record_audit(
-        session, user, "report.exported", "job", job.id, job.organisation_id,
+        session,
+        user,
+        "report.exported",
+        "job",
+        job.id,
+        job.organisation_id,
         {"format": "csv", "interviews": len(interviews)},
     )
     return buffer.getvalue()
@@ -283,7 +303,12 @@ def summary_for_candidate(
     if report is None or not report.share_candidate_summary or report.content is None:
         raise NotFound("No summary has been shared for this interview.", code="summary-not-shared")
     record_audit(
-        session, user, "report.summary_viewed", "report", report.id, interview.organisation_id,
+        session,
+        user,
+        "report.summary_viewed",
+        "report",
+        report.id,
+        interview.organisation_id,
         {"interview_id": str(interview.id)},
     )
     return candidate_summary(ReportContent.model_validate(report.content))
