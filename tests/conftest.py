@@ -11,6 +11,7 @@ import pytest
 from tests.support.stack import TestStack, WorkerProcess
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+MODEL_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "models"
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
             "SECRET_KEY": secrets.token_urlsafe(48),
             "DATA_DIR": str(data_dir),
             "LOG_JSON": "true",
+            # Three worker processes share two cores: one torch thread each avoids thrashing.
+            "LLM_CPU_THREADS": "1",
+            # Converted model caches outlive the session's temporary data directory, so the
+            # packaged models are converted once per checkout, not once per process and run.
+            "LLM_CACHE_DIR": str(MODEL_CACHE / "llm"),
+            "STT_CACHE_DIR": str(MODEL_CACHE / "speech"),
         }
     )
     stack.start_services()
