@@ -26,6 +26,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
             "LOG_JSON": "true",
             # Three worker processes share two cores: one torch thread each avoids thrashing.
             "LLM_CPU_THREADS": "1",
+            # The session's CPU worker scores answers with the deterministic evaluator: the LLM
+            # evaluator is tested on the real model in tests/llm, and running it for every
+            # answer of every interview test would take most of CI's time on two cores.
+            "EVALUATION_LLM": "none",
             # Converted model caches outlive the session's temporary data directory, so the
             # packaged models are converted once per checkout, not once per process and run.
             "LLM_CACHE_DIR": str(MODEL_CACHE / "llm"),

@@ -43,7 +43,11 @@ RECRUITER_OR_ADMIN = {**SIGNED_IN, Actor.CANDIDATE_A: 403, Actor.CANDIDATE_B: 40
 ADMIN_ONLY = {**RECRUITER_OR_ADMIN, Actor.RECRUITER_ORG1: 403, Actor.RECRUITER_ORG2: 403}
 # Something of organisation 1 (whose owner is recruiter_org1): outsiders get 404, not 403.
 ORG1_ONLY = _expect(
-    anonymous=401, candidate_a=404, candidate_b=404, recruiter_org1=OK, recruiter_org2=404,
+    anonymous=401,
+    candidate_a=404,
+    candidate_b=404,
+    recruiter_org1=OK,
+    recruiter_org2=404,
     admin=OK,
 )
 # Something of candidate A in organisation 1 (an interview, say).
@@ -52,14 +56,27 @@ CANDIDATE_A_AND_ORG1 = {**ORG1_ONLY, Actor.CANDIDATE_A: OK}
 ORG1_RECRUITERS = {**ORG1_ONLY, Actor.CANDIDATE_A: 403, Actor.CANDIDATE_B: 403}
 # Only candidate A acts (accepts, starts, answers); org 1 can read but not act for them.
 INTERVIEWEE_A = {**CANDIDATE_A_AND_ORG1, Actor.RECRUITER_ORG1: 403, Actor.ADMIN: 403}
-CANDIDATES_ONLY = {**SIGNED_IN, Actor.RECRUITER_ORG1: 403, Actor.RECRUITER_ORG2: 403, Actor.ADMIN: 403}
+CANDIDATES_ONLY = {
+    **SIGNED_IN,
+    Actor.RECRUITER_ORG1: 403,
+    Actor.RECRUITER_ORG2: 403,
+    Actor.ADMIN: 403,
+}
 # A candidate's own document not yet shared with any organisation.
 OWN_RESUME = _expect(
-    anonymous=401, candidate_a=OK, candidate_b=404, recruiter_org1=404, recruiter_org2=404,
+    anonymous=401,
+    candidate_a=OK,
+    candidate_b=404,
+    recruiter_org1=404,
+    recruiter_org2=404,
     admin=OK,
 )
 ONLY_CANDIDATE_A = _expect(
-    anonymous=401, candidate_a=OK, candidate_b=404, recruiter_org1=403, recruiter_org2=403,
+    anonymous=401,
+    candidate_a=OK,
+    candidate_b=404,
+    recruiter_org1=403,
+    recruiter_org2=403,
     admin=403,
 )
 
@@ -93,24 +110,35 @@ MATRIX: list[Route] = [
     Route("POST", f"{API}/diagnostics/routing", ADMIN_ONLY, needs_workers=True),
     # --- auth ---------------------------------------------------------------------------
     Route(
-        "POST", f"{API}/auth/register", PUBLIC,
+        "POST",
+        f"{API}/auth/register",
+        PUBLIC,
         body=lambda w: {
-            "email": unique_email("reg"), "password": DEFAULT_PASSWORD, "full_name": "New Person"
+            "email": unique_email("reg"),
+            "password": DEFAULT_PASSWORD,
+            "full_name": "New Person",
         },
     ),
     Route(
-        "POST", f"{API}/auth/login", PUBLIC,
+        "POST",
+        f"{API}/auth/login",
+        PUBLIC,
         body=lambda w: {"email": w.users[Actor.CANDIDATE_A].email, "password": DEFAULT_PASSWORD},
     ),
     Route(
-        "POST", f"{API}/auth/refresh", PUBLIC,
+        "POST",
+        f"{API}/auth/refresh",
+        PUBLIC,
         body=lambda w: {"refresh_token": w.fresh_refresh_token()},
     ),
     Route("POST", f"{API}/auth/logout", SIGNED_IN),
     Route(
-        "POST", f"{API}/auth/password", SIGNED_IN,
+        "POST",
+        f"{API}/auth/password",
+        SIGNED_IN,
         body=lambda w: {
-            "current_password": DEFAULT_PASSWORD, "new_password": "a brand new passphrase"
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "a brand new passphrase",
         },
     ),
     # --- users --------------------------------------------------------------------------
@@ -118,7 +146,9 @@ MATRIX: list[Route] = [
     Route("PATCH", f"{API}/users/me", SIGNED_IN, body=lambda w: {"preferred_language": "ko"}),
     Route("GET", f"{API}/admin/users", ADMIN_ONLY),
     Route(
-        "PUT", f"{API}/admin/users/{{user_id}}/role", ADMIN_ONLY,
+        "PUT",
+        f"{API}/admin/users/{{user_id}}/role",
+        ADMIN_ONLY,
         params=lambda w: {"user_id": str(w.make(UserRole.CANDIDATE).id)},
         body=lambda w: {"role": "recruiter", "organisation_id": str(w.org1.id)},
     ),
@@ -127,17 +157,26 @@ MATRIX: list[Route] = [
     Route("GET", f"{API}/organisations", RECRUITER_OR_ADMIN),
     Route("GET", f"{API}/organisations/{{organisation_id}}", ORG1_ONLY, params=_org1),
     Route(
-        "PATCH", f"{API}/organisations/{{organisation_id}}", ORG1_ONLY, params=_org1,
+        "PATCH",
+        f"{API}/organisations/{{organisation_id}}",
+        ORG1_ONLY,
+        params=_org1,
         body=lambda w: {"emotion_analysis": "observe"},
     ),
     Route(
-        "POST", f"{API}/organisations/{{organisation_id}}/invites", ORG1_ONLY, params=_org1,
+        "POST",
+        f"{API}/organisations/{{organisation_id}}/invites",
+        ORG1_ONLY,
+        params=_org1,
         body=lambda w: {"email": unique_email("invitee")},
     ),
     Route(
-        "POST", f"{API}/invites/accept", PUBLIC,
+        "POST",
+        f"{API}/invites/accept",
+        PUBLIC,
         body=lambda w: {
-            "token": w.fresh_invite_token(), "full_name": "Invited Recruiter",
+            "token": w.fresh_invite_token(),
+            "full_name": "Invited Recruiter",
             "password": DEFAULT_PASSWORD,
         },
     ),
@@ -146,93 +185,160 @@ MATRIX: list[Route] = [
     # --- jobs -----------------------------------------------------------------------------
     Route("GET", f"{API}/jobs", RECRUITER_OR_ADMIN),
     Route(
-        "POST", f"{API}/jobs", ORG1_RECRUITERS,
-        body=lambda w: {"title": "Engineer", "description": "Builds.", "organisation_id": str(w.org1.id)},
+        "POST",
+        f"{API}/jobs",
+        ORG1_RECRUITERS,
+        body=lambda w: {
+            "title": "Engineer",
+            "description": "Builds.",
+            "organisation_id": str(w.org1.id),
+        },
     ),
-    Route("GET", f"{API}/jobs/{{job_id}}", ORG1_RECRUITERS, params=lambda w: {"job_id": w.job_in_org1()}),
     Route(
-        "PATCH", f"{API}/jobs/{{job_id}}", ORG1_RECRUITERS,
-        params=lambda w: {"job_id": w.job_in_org1()}, body=lambda w: {"title": "Senior engineer"},
+        "GET",
+        f"{API}/jobs/{{job_id}}",
+        ORG1_RECRUITERS,
+        params=lambda w: {"job_id": w.job_in_org1()},
+    ),
+    Route(
+        "PATCH",
+        f"{API}/jobs/{{job_id}}",
+        ORG1_RECRUITERS,
+        params=lambda w: {"job_id": w.job_in_org1()},
+        body=lambda w: {"title": "Senior engineer"},
     ),
     # --- interviews -------------------------------------------------------------------------
     Route("GET", f"{API}/interviews", SIGNED_IN),
     Route(
-        "POST", f"{API}/interviews", ORG1_RECRUITERS,
+        "POST",
+        f"{API}/interviews",
+        ORG1_RECRUITERS,
         body=lambda w: {"job_id": w.job_in_org1(), "candidate_email": unique_email("cand")},
     ),
     Route(
-        "POST", f"{API}/interviews/accept", ONLY_CANDIDATE_A,
+        "POST",
+        f"{API}/interviews/accept",
+        ONLY_CANDIDATE_A,
         body=lambda w: {"token": w.interview_of_candidate_a(started=False)["token"]},
     ),
     Route(
-        "GET", f"{API}/interviews/{{interview_id}}", CANDIDATE_A_AND_ORG1,
+        "GET",
+        f"{API}/interviews/{{interview_id}}",
+        CANDIDATE_A_AND_ORG1,
         params=lambda w: w.interview_of_candidate_a(started=True),
     ),
     Route(
-        "GET", f"{API}/interviews/{{interview_id}}/events", CANDIDATE_A_AND_ORG1,
+        "GET",
+        f"{API}/interviews/{{interview_id}}/events",
+        CANDIDATE_A_AND_ORG1,
         params=lambda w: w.interview_of_candidate_a(started=True),
         query=lambda w: {"duration_s": 1},
     ),
     Route(
-        "GET", f"{API}/interviews/{{interview_id}}/turns", CANDIDATE_A_AND_ORG1,
+        "GET",
+        f"{API}/interviews/{{interview_id}}/turns",
+        CANDIDATE_A_AND_ORG1,
         params=lambda w: w.interview_of_candidate_a(started=True),
     ),
     Route(
-        "POST", f"{API}/interviews/{{interview_id}}/cancel", ORG1_RECRUITERS,
+        "POST",
+        f"{API}/interviews/{{interview_id}}/cancel",
+        ORG1_RECRUITERS,
         params=lambda w: w.interview_of_candidate_a(started=True),
     ),
     Route(
-        "POST", f"{API}/interviews/{{interview_id}}/start", INTERVIEWEE_A,
-        params=lambda w: _accepted(w), body=lambda w: {"audio": True},
+        "POST",
+        f"{API}/interviews/{{interview_id}}/start",
+        INTERVIEWEE_A,
+        params=lambda w: _accepted(w),
+        body=lambda w: {"audio": True},
     ),
     Route(
-        "POST", f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/answer", INTERVIEWEE_A,
+        "POST",
+        f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/answer",
+        INTERVIEWEE_A,
         params=lambda w: w.interview_of_candidate_a(started=True),
-        body=lambda w: {"text": "My answer.", "idempotency_key": f"matrix-{unique_email('k')}"[:60].replace("@", "-")},
+        body=lambda w: {
+            "text": "My answer.",
+            "idempotency_key": f"matrix-{unique_email('k')}"[:60].replace("@", "-"),
+        },
     ),
     Route(
-        "POST", f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/audio", INTERVIEWEE_A,
+        "POST",
+        f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/audio",
+        INTERVIEWEE_A,
         params=lambda w: w.interview_of_candidate_a(started=True),
         # No file: candidate A gets past authorisation to the 422 for the missing upload.
-        ok=frozenset({422}), note="uploads themselves are tested in tests/interviews",
+        ok=frozenset({422}),
+        note="uploads themselves are tested in tests/interviews",
+    ),
+    Route(
+        "POST",
+        f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/frames",
+        INTERVIEWEE_A,
+        params=lambda w: w.interview_of_candidate_a(started=True),
+        # No frames: candidate A gets past authorisation and consent to the 422.
+        ok=frozenset({422}),
+        note="frame uploads themselves are tested in tests/interviews",
     ),
     # --- question bank ------------------------------------------------------------------------
     Route(
-        "GET", f"{API}/question-bank/search", RECRUITER_OR_ADMIN,
-        query=lambda w: {"q": "teamwork under pressure"}, needs_workers=True,
+        "GET",
+        f"{API}/question-bank/search",
+        RECRUITER_OR_ADMIN,
+        query=lambda w: {"q": "teamwork under pressure"},
+        needs_workers=True,
     ),
     # --- résumés ------------------------------------------------------------------------------
     Route(
-        "POST", f"{API}/resumes", CANDIDATES_ONLY, ok=frozenset({422}),
+        "POST",
+        f"{API}/resumes",
+        CANDIDATES_ONLY,
+        ok=frozenset({422}),
         note="no file: candidates pass authorisation and get the 422; uploads in tests/interviews",
     ),
     Route(
-        "GET", f"{API}/resumes/{{resume_id}}", OWN_RESUME,
+        "GET",
+        f"{API}/resumes/{{resume_id}}",
+        OWN_RESUME,
         params=lambda w: w.resume_of_candidate_a(),
     ),
     # --- reports ------------------------------------------------------------------------------
     Route(
-        "GET", f"{API}/interviews/{{interview_id}}/report", ORG1_RECRUITERS,
+        "GET",
+        f"{API}/interviews/{{interview_id}}/report",
+        ORG1_RECRUITERS,
         params=lambda w: w.report_of_candidate_a(),
     ),
     Route(
-        "POST", f"{API}/interviews/{{interview_id}}/report/regenerate", ORG1_RECRUITERS,
+        "POST",
+        f"{API}/interviews/{{interview_id}}/report/regenerate",
+        ORG1_RECRUITERS,
         params=lambda w: w.report_of_candidate_a(),
     ),
     Route(
-        "POST", f"{API}/interviews/{{interview_id}}/report/decision", ORG1_RECRUITERS,
-        params=lambda w: w.report_of_candidate_a(), body=lambda w: {"decision": "hold"},
+        "POST",
+        f"{API}/interviews/{{interview_id}}/report/decision",
+        ORG1_RECRUITERS,
+        params=lambda w: w.report_of_candidate_a(),
+        body=lambda w: {"decision": "hold"},
     ),
     Route(
-        "GET", f"{API}/interviews/{{interview_id}}/report.pdf", ORG1_RECRUITERS,
+        "GET",
+        f"{API}/interviews/{{interview_id}}/report.pdf",
+        ORG1_RECRUITERS,
         params=lambda w: w.report_of_candidate_a(),
     ),
     Route(
-        "GET", f"{API}/jobs/{{job_id}}/report.csv", ORG1_RECRUITERS,
+        "GET",
+        f"{API}/jobs/{{job_id}}/report.csv",
+        ORG1_RECRUITERS,
         params=lambda w: w.report_of_candidate_a(),
     ),
     Route(
-        "GET", f"{API}/interviews/{{interview_id}}/summary", ONLY_CANDIDATE_A,
+        "GET",
+        f"{API}/interviews/{{interview_id}}/summary",
+        ONLY_CANDIDATE_A,
         params=lambda w: w.report_of_candidate_a(),
         note="the organisation shared it; unshared summaries are tested in tests/reports",
     ),

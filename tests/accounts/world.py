@@ -68,13 +68,16 @@ class World:
             recruiter = session.get_one(User, self.users[Actor.RECRUITER_ORG1].id)
             candidate = session.get_one(User, self.users[Actor.CANDIDATE_A].id)
             interview, token = interviews.create_interview(
-                session, recruiter,
+                session,
+                recruiter,
                 InterviewCreate(job_id=job_id, candidate_email=candidate.email),  # type: ignore[arg-type]
             )
             ids = {"interview_id": str(interview.id), "token": token}
             if started:
                 interviews.accept_invite(session, candidate, token)
-                interviews.start_interview(session, candidate, interview.id, Consent(audio=True))
+                interviews.start_interview(
+                    session, candidate, interview.id, Consent(audio=True, video=True)
+                )
                 turn = interviews.current_turn(session, interview)
                 assert turn is not None
                 ids["turn_id"] = str(turn.id)
@@ -103,8 +106,11 @@ class World:
 
         with session_scope() as session:
             resume = Resume(
-                candidate_id=self.users[Actor.CANDIDATE_A].id, filename="cv.txt",
-                content_type="text/plain", size_bytes=10, text="Python developer.",
+                candidate_id=self.users[Actor.CANDIDATE_A].id,
+                filename="cv.txt",
+                content_type="text/plain",
+                size_bytes=10,
+                text="Python developer.",
             )
             session.add(resume)
             session.flush()

@@ -4,7 +4,6 @@ candidate answering by voice (espeak-ng WAV as the fake microphone), the recruit
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from interview_core.localrun.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
@@ -26,16 +27,20 @@ ANSWER = (
 )
 PLATFORM_READY_S = 240.0
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and shutil.which("node") and shutil.which("espeak-ng")),
-    reason="needs /usr/bin/chromium, node and espeak-ng (scripts/install.sh --tests)",
-)
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def require_browser_tools() -> None:
+    """scripts/install.sh --tests installs these; their absence is a failure, not a skip."""
+    missing = [
+        name
+        for name, found in [
+            ("/usr/bin/chromium", CHROMIUM.exists()),
+            ("node", shutil.which("node")),
+            ("espeak-ng", shutil.which("espeak-ng")),
+        ]
+        if not found
+    ]
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: run scripts/install.sh --tests")
 
 
 def build_frontend() -> Path:
@@ -60,6 +65,7 @@ def read_credentials(path: Path) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def platform() -> Iterator[tuple[str, Path]]:
+    require_browser_tools()
     dist = build_frontend()
     # Not under pytest's private tmp: the embedded PostgreSQL runs as its own user when root.
     data_dir = Path(tempfile.mkdtemp(prefix="e2e-platform-"))

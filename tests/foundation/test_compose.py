@@ -8,7 +8,15 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = {"postgres", "redis", "backend-core", "ai-worker-gpu", "ai-worker-cpu", "frontend", "flower"}
+SERVICES = {
+    "postgres",
+    "redis",
+    "backend-core",
+    "ai-worker-gpu",
+    "ai-worker-cpu",
+    "frontend",
+    "flower",
+}
 
 
 def _compose_command() -> list[str]:
@@ -17,7 +25,9 @@ def _compose_command() -> list[str]:
     probe = subprocess.run(["docker", "compose", "version"], capture_output=True)
     if shutil.which("docker") and probe.returncode == 0:
         return ["docker", "compose"]
-    pytest.fail("neither docker-compose nor docker compose is installed (scripts/install.sh --tests)")
+    pytest.fail(
+        "neither docker-compose nor docker compose is installed (scripts/install.sh --tests)"
+    )
 
 
 def test_compose_config_is_accepted(tmp_path: Path) -> None:
@@ -34,7 +44,8 @@ def test_compose_config_is_accepted(tmp_path: Path) -> None:
     config = yaml.safe_load(result.stdout)
     assert set(config["services"]) == SERVICES
     gpu_reservations = [
-        name for name, service in config["services"].items()
+        name
+        for name, service in config["services"].items()
         if "devices" in str(service.get("deploy", {}))
     ]
     assert gpu_reservations == ["ai-worker-gpu"]

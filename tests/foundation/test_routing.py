@@ -5,11 +5,16 @@ import time
 from interview_contracts.payloads import PingPayload, PingResult, SleepPayload
 from interview_contracts.queues import Queue, WorkerRole
 from interview_contracts.tasks import TaskName
+from interview_core.accounts.models import UserRole
 from interview_core.broker.client import send
+from interview_core.db.engine import session_scope
+from tests.support.accounts import make_user, signed_in_headers
 
 
-def test_routing_endpoint_runs_each_task_on_its_role(client, workers) -> None:
-    response = client.post("/api/v1/diagnostics/routing")
+def test_routing_endpoint_runs_each_task_on_its_role(client, workers, stack) -> None:
+    with session_scope() as session:
+        admin = make_user(session, UserRole.ADMIN)
+    response = client.post("/api/v1/diagnostics/routing", headers=signed_in_headers(admin))
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["gpu"]["role"] == WorkerRole.GPU.value
@@ -18,7 +23,7 @@ def test_routing_endpoint_runs_each_task_on_its_role(client, workers) -> None:
     assert body["cpu"]["role"] == WorkerRole.CPU.value
     assert body["cpu"]["queue"] == Queue.CPU.value
     assert body["cpu"]["hostname"].startswith("cpu@")
-    assert body["gpu"]["pid"] == workers["gpu"].process.pid
+    assert body["gpu"]["pid"] == stack.workers[WorkerRole.GPU].process.pid
 
 
 def test_readyz_lists_a_live_worker_per_queue(client, workers) -> None:
@@ -43,7 +48,9 @@ def test_busy_cpu_queue_does_not_delay_gpu_queue(workers) -> None:
     assert result.role is WorkerRole.GPU
     # The GPU answer came while the CPU backlog was still there, not after it drained.
     still_waiting = [s for s in sleepers if not s.ready()]
-    assert len(still_waiting) >= 4, f"cpu backlog drained before the gpu answer ({gpu_elapsed:.1f}s)"
+    assert len(still_waiting) >= 4, (
+        f"cpu backlog drained before the gpu answer ({gpu_elapsed:.1f}s)"
+    )
     for sleeper in sleepers:
         sleeper.get(timeout=60)
     cpu_elapsed = time.monotonic() - started

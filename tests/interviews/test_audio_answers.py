@@ -11,10 +11,14 @@ from tests.speech.recordings import encode, speak, wav_samples
 SPOKEN = "I designed the billing service and I improved its database queries."
 
 
-def _wait_for_stt(client, candidate, interview_id: str, turn_id: str, timeout_s: float = 120) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _wait_for_stt(
+    client, candidate, interview_id: str, turn_id: str, timeout_s: float = 120
+) -> dict:  # type: ignore[no-untyped-def, type-arg]
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        turns = client.get(f"/api/v1/interviews/{interview_id}/turns", headers=candidate.headers).json()
+        turns = client.get(
+            f"/api/v1/interviews/{interview_id}/turns", headers=candidate.headers
+        ).json()
         turn = next(t for t in turns if t["id"] == turn_id)
         if turn["stt_status"] in ("done", "failed"):
             return turn  # type: ignore[no-any-return]
@@ -31,7 +35,9 @@ def _upload(client, candidate, interview_id: str, turn_id: str, data: bytes, nam
     )
 
 
-def test_spoken_webm_answer_is_transcribed_and_the_interview_moves_on(interview_setup, tmp_path: Path) -> None:
+def test_spoken_webm_answer_is_transcribed_and_the_interview_moves_on(
+    interview_setup, tmp_path: Path
+) -> None:
     client, recruiter, candidate, job_id = interview_setup
     state = invite_and_start(client, recruiter, candidate, job_id, audio=True)
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
@@ -90,7 +96,12 @@ def test_audio_needs_audio_consent(interview_setup) -> None:
     client, recruiter, candidate, job_id = interview_setup
     state = invite_and_start(client, recruiter, candidate, job_id, audio=False)
     response = _upload(
-        client, candidate, state["interview"]["id"], state["current_turn"]["id"], b"OggS" + b"\x00" * 100, "a.ogg"
+        client,
+        candidate,
+        state["interview"]["id"],
+        state["current_turn"]["id"],
+        b"OggS" + b"\x00" * 100,
+        "a.ogg",
     )
     assert response.status_code == 403
     assert response.json()["code"] == "no-audio-consent"

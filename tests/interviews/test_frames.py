@@ -14,7 +14,9 @@ from tests.interviews.conftest import invite_and_start
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def _upload(client, candidate, interview_id: str, turn_id: str, images: list[bytes], first: int = 0):  # type: ignore[no-untyped-def]
+def _upload(
+    client, candidate, interview_id: str, turn_id: str, images: list[bytes], first: int = 0
+):  # type: ignore[no-untyped-def]
     return client.post(
         f"/api/v1/interviews/{interview_id}/turns/{turn_id}/frames",
         headers=candidate.headers,
@@ -41,7 +43,9 @@ def test_frames_need_video_consent(interview_setup) -> None:
     client, recruiter, candidate, job_id = interview_setup
     state = invite_and_start(client, recruiter, candidate, job_id, video=False)
     face = (FIXTURES / "astronaut_face.jpg").read_bytes()
-    response = _upload(client, candidate, state["interview"]["id"], state["current_turn"]["id"], [face])
+    response = _upload(
+        client, candidate, state["interview"]["id"], state["current_turn"]["id"], [face]
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "no-video-consent"
 
@@ -55,7 +59,9 @@ def test_bad_frames_are_refused_and_nothing_is_stored(interview_setup) -> None:
     broken = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 20
     assert _upload(client, candidate, interview_id, turn_id, [broken]).status_code == 422
     with session_scope() as session:
-        stored = session.scalars(select(VideoFrame).where(VideoFrame.turn_id == uuid.UUID(turn_id))).all()
+        stored = session.scalars(
+            select(VideoFrame).where(VideoFrame.turn_id == uuid.UUID(turn_id))
+        ).all()
     assert stored == []
 
 
@@ -76,14 +82,20 @@ def test_emotion_off_organisation_stores_no_emotion(interview_setup, organisatio
         observations = session.scalars(
             select(VideoFrame.observation).where(VideoFrame.turn_id == uuid.UUID(turn_id))
         ).all()
-    assert all(o is not None and o["emotion"] is None and o["emotion_scores"] is None for o in observations)
+    assert all(
+        o is not None and o["emotion"] is None and o["emotion_scores"] is None for o in observations
+    )
 
 
-def test_observing_organisation_gets_labelled_emotion_and_flags(interview_setup, organisation) -> None:
+def test_observing_organisation_gets_labelled_emotion_and_flags(
+    interview_setup, organisation
+) -> None:
     client, recruiter, candidate, job_id = interview_setup
     with session_scope() as session:
         session.execute(
-            update(Organisation).where(Organisation.id == organisation).values(emotion_analysis=EmotionAnalysis.OBSERVE)
+            update(Organisation)
+            .where(Organisation.id == organisation)
+            .values(emotion_analysis=EmotionAnalysis.OBSERVE)
         )
     state = invite_and_start(client, recruiter, candidate, job_id, video=True, emotion=True)
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]

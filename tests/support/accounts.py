@@ -1,10 +1,10 @@
 """Real users, organisations and tokens for any domain's tests.
 
-    with session_scope() as session:
-        organisation = make_organisation(session)
-        recruiter = make_user(session, UserRole.RECRUITER, organisation)
-    headers = auth_headers(client, recruiter)   # a real login through the API
-    headers = signed_in_headers(recruiter)      # a real session, no login round trip
+with session_scope() as session:
+    organisation = make_organisation(session)
+    recruiter = make_user(session, UserRole.RECRUITER, organisation)
+headers = auth_headers(client, recruiter)   # a real login through the API
+headers = signed_in_headers(recruiter)      # a real session, no login round trip
 """
 
 import uuid

@@ -1,1 +1,1 @@
-"""ai-worker: the Celery workers that run every model. Models load lazily inside the worker process."""
+"""ai-worker: the Celery workers that run every model, loaded lazily inside the worker process."""

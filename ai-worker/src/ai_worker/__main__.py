@@ -47,7 +47,9 @@ def main() -> None:
 
     settings = get_worker_settings()
     default = (
-        settings.gpu_worker_concurrency if role is WorkerRole.GPU else settings.cpu_worker_concurrency
+        settings.gpu_worker_concurrency
+        if role is WorkerRole.GPU
+        else settings.cpu_worker_concurrency
     )
     concurrency = args.concurrency or default
     app.worker_main(worker_argv(role, concurrency, settings.log_level))

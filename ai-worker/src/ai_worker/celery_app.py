@@ -30,7 +30,7 @@ def _load_models_now() -> None:
     load_at_worker_start()
 
 
-@worker_ready.connect
+@worker_ready.connect  # type: ignore[untyped-decorator]
 def _on_gpu_worker_ready(**_: Any) -> None:
     # The GPU role runs one process (threads pool): its models belong to that process.
     settings = get_worker_settings()
@@ -39,7 +39,7 @@ def _on_gpu_worker_ready(**_: Any) -> None:
         _load_models_now()
 
 
-@worker_process_init.connect
+@worker_process_init.connect  # type: ignore[untyped-decorator]
 def _on_cpu_child_start(**_: Any) -> None:
     # Prefork children load their own copies after the fork, never in the parent.
     settings = get_worker_settings()

@@ -29,5 +29,8 @@ def status(hostname: str) -> WorkerStatus:
     with _lock:
         models = list(_loaded.values())
     return WorkerStatus(
-        hostname=hostname or socket.gethostname(), role=current_role(), pid=os.getpid(), models=models
+        hostname=hostname or socket.gethostname(),
+        role=current_role(),
+        pid=os.getpid(),
+        models=models,
     )

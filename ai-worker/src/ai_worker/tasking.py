@@ -12,7 +12,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def register(app: Celery, name: TaskName, **options: Any) -> Callable[[F], Any]:
     spec = TASK_SPECS[name]
-    return app.task(
+    decorator: Callable[[F], Any] = app.task(
         name=name.value,
         queue=spec.queue.value,
         soft_time_limit=spec.soft_time_limit_s,
@@ -21,3 +21,4 @@ def register(app: Celery, name: TaskName, **options: Any) -> Callable[[F], Any]:
         reject_on_worker_lost=True,
         **options,
     )
+    return decorator

@@ -40,7 +40,10 @@ def _create_admin(args: argparse.Namespace) -> None:
     try:
         with session_scope() as session:
             create_user(
-                session, email=args.email, password=password, full_name=args.name,
+                session,
+                email=args.email,
+                password=password,
+                full_name=args.name,
                 role=UserRole.ADMIN,
             )
     except ProblemError as exc:

@@ -17,10 +17,10 @@ from interview_core.errors.handlers import install_problem_handlers
 from interview_core.health.router import router as health_router
 from interview_core.interviews.router import router as interviews_router
 from interview_core.jobs.router import router as jobs_router
+from interview_core.observability.logging import configure_logging
 from interview_core.reports.router import router as reports_router
 from interview_core.resumes.router import router as resumes_router
 from interview_core.retrieval.router import router as question_bank_router
-from interview_core.observability.logging import configure_logging
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "

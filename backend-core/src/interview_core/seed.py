@@ -68,15 +68,22 @@ def seed_demo_accounts(session: Session, data_dir: Path) -> Organisation:
     if not _user_exists(session, DEMO_ADMIN_EMAIL):
         password = secrets.token_urlsafe(12)
         create_user(
-            session, email=DEMO_ADMIN_EMAIL, password=password, full_name="Demo Admin",
+            session,
+            email=DEMO_ADMIN_EMAIL,
+            password=password,
+            full_name="Demo Admin",
             role=UserRole.ADMIN,
         )
         created.append(f"Admin:     {DEMO_ADMIN_EMAIL} / {password}")
     if not _user_exists(session, DEMO_RECRUITER_EMAIL):
         password = secrets.token_urlsafe(12)
         recruiter = create_user(
-            session, email=DEMO_RECRUITER_EMAIL, password=password, full_name="Demo Recruiter",
-            role=UserRole.RECRUITER, organisation_id=organisation.id,
+            session,
+            email=DEMO_RECRUITER_EMAIL,
+            password=password,
+            full_name="Demo Recruiter",
+            role=UserRole.RECRUITER,
+            organisation_id=organisation.id,
         )
         organisation.owner_id = recruiter.id
         created.append(f"Recruiter: {DEMO_RECRUITER_EMAIL} / {password}")

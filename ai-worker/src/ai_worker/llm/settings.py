@@ -55,7 +55,9 @@ class LLMSettings(BaseSettings):
     llm_batch_window_ms: float = 30.0
     llm_max_batch: int = 8
     llm_generation_timeout_s: float = 60.0
-    evaluation_llm: EvaluationLLM = EvaluationLLM.IN_PROCESS
+    # Offline default: the deterministic scorer, because the packaged 135M model is too small
+    # to judge answers (it gives unexplained low scores). Production sets in_process/endpoint.
+    evaluation_llm: EvaluationLLM = EvaluationLLM.NONE
 
     @property
     def resolved_cache_dir(self) -> Path:

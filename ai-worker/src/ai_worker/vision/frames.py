@@ -33,6 +33,10 @@ def decode_frame(image_bytes: bytes, settings: VisionSettings) -> faces.RGBImage
         limit = settings.vision_max_frame_dimension
         if max(width, height) > limit:
             raise FrameInputError(f"frame is {width}x{height}; the limit is {limit} pixels")
+        # Pillow may be set process-wide to pad truncated files (WeasyPrint does so); a frame
+        # cut short in upload must be refused, not analysed half grey.
+        if image.format == "JPEG" and not image_bytes.rstrip(b"\x00").endswith(b"\xff\xd9"):
+            raise FrameInputError("undecodable frame: the JPEG is truncated")
         return np.asarray(image.convert("RGB"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise FrameInputError(f"undecodable frame: {error}") from error

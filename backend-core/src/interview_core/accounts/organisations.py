@@ -57,13 +57,19 @@ def update_organisation(
         organisation.name = name
     if emotion_analysis is not None and emotion_analysis != organisation.emotion_analysis:
         changes["emotion_analysis"] = {
-            "from": organisation.emotion_analysis.value, "to": emotion_analysis.value
+            "from": organisation.emotion_analysis.value,
+            "to": emotion_analysis.value,
         }
         organisation.emotion_analysis = emotion_analysis
     if changes:
         record_audit(
-            session, actor, "organisation.settings_changed", "organisation", organisation.id,
-            organisation.id, changes,
+            session,
+            actor,
+            "organisation.settings_changed",
+            "organisation",
+            organisation.id,
+            organisation.id,
+            changes,
         )
     return organisation
 
@@ -90,7 +96,12 @@ def create_invite(
     )
     session.add(invite)
     record_audit(
-        session, actor, "invite.created", "invite", invite.id, organisation.id,
+        session,
+        actor,
+        "invite.created",
+        "invite",
+        invite.id,
+        organisation.id,
         {"email": email, "as_owner": as_owner},
     )
     return invite, token
@@ -123,7 +134,12 @@ def accept_invite(
     if invite.as_owner:
         session.get_one(Organisation, invite.organisation_id).owner_id = user.id
     record_audit(
-        session, user, "invite.accepted", "invite", invite.id, invite.organisation_id,
+        session,
+        user,
+        "invite.accepted",
+        "invite",
+        invite.id,
+        invite.organisation_id,
         {"as_owner": invite.as_owner},
     )
     return user

@@ -38,9 +38,7 @@ def create_user(
         with session.begin_nested():
             session.add(user)
     except IntegrityError as exc:
-        raise Conflict(
-            "An account with this email already exists.", code="email-taken"
-        ) from exc
+        raise Conflict("An account with this email already exists.", code="email-taken") from exc
     return user
 
 

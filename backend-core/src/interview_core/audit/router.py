@@ -22,7 +22,12 @@ def read_audit_log(
 ) -> list[AuditEventRead]:
     """Audit events, newest first: recruiters see their organisation's, admins all."""
     events = list_audit_events(
-        session, reader, action=action, subject_type=subject_type, subject_id=subject_id,
-        before=before, limit=limit,
+        session,
+        reader,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        before=before,
+        limit=limit,
     )
     return [AuditEventRead.model_validate(event) for event in events]

@@ -12,9 +12,24 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password12", "password123", "1234567890", "12345678910",
-        "qwertyuiop", "qwerty1234", "iloveyou12", "letmein123", "welcome123", "admin12345",
-        "abc1234567", "1q2w3e4r5t", "0123456789", "passw0rd12", "changeme12", "football12",
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "1234567890",
+        "12345678910",
+        "qwertyuiop",
+        "qwerty1234",
+        "iloveyou12",
+        "letmein123",
+        "welcome123",
+        "admin12345",
+        "abc1234567",
+        "1q2w3e4r5t",
+        "0123456789",
+        "passw0rd12",
+        "changeme12",
+        "football12",
     }
 )
 PASSWORD_RULES = (

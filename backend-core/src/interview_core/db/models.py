@@ -2,11 +2,11 @@
 
 
 def import_all_models() -> None:
-    import interview_core.accounts.models  # noqa: F401
-    import interview_core.audit.models  # noqa: F401
-    import interview_core.auth.models  # noqa: F401
-    import interview_core.diagnostics.models  # noqa: F401
-    import interview_core.interviews.models  # noqa: F401
-    import interview_core.jobs.models  # noqa: F401
-    import interview_core.reports.models  # noqa: F401
+    import interview_core.accounts.models
+    import interview_core.audit.models
+    import interview_core.auth.models
+    import interview_core.diagnostics.models
+    import interview_core.interviews.models
+    import interview_core.jobs.models
+    import interview_core.reports.models
     import interview_core.retrieval.models  # noqa: F401

@@ -1,19 +1,12 @@
-"""The request-scoped database session: commits on success, rolls back on error, in one place."""
+"""The request-scoped database session: the same unit of work as `session_scope`."""
 
 from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 
-from interview_core.db.engine import get_session_factory
+from interview_core.db.engine import session_scope
 
 
 def get_db_session() -> Iterator[Session]:
-    session = get_session_factory()()
-    try:
+    with session_scope() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()

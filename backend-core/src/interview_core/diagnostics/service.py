@@ -14,7 +14,7 @@ from interview_core.diagnostics.models import RoutingCheck
 from interview_core.diagnostics.schemas import RoutingReport
 from interview_core.errors import ServiceUnavailable
 
-PING_TIMEOUT_S = 15.0
+PING_TIMEOUT_S = 30.0
 
 
 def check_routing(requested_by: uuid.UUID | None) -> RoutingReport:

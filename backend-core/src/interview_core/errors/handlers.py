@@ -58,11 +58,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type")}
+            {
+                "loc": list(err.get("loc", ())),
+                "msg": str(err.get("msg", "")),
+                "type": err.get("type"),
+            }
             for err in exc.errors()
         ]
         return problem_response(
-            422, "Invalid input", "The request does not match the schema.", "invalid-input",
+            422,
+            "Invalid input",
+            "The request does not match the schema.",
+            "invalid-input",
             errors=errors,
         )
 
@@ -70,7 +77,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _http_title(exc.status_code).lower().replace(" ", "-")
         return problem_response(
-            exc.status_code, _http_title(exc.status_code), str(exc.detail), code,
+            exc.status_code,
+            _http_title(exc.status_code),
+            str(exc.detail),
+            code,
             dict(exc.headers) if exc.headers else None,
         )
 
@@ -78,8 +88,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
         logger.warning("database unavailable: %s", exc.orig)
         return problem_response(
-            503, "Service unavailable", "The database is unavailable; retry shortly.",
-            "database-unavailable", {"Retry-After": "5"},
+            503,
+            "Service unavailable",
+            "The database is unavailable; retry shortly.",
+            "database-unavailable",
+            {"Retry-After": "5"},
         )
 
     @app.exception_handler(BrokerOperationalError)
@@ -88,6 +101,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _broker_down(_: Request, exc: Exception) -> JSONResponse:
         logger.warning("broker unavailable: %s", exc)
         return problem_response(
-            503, "Service unavailable", "The message broker is unavailable; retry shortly.",
-            "broker-unavailable", {"Retry-After": "5"},
+            503,
+            "Service unavailable",
+            "The message broker is unavailable; retry shortly.",
+            "broker-unavailable",
+            {"Retry-After": "5"},
         )

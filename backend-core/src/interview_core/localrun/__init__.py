@@ -1,4 +1,4 @@
-"""The embedded defaults: PostgreSQL with pgvector and Redis started locally when none is configured.
+"""Embedded defaults: PostgreSQL with pgvector and Redis, started when none is configured.
 
 Used by the README's run command and by the test suite, so both run on the same real parts.
 """

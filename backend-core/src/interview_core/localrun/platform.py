@@ -66,8 +66,17 @@ class LocalPlatform:
         subprocess.run([python, "-m", "interview_core.cli", "migrate"], env=env, check=True)
         subprocess.run([python, "-m", "interview_core.cli", "seed-demo"], env=env, check=True)
         commands = {
-            "api": [python, "-m", "uvicorn", "interview_core.main:create_app", "--factory",
-                    "--host", self.host, "--port", str(self.port)],
+            "api": [
+                python,
+                "-m",
+                "uvicorn",
+                "interview_core.main:create_app",
+                "--factory",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+            ],
             "gpu worker": [python, "-m", "ai_worker", "--role", "gpu"],
             "cpu worker": [python, "-m", "ai_worker", "--role", "cpu"],
         }

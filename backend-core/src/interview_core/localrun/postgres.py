@@ -32,7 +32,7 @@ class EmbeddedPostgres:
 
         if self._server is not None:
             # Restart after stop(): pgserver keeps one handle per data directory and process.
-            with self._server._lock:  # noqa: SLF001
+            with self._server._lock:
                 self._server.ensure_postgres_running()
             return self.url
         self.data_dir.mkdir(parents=True, exist_ok=True)

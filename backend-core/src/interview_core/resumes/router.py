@@ -18,7 +18,9 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
 @router.post("", response_model=ResumeRead, status_code=201)
-def upload_resume(user: CurrentUser, session: DbSession, file: UploadFile | None = None) -> ResumeRead:
+def upload_resume(
+    user: CurrentUser, session: DbSession, file: UploadFile | None = None
+) -> ResumeRead:
     """A candidate uploads a résumé (PDF, DOCX or text); its text is kept and chunked."""
     if user.role is not UserRole.CANDIDATE:
         raise Forbidden("Only candidates upload résumés.")
@@ -33,10 +35,15 @@ def upload_resume(user: CurrentUser, session: DbSession, file: UploadFile | None
     content_type = sniff_resume(data)
     text = extract_text(data, content_type)
     # Only the base name, stripped of anything a path or a shell could use.
-    filename = SAFE_NAME.sub("_", (file.filename or "resume").replace("\\", "/").split("/")[-1])[:200]
+    filename = SAFE_NAME.sub("_", (file.filename or "resume").replace("\\", "/").split("/")[-1])[
+        :200
+    ]
     resume = Resume(
-        candidate_id=user.id, filename=filename or "resume", content_type=content_type,
-        size_bytes=len(data), text=text,
+        candidate_id=user.id,
+        filename=filename or "resume",
+        content_type=content_type,
+        size_bytes=len(data),
+        text=text,
     )
     session.add(resume)
     session.flush()
@@ -46,7 +53,7 @@ def upload_resume(user: CurrentUser, session: DbSession, file: UploadFile | None
 
 @router.get("/{resume_id}", response_model=ResumeRead)
 def get_resume(resume_id: uuid.UUID, user: CurrentUser, session: DbSession) -> ResumeRead:
-    """The candidate's own résumé, or one attached to an interview of the recruiter's organisation."""
+    """The candidate's own résumé, or one shared with the recruiter's organisation."""
     resume = session.get(Resume, resume_id)
     if resume is None:
         raise NotFound("Résumé not found.")

@@ -29,9 +29,12 @@ def search(
     """Search the question bank by meaning (the query is embedded on cpu_queue)."""
     return [
         BankSearchHit(
-            id=str(match.entry.id), stage_key=match.entry.stage_key,
-            competency=match.entry.competency, language=match.entry.language,
-            text=match.entry.text, similarity=round(match.similarity, 4),
+            id=str(match.entry.id),
+            stage_key=match.entry.stage_key,
+            competency=match.entry.competency,
+            language=match.entry.language,
+            text=match.entry.text,
+            similarity=round(match.similarity, 4),
         )
         for match in search_bank_by_meaning(session, q, language, k)
     ]

@@ -19,8 +19,12 @@ depends_on: str | Sequence[str] | None = None
 
 def _timestamps() -> list[sa.Column]:  # type: ignore[type-arg]
     return [
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
     ]
 
 
@@ -29,7 +33,9 @@ def upgrade() -> None:
         "organisations",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("emotion_analysis", sa.Enum("off", "observe", name="emotion_analysis"), nullable=False),
+        sa.Column(
+            "emotion_analysis", sa.Enum("off", "observe", name="emotion_analysis"), nullable=False
+        ),
         sa.Column("owner_id", sa.Uuid(), nullable=True),
         *_timestamps(),
         sa.PrimaryKeyConstraint("id", name="pk_organisations"),
@@ -40,18 +46,30 @@ def upgrade() -> None:
         sa.Column("email", sa.String(320), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column("full_name", sa.String(200), nullable=False),
-        sa.Column("role", sa.Enum("candidate", "recruiter", "admin", name="user_role"), nullable=False),
+        sa.Column(
+            "role", sa.Enum("candidate", "recruiter", "admin", name="user_role"), nullable=False
+        ),
         sa.Column("organisation_id", sa.Uuid(), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("preferred_language", sa.String(8), nullable=False),
         *_timestamps(),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("email", name="uq_users_email"),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name="fk_users_organisation_id_organisations", ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name="fk_users_organisation_id_organisations",
+            ondelete="RESTRICT",
+        ),
     )
     op.create_index("ix_users_organisation_id", "users", ["organisation_id"])
     op.create_foreign_key(
-        "fk_organisations_owner_id_users", "organisations", "users", ["owner_id"], ["id"], ondelete="SET NULL"
+        "fk_organisations_owner_id_users",
+        "organisations",
+        "users",
+        ["owner_id"],
+        ["id"],
+        ondelete="SET NULL",
     )
     op.create_table(
         "invites",
@@ -66,8 +84,18 @@ def upgrade() -> None:
         *_timestamps(),
         sa.PrimaryKeyConstraint("id", name="pk_invites"),
         sa.UniqueConstraint("token_hash", name="uq_invites_token_hash"),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name="fk_invites_organisation_id_organisations", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["invited_by_id"], ["users.id"], name="fk_invites_invited_by_id_users", ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name="fk_invites_organisation_id_organisations",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["invited_by_id"],
+            ["users.id"],
+            name="fk_invites_invited_by_id_users",
+            ondelete="SET NULL",
+        ),
     )
     op.create_index("ix_invites_organisation_id", "invites", ["organisation_id"])
     op.create_table(
@@ -77,7 +105,9 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         *_timestamps(),
         sa.PrimaryKeyConstraint("id", name="pk_auth_sessions"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_auth_sessions_user_id_users", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name="fk_auth_sessions_user_id_users", ondelete="CASCADE"
+        ),
     )
     op.create_index("ix_auth_sessions_user_id", "auth_sessions", ["user_id"])
     op.create_table(
@@ -90,7 +120,12 @@ def upgrade() -> None:
         *_timestamps(),
         sa.PrimaryKeyConstraint("id", name="pk_refresh_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_refresh_tokens_token_hash"),
-        sa.ForeignKeyConstraint(["session_id"], ["auth_sessions.id"], name="fk_refresh_tokens_session_id_auth_sessions", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["auth_sessions.id"],
+            name="fk_refresh_tokens_session_id_auth_sessions",
+            ondelete="CASCADE",
+        ),
     )
     op.create_index("ix_refresh_tokens_session_id", "refresh_tokens", ["session_id"])
     op.create_table(
@@ -99,11 +134,15 @@ def upgrade() -> None:
         sa.Column("email", sa.String(320), nullable=False),
         sa.Column("ip_address", sa.String(64), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_login_attempts"),
     )
     op.create_index("ix_login_attempts_email_created_at", "login_attempts", ["email", "created_at"])
-    op.create_index("ix_login_attempts_ip_created_at", "login_attempts", ["ip_address", "created_at"])
+    op.create_index(
+        "ix_login_attempts_ip_created_at", "login_attempts", ["ip_address", "created_at"]
+    )
     op.create_table(
         "audit_events",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -115,13 +154,26 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.String(64), nullable=True),
         sa.Column("organisation_id", sa.Uuid(), nullable=True),
         sa.Column("details", postgresql.JSONB(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_audit_events"),
-        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name="fk_audit_events_actor_id_users", ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], name="fk_audit_events_organisation_id_organisations", ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name="fk_audit_events_actor_id_users", ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name="fk_audit_events_organisation_id_organisations",
+            ondelete="SET NULL",
+        ),
     )
     op.create_index("ix_audit_events_action", "audit_events", ["action"])
-    op.create_index("ix_audit_events_organisation_id_created_at", "audit_events", ["organisation_id", "created_at"])
+    op.create_index(
+        "ix_audit_events_organisation_id_created_at",
+        "audit_events",
+        ["organisation_id", "created_at"],
+    )
     op.create_index("ix_audit_events_subject", "audit_events", ["subject_type", "subject_id"])
 
 

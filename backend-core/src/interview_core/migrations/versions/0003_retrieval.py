@@ -24,8 +24,12 @@ depends_on: str | Sequence[str] | None = None
 
 def _timestamps() -> list[sa.Column]:  # type: ignore[type-arg]
     return [
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
     ]
 
 
@@ -47,8 +51,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_question_bank_stage_key", "question_bank", ["stage_key"])
     op.create_index(
-        "ix_question_bank_embedding_hnsw", "question_bank", ["embedding"],
-        postgresql_using="hnsw", postgresql_ops={"embedding": "vector_cosine_ops"},
+        "ix_question_bank_embedding_hnsw",
+        "question_bank",
+        ["embedding"],
+        postgresql_using="hnsw",
+        postgresql_ops={"embedding": "vector_cosine_ops"},
     )
     op.create_table(
         "document_chunks",
@@ -67,8 +74,11 @@ def upgrade() -> None:
     op.create_index("ix_document_chunks_owner_id", "document_chunks", ["owner_id"])
     op.create_index("ix_document_chunks_organisation_id", "document_chunks", ["organisation_id"])
     op.create_index(
-        "ix_document_chunks_embedding_hnsw", "document_chunks", ["embedding"],
-        postgresql_using="hnsw", postgresql_ops={"embedding": "vector_cosine_ops"},
+        "ix_document_chunks_embedding_hnsw",
+        "document_chunks",
+        ["embedding"],
+        postgresql_using="hnsw",
+        postgresql_ops={"embedding": "vector_cosine_ops"},
     )
 
 
