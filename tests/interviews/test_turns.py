@@ -8,6 +8,9 @@ from interview_contracts.queues import WorkerRole
 from interview_contracts.tasks import TaskName
 from interview_core.broker.client import send
 from interview_core.config import get_infra_settings
+from interview_core.db.engine import session_scope
+from interview_core.interviews.bank import COMMON_QUESTIONS
+from interview_core.interviews.models import Interview
 from tests.interviews.conftest import invite_and_start, wait_for_question
 
 
@@ -108,3 +111,30 @@ def test_next_question_arrives_while_cpu_queue_is_saturated(interview_setup) -> 
     finally:
         for sleeper in sleepers:
             sleeper.revoke(terminate=True)
+
+
+def test_a_stage_the_bank_does_not_know_falls_back_and_the_interview_goes_on(
+    interview_setup,
+) -> None:
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id)
+    interview_id = state["interview"]["id"]
+    # The stored stage list names a stage no scenario or bank knows (the reference design's
+    # stall: a stage name in the database that matched nothing).
+    with session_scope() as session:
+        interview = session.get_one(Interview, uuid.UUID(interview_id))
+        stages = list(interview.stages)
+        stages[1] = {"key": "renamed_stage", "type": "template", "competency": None}
+        interview.stages = stages
+    answered = _answer(
+        client, candidate, interview_id, state["current_turn"]["id"], f"f-{uuid.uuid4().hex}"
+    )
+    assert answered.status_code == 200, answered.text
+    turn = answered.json()["state"]["current_turn"]
+    assert turn["stage_key"] == "renamed_stage"
+    assert turn["question_text"] == COMMON_QUESTIONS["en"]
+    assert turn["question_source"] == "bank_fallback"
+    assert "renamed_stage" in turn["fallback_reason"]
+    following = _answer(client, candidate, interview_id, turn["id"], f"g-{uuid.uuid4().hex}")
+    assert following.status_code == 200
+    assert following.json()["state"]["current_turn"]["stage_index"] == 2

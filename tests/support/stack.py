@@ -91,7 +91,23 @@ class TestStack:
             self.start_worker(role, wait=False)
         for role in WorkerRole:
             self.wait_for_queue(role.queue, self.workers[role])
+        self.warm_up()
         return {role.value: worker for role, worker in self.workers.items()}
+
+    def warm_up(self) -> None:
+        """Have each worker process import its libraries and load the encoder once, so the
+        first tests measure the platform, not a cold start of a fresh virtualenv."""
+        from interview_contracts.embeddings import EmbedQueryPayload
+        from interview_contracts.payloads import PingPayload
+        from interview_contracts.tasks import TaskName
+        from interview_core.broker.client import send
+
+        results = [
+            send(TaskName.PING_GPU, PingPayload(nonce="warm-up")),
+            *(send(TaskName.EMBED_QUERY, EmbedQueryPayload(text="warm up")) for _ in range(2)),
+        ]
+        for result in results:
+            result.get(timeout=WORKER_READY_TIMEOUT_S * 2)
 
     def wait_for_queue(self, queue: Queue, worker: WorkerProcess) -> None:
         from interview_core.health.service import live_workers_by_queue

@@ -1,9 +1,9 @@
 """The deterministic answer scorer: used when no LLM runs or its output stays invalid.
 
-Per competency it combines how closely the answer's sentences match the competency (sentence
-embeddings), whether the answer has a situation/task/action/result structure, its length,
-filler words and, when speech figures are given, pace and pauses. Evidence is the answer's own
-sentences, so nothing is invented.
+Per competency it combines how closely the answer's sentences match the competency or the
+question that probed it (sentence embeddings), whether the answer has a situation/task/action/
+result structure, its length, filler words and, when speech figures are given, pace and pauses.
+Evidence is the answer's own sentences, so nothing is invented.
 """
 
 import re
@@ -27,6 +27,7 @@ _STAR_MARKERS = {
         "when i",
         "at my",
         "in my previous",
+        "in my last",
         "our team",
         "the project",
         "상황",
@@ -163,7 +164,9 @@ def score_deterministically(request: EvaluationRequest, attempts: int = 0) -> An
             model_id=model_id,
             attempts=attempts,
         )
-    if answer_relevance(request) < OFF_TOPIC_SIMILARITY:
+    # Small sentence encoders judge question/answer relevance poorly, so an answer that tells
+    # of a situation, task, action or result is never dismissed as off-topic on similarity alone.
+    if not _traits(request.answer).star_parts and answer_relevance(request) < OFF_TOPIC_SIMILARITY:
         reason = "The answer does not address the question or the competency (off-topic)."
         return AnswerEvaluation(
             scores=low_scores(request, reason),
@@ -174,7 +177,10 @@ def score_deterministically(request: EvaluationRequest, attempts: int = 0) -> An
         )
     sentences = _sentences(request.answer) or [request.answer.strip()]
     competency_vectors = encoder.encode([_competency_text(c) for c in request.competencies])
-    sentence_vectors = encoder.encode(sentences)
+    question_vector, *sentence_vectors = encoder.encode([request.question, *sentences])
+    # A sentence counts for a competency when it speaks to the competency or answers the
+    # question asked about it: the stage's question is how the competency was probed.
+    answers_question = [_dot(vector, question_vector) for vector in sentence_vectors]
     traits = _traits(request.answer)
     penalty, delivery_notes = _delivery_penalty(traits, request.speech)
     structure = len(traits.star_parts) / len(_STAR_MARKERS)
@@ -183,19 +189,23 @@ def score_deterministically(request: EvaluationRequest, attempts: int = 0) -> An
     for competency, target in zip(request.competencies, competency_vectors, strict=True):
         ranked = sorted(
             (
-                (_dot(vector, target), sentence)
-                for vector, sentence in zip(sentence_vectors, sentences, strict=True)
+                (max(_dot(vector, target), to_question), sentence)
+                for vector, to_question, sentence in zip(
+                    sentence_vectors, answers_question, sentences, strict=True
+                )
             ),
             reverse=True,
         )
         coverage = min(1.0, max(0.0, (ranked[0][0] - 0.1) / 0.45))
         raw = 1 + 4 * (0.45 * coverage + 0.3 * structure + 0.25 * length) - penalty
-        evidence = [
-            sentence for similarity, sentence in ranked[:2] if similarity >= _EVIDENCE_SIMILARITY
+        # The sentence the score rests on is always quoted (the rationale gives its relevance);
+        # the runner-up only when it is clearly relevant too.
+        evidence = [ranked[0][1]] + [
+            sentence for similarity, sentence in ranked[1:2] if similarity >= _EVIDENCE_SIMILARITY
         ]
         parts = ", ".join(traits.star_parts) or "none"
         rationale = (
-            f"Similarity to '{competency.name}' {ranked[0][0]:.2f}; "
+            f"Relevance to '{competency.name}' or its question {ranked[0][0]:.2f}; "
             f"structure parts found: {parts}; "
             f"{traits.words} words"
             + (f"; {'; '.join(delivery_notes)}" if delivery_notes else "")
