@@ -38,7 +38,8 @@ def main() -> None:
     duration_s = decode_audio(data, 25_000_000, 600).duration_s
     runs = []
     for engine_name in (EngineName.FASTER_WHISPER, EngineName.OPENAI_WHISPER):
-        settings = SpeechSettings(stt_engine=engine_name, stt_model="embedded")
+        # STT_MODEL / STT_DEVICE come from the environment (default: embedded base on CPU).
+        settings = SpeechSettings(stt_engine=engine_name)
         started = time.perf_counter()
         engine = build_engine(settings)
         load_s = time.perf_counter() - started

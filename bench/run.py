@@ -1,0 +1,451 @@
+"""Run every benchmark, then write docs/performance.md from the JSON they wrote.
+
+    .venv/bin/python bench/run.py            # full sizes
+    .venv/bin/python bench/run.py --quick    # smaller sizes, a smoke run
+    .venv/bin/python bench/run.py --render-only
+
+Each benchmark runs as its own subprocess, in sequence (they would compete for the cores
+otherwise), and writes bench/results/<name>.json. Every figure in the document is read from
+those files; met / MISSED is computed here, never typed.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "performance.md"
+
+# Script name -> (full arguments, quick arguments).
+BENCHES: dict[str, tuple[list[str], list[str]]] = {
+    "embeddings": ([], ["--texts", "128"]),
+    "vision": ([], ["--iterations", "20"]),
+    "speech": ([], []),
+    "llm": ([], []),
+    "turn_latency": ([], ["--levels", "1", "5", "10", "--turns", "1"]),
+    "retrieval": ([], ["--sizes", "10000", "--queries", "50"]),
+}
+PACKAGES = [
+    "torch",
+    "transformers",
+    "faster-whisper",
+    "openai-whisper",
+    "ctranslate2",
+    "mediapipe",
+    "sentence-transformers",
+    "celery",
+    "fastapi",
+]
+Results = dict[str, dict[str, Any]]
+LEVELS = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class Figure:
+    capability: str
+    name: str
+    value: float | None
+    unit: str
+    # (comparison, bound) or None when the issue sets no target for this figure.
+    target: tuple[str, float] | None
+    source: str
+
+    @property
+    def status(self) -> str:
+        if self.target is None:
+            return "n/a"
+        if self.value is None:
+            return "not measured"
+        comparison, bound = self.target
+        met = self.value <= bound if comparison == "<=" else self.value >= bound
+        return "met" if met else "**MISSED**"
+
+    def target_text(self) -> str:
+        if self.target is None:
+            return "no target"
+        comparison, bound = self.target
+        return f"{'≤' if comparison == '<=' else '≥'} {bound:g} {self.unit}".strip()
+
+    def value_text(self) -> str:
+        return "not measured" if self.value is None else f"{self.value:g} {self.unit}".strip()
+
+
+def _get(data: dict[str, Any] | None, *path: Any) -> Any:
+    """Follow keys / indices; None when any step is missing."""
+    current: Any = data
+    for step in path:
+        try:
+            current = current[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return current
+
+
+def _by(items: list[dict[str, Any]] | None, key: str, value: Any) -> dict[str, Any] | None:
+    return next((item for item in items or [] if item.get(key) == value), None)
+
+
+def turn_latency_figures(data: dict[str, Any] | None) -> list[Figure]:
+    source = "turn_latency.json"
+    figures = []
+    for level in LEVELS:
+        run = _by(_get(data, "configurations", "platform"), "concurrent_interviews", level)
+        figures.append(
+            Figure(
+                "Turn latency",
+                f"platform, {level} concurrent: next question p95",
+                _get(run, "next_question_shown_s", "p95"),
+                "s",
+                ("<=", 5.0) if level == 10 else None,
+                source,
+            )
+        )
+    for level in LEVELS:
+        figures.append(
+            Figure(
+                "Turn latency",
+                f"serialised / platform next-question p95, {level} concurrent",
+                _get(data, "ratio_p95_serialised_over_platform", str(level)),
+                "x",
+                (">=", 5.0) if level == 10 else None,
+                source,
+            )
+        )
+    return figures
+
+
+def turn_latency_detail(data: dict[str, Any] | None) -> list[str]:
+    """Every level of both configurations: answer submitted -> first token / question shown."""
+    lines = [
+        "| Configuration | Concurrent interviews | First token p50 / p95 (s) "
+        "| Next question p50 / p95 (s) | Measured turns | Bank-fallback questions | Errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for configuration in ("platform", "serialised"):
+        for run in _get(data, "configurations", configuration) or []:
+            lines.append(
+                f"| {configuration} | {run.get('concurrent_interviews')} "
+                f"| {_get(run, 'first_token_s', 'p50')} / {_get(run, 'first_token_s', 'p95')} "
+                f"| {_get(run, 'next_question_shown_s', 'p50')} / "
+                f"{_get(run, 'next_question_shown_s', 'p95')} "
+                f"| {run.get('measured_turns')} | {run.get('fallback_questions')} "
+                f"| {len(run.get('errors') or [])} |"
+            )
+    return lines
+
+
+def speech_figures(data: dict[str, Any] | None) -> list[Figure]:
+    figures = []
+    for engine in ("faster-whisper", "openai-whisper"):
+        run = _by(_get(data, "runs"), "engine", engine)
+        detail = f"{engine} ({_get(run, 'precision') or '?'}) real-time factor"
+        figures.append(
+            Figure(
+                "Speech",
+                detail,
+                _get(run, "real_time_factor"),
+                "",
+                ("<=", 0.15),
+                "speech.json",
+            )
+        )
+    return figures
+
+
+def vision_figures(data: dict[str, Any] | None) -> list[Figure]:
+    per_frame = _get(data, "per_frame") or {}
+    figures = [
+        Figure(
+            "Vision",
+            "whole frame analysis (emotion on), median",
+            _get(per_frame, "analyze_frame_emotion_on", "median_ms"),
+            "ms",
+            ("<=", 25.0),
+            "vision.json",
+        )
+    ]
+    for stage in ("analyze_frame_emotion_off", "face_detection", "face_mesh_with_iris", "emotion"):
+        value = _get(per_frame, stage, "median_ms")
+        figures.append(Figure("Vision", f"{stage}, median", value, "ms", None, "vision.json"))
+    return figures
+
+
+def embeddings_figures(data: dict[str, Any] | None) -> list[Figure]:
+    return [
+        Figure(
+            "Embeddings",
+            "one at a time",
+            _get(data, "one_at_a_time_per_s"),
+            "/s",
+            None,
+            "embeddings.json",
+        ),
+        Figure("Embeddings", "batched", _get(data, "batched_per_s"), "/s", None, "embeddings.json"),
+    ]
+
+
+def retrieval_figures(data: dict[str, Any] | None) -> list[Figure]:
+    figures = []
+    for vectors in (10_000, 100_000):
+        run = _by(_get(data, "runs"), "vectors", vectors)
+        at_target = vectors == 100_000
+        figures += [
+            Figure(
+                "Retrieval",
+                f"HNSW p95 at {vectors:,} vectors",
+                _get(run, "hnsw", "p95_ms"),
+                "ms",
+                ("<=", 10.0) if at_target else None,
+                "retrieval.json",
+            ),
+            Figure(
+                "Retrieval",
+                f"HNSW recall@10 at {vectors:,} vectors",
+                _get(run, "hnsw", "recall_at_10"),
+                "",
+                (">=", 0.95) if at_target else None,
+                "retrieval.json",
+            ),
+            Figure(
+                "Retrieval",
+                f"exact p95 at {vectors:,} vectors",
+                _get(run, "exact", "p95_ms"),
+                "ms",
+                None,
+                "retrieval.json",
+            ),
+        ]
+    return figures
+
+
+def llm_figures(data: dict[str, Any] | None) -> list[Figure]:
+    figures = [
+        Figure(
+            "LLM", "time to first token", _get(data, "time_to_first_token_s"), "s", None, "llm.json"
+        ),
+        Figure(
+            "LLM",
+            "tokens/s, one request",
+            _get(data, "tokens_per_s_single"),
+            "tok/s",
+            None,
+            "llm.json",
+        ),
+    ]
+    for count in (1, 10):
+        run = _by(_get(data, "runs"), "simultaneous_requests", count)
+        figures += [
+            Figure(
+                "LLM",
+                f"tokens/s, {count} simultaneous, batched",
+                _get(run, "batched_tokens_per_s"),
+                "tok/s",
+                None,
+                "llm.json",
+            ),
+            Figure(
+                "LLM",
+                f"tokens/s, {count} simultaneous, unbatched",
+                _get(run, "one_by_one_tokens_per_s"),
+                "tok/s",
+                None,
+                "llm.json",
+            ),
+        ]
+    return figures
+
+
+FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
+    "turn_latency": turn_latency_figures,
+    "speech": speech_figures,
+    "vision": vision_figures,
+    "embeddings": embeddings_figures,
+    "retrieval": retrieval_figures,
+    "llm": llm_figures,
+}
+
+
+def all_figures(results: Results) -> list[Figure]:
+    return [figure for name, build in FIGURES.items() for figure in build(results.get(name))]
+
+
+def _models(results: Results) -> list[str]:
+    speech_models = {
+        f"{_get(r, 'engine')}: {_get(r, 'model')} ({_get(r, 'precision')})"
+        for r in _get(results.get("speech"), "runs") or []
+    }
+    vision_models = (_get(results.get("vision"), "models") or {}).values()
+    rows = [
+        f"LLM: {_get(results.get('llm'), 'model_id')} "
+        f"({_get(results.get('llm'), 'backend')}, {_get(results.get('llm'), 'device')})",
+        *sorted(f"Speech {m}" for m in speech_models),
+        *(f"Vision: {m}" for m in vision_models),
+        f"Embeddings: {_get(results.get('embeddings'), 'model')}",
+    ]
+    return rows
+
+
+def _settings(results: Results) -> list[str]:
+    llm = results.get("llm")
+    turns = results.get("turn_latency")
+    retrieval = results.get("retrieval")
+    return [
+        f"LLM max new tokens {_get(llm, 'max_new_tokens')}, batch window "
+        f"{_get(llm, 'batch_window_ms')} ms",
+        f"Turn latency: scenario {_get(turns, 'scenario')}, "
+        f"answers per candidate {_get(turns, 'answers_per_candidate')} "
+        f"({_get(turns, 'measured')}); env {json.dumps(_get(turns, 'settings'))}",
+        f"Retrieval: {_get(retrieval, 'benchmark')}, dimension {_get(retrieval, 'dimension')}, "
+        f"pgvector {_get(retrieval, 'pgvector')}",
+        f"Vision iterations {_get(results.get('vision'), 'iterations')}; "
+        f"speech audio {_get(results.get('speech'), 'audio', 'duration_s')} s "
+        f"({_get(results.get('speech'), 'audio', 'source')})",
+    ]
+
+
+def render(results: Results, environment: dict[str, Any]) -> str:
+    """docs/performance.md from the benchmarks' JSON and a description of the machine."""
+    lines = [
+        "# Performance",
+        "",
+        "Generated by `bench/run.py` from the JSON files in `bench/results/`; do not edit by "
+        "hand. A target that a figure misses is marked **MISSED**. Timings come from a machine "
+        "that may be shared with other work, so compare ratios within one run.",
+        "",
+        f"Run: {environment.get('generated_at', '?')}"
+        + (
+            " (quick sizes: a smoke run, not the full benchmark)"
+            if environment.get("quick")
+            else ""
+        ),
+        "",
+        "## Machine and versions",
+        "",
+        f"- CPU: {environment.get('cpu_model', '?')}, {environment.get('cpus', '?')} cores, "
+        f"{environment.get('memory_gib', '?')} GiB memory, GPU: {environment.get('gpu', 'none')}",
+        f"- Python {environment.get('python', '?')} on {environment.get('platform', '?')}",
+        "- Packages: "
+        + ", ".join(f"{k} {v}" for k, v in (environment.get("packages") or {}).items()),
+        "",
+        "## Models",
+        "",
+        *(f"- {row}" for row in _models(results)),
+        "",
+        "## Settings",
+        "",
+        *(f"- {row}" for row in _settings(results)),
+        "",
+    ]
+    figures = all_figures(results)
+    capabilities = list(dict.fromkeys(f.capability for f in figures))
+    for capability in capabilities:
+        rows = [f for f in figures if f.capability == capability]
+        source = rows[0].source
+        lines += [
+            f"## {capability}",
+            "",
+            f"Source: [bench/results/{source}](../bench/results/{source})",
+            "",
+            "| Figure | Value | Target | Status |",
+            "|---|---|---|---|",
+            *(f"| {f.name} | {f.value_text()} | {f.target_text()} | {f.status} |" for f in rows),
+            "",
+        ]
+        if capability == "Turn latency":
+            lines += [*turn_latency_detail(results.get("turn_latency")), ""]
+    targeted = [f for f in figures if f.target is not None]
+    lines += [
+        "## Targets",
+        "",
+        "| Capability | Figure | Value | Target | Status |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {f.capability} | {f.name} | {f.value_text()} | {f.target_text()} | {f.status} |"
+            for f in targeted
+        ),
+        "",
+        "GPU variants of the LLM and speech benchmarks: [performance-gpu.md](performance-gpu.md).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def describe_machine(quick: bool) -> dict[str, Any]:
+    cpu_model = platform.processor() or "?"
+    memory_gib: float | str = "?"
+    cpuinfo, meminfo = Path("/proc/cpuinfo"), Path("/proc/meminfo")
+    if cpuinfo.exists():
+        names = [
+            ln.split(":", 1)[1].strip()
+            for ln in cpuinfo.read_text().splitlines()
+            if ln.startswith("model name")
+        ]
+        cpu_model = names[0] if names else cpu_model
+    if meminfo.exists():
+        total_kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory_gib = round(total_kib / 1024**2, 1)
+    packages = {}
+    for name in PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = "not installed"
+    return {
+        "generated_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "quick": quick,
+        "cpu_model": cpu_model,
+        "cpus": os.cpu_count(),
+        "memory_gib": memory_gib,
+        "gpu": "none" if not Path("/dev/nvidia0").exists() else "NVIDIA (see /dev/nvidia*)",
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": packages,
+    }
+
+
+def load_results(directory: Path = RESULTS_DIR) -> Results:
+    return {path.stem: json.loads(path.read_text()) for path in sorted(directory.glob("*.json"))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
+    parser.add_argument("--render-only", action="store_true", help="only rewrite the document")
+    parser.add_argument("--only", nargs="+", choices=list(BENCHES), help="run these benches")
+    args = parser.parse_args()
+    # Offline unless the caller opts in (the GPU variant fetches production weights once).
+    environment = {"HF_HUB_OFFLINE": "1", "XDG_RUNTIME_DIR": "/tmp", **os.environ}
+    failed = []
+    if not args.render_only:
+        for name in args.only or list(BENCHES):
+            full, quick = BENCHES[name]
+            command = [
+                sys.executable,
+                str(ROOT / "bench" / f"{name}.py"),
+                *(quick if args.quick else full),
+            ]
+            print(f"== {name}: {' '.join(command[1:])}", flush=True)
+            completed = subprocess.run(command, cwd=ROOT, env=environment)
+            if completed.returncode != 0:
+                failed.append(name)
+    machine = describe_machine(args.quick)
+    (RESULTS_DIR / "environment.json").write_text(json.dumps(machine, indent=2) + "\n")
+    results = load_results()
+    DOC.write_text(render(results, results.pop("environment", machine)))
+    print(f"wrote {DOC.relative_to(ROOT)}")
+    if failed:
+        sys.exit(f"benchmarks failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,425 @@
+"""Turn latency: answer submitted -> next question's first token and -> next question shown.
+
+Starts its own embedded PostgreSQL and Redis in a temporary directory, the API (uvicorn) and
+workers, then drives 1, 5 and 10 simultaneous simulated candidates through the 5-stage
+`short` scenario over HTTP, exactly as the browser does (text answers, SSE for tokens, the
+long-poll GET for the finished question). Two worker configurations run in the same process,
+one after the other, on the same models:
+
+- platform: the design, a GPU-role worker on gpu_queue (threads, batched generation) and a
+  CPU-role worker on cpu_queue (prefork) doing answer evaluation;
+- serialised: the reference design, ONE worker process with one slot consuming both queues,
+  so evaluation and generation run in turn.
+
+Evaluation uses the in-process LLM (EVALUATION_LLM=in_process) in both, so it is real LLM work
+competing for the CPU. Only answers followed by a generated question are measured (a template
+question is ready at once). Writes bench/results/turn_latency.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from interview_core.localrun.postgres import EmbeddedPostgres
+from interview_core.localrun.redis_server import LocalRedis
+
+RESULTS = Path(__file__).resolve().parent / "results" / "turn_latency.json"
+PASSWORD = "bench password for turn latency 42"  # noqa: S105 - throwaway local accounts
+ANSWER = (
+    "I built and ran a Python service on PostgreSQL and Redis for four years. I designed the "
+    "schema, added caching that cut p95 latency by half, and mentored two junior engineers."
+)
+READY_TIMEOUT_S = 300.0
+# High enough that a slow generation is measured rather than hidden by the bank fallback.
+GENERATION_TIMEOUT_S = 120.0
+COMMON_ENV = {
+    "GENERATION_TIMEOUT_S": str(GENERATION_TIMEOUT_S),
+    "LLM_GENERATION_TIMEOUT_S": str(GENERATION_TIMEOUT_S),
+    "EVALUATION_LLM": "in_process",
+    # Load models when each worker process starts, so the first measured turn is not a cold load.
+    "LLM_LOAD_AT_START": "true",
+    "HF_HUB_OFFLINE": "1",
+}
+
+
+@dataclass
+class TurnSample:
+    first_token_s: float | None
+    question_shown_s: float
+    question_source: str
+
+
+@dataclass
+class Candidate:
+    """One simulated candidate: logs in, starts, answers each question as soon as it is shown."""
+
+    base_url: str
+    email: str
+    headers: dict[str, str]
+    interview_id: str
+    samples: list[TurnSample] = field(default_factory=list)
+    first_token_at: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+    def listen(self, stop: threading.Event) -> None:
+        """Record when each turn's first question_token event arrives over SSE."""
+        url = f"{self.base_url}/api/v1/interviews/{self.interview_id}/events"
+        with httpx.Client(timeout=httpx.Timeout(30, read=60)) as client:
+            while not stop.is_set():
+                try:
+                    with client.stream("GET", url, headers=self.headers) as stream:
+                        kind = ""
+                        for line in stream.iter_lines():
+                            if stop.is_set():
+                                return
+                            if line.startswith("event: "):
+                                kind = line.removeprefix("event: ")
+                            elif line.startswith("data: ") and kind == "question_token":
+                                turn_id = json.loads(line.removeprefix("data: "))["turn_id"]
+                                self.first_token_at.setdefault(turn_id, time.monotonic())
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+
+    def run(self, turns: int) -> None:
+        try:
+            self._run(turns)
+        except Exception as exc:  # reported in the JSON; the other candidates go on
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def _run(self, turns: int) -> None:
+        with httpx.Client(base_url=self.base_url, headers=self.headers, timeout=90) as client:
+            state = _ok(client.post(f"/api/v1/interviews/{self.interview_id}/start", json={}))
+            state = self._wait_for_question(client, state)
+            for _ in range(turns):
+                turn = state["current_turn"]
+                submitted = time.monotonic()
+                accepted = _ok(
+                    client.post(
+                        f"/api/v1/interviews/{self.interview_id}/turns/{turn['id']}/answer",
+                        json={"text": ANSWER, "idempotency_key": secrets.token_hex(8)},
+                    )
+                )
+                state = accepted["state"]
+                if state["phase"] == "finished":
+                    return
+                next_turn = state["current_turn"]
+                generated = next_turn["question_text"] is None
+                state = self._wait_for_question(client, state)
+                shown = time.monotonic()
+                if generated:
+                    token_at = self.first_token_at.get(next_turn["id"])
+                    self.samples.append(
+                        TurnSample(
+                            first_token_s=None if token_at is None else token_at - submitted,
+                            question_shown_s=shown - submitted,
+                            question_source=str(state["current_turn"]["question_source"]),
+                        )
+                    )
+
+    def _wait_for_question(self, client: httpx.Client, state: dict[str, Any]) -> dict[str, Any]:
+        deadline = time.monotonic() + GENERATION_TIMEOUT_S + 60
+        while state["phase"] != "answering":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no question after {GENERATION_TIMEOUT_S + 60}s: {state}")
+            state = _ok(
+                client.get(f"/api/v1/interviews/{self.interview_id}", params={"wait_s": 30})
+            )
+        return state
+
+
+def _ok(response: httpx.Response) -> dict[str, Any]:
+    if response.status_code >= 400:
+        raise RuntimeError(f"{response.request.url} -> {response.status_code}: {response.text}")
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, round(fraction * len(ordered) + 0.5 - 1e-9))
+    return round(ordered[min(rank, len(ordered)) - 1], 3)
+
+
+@dataclass
+class Services:
+    """PostgreSQL, Redis and the API, shared by both configurations."""
+
+    data_dir: Path
+    postgres: EmbeddedPostgres | None = None
+    redis: LocalRedis | None = None
+    api: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    base_url: str = ""
+
+    def start(self) -> None:
+        self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
+        self.redis = LocalRedis(self.data_dir / "redis")
+        self.env = {
+            **os.environ,
+            **COMMON_ENV,
+            "DATA_DIR": str(self.data_dir),
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": self.postgres.start(),
+            "REDIS_URL": self.redis.start(),
+        }
+        python = sys.executable
+        for command in ("migrate", "seed-demo"):
+            subprocess.run([python, "-m", "interview_core.cli", command], env=self.env, check=True)
+        port = _free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.api = subprocess.Popen(
+            [
+                *(python, "-m", "uvicorn", "interview_core.main:create_app", "--factory"),
+                *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            ],
+            env=self.env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=2).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        raise TimeoutError("API did not start")
+
+    def recruiter_headers(self) -> dict[str, str]:
+        lines = (self.data_dir / "demo_credentials.txt").read_text().splitlines()
+        email, password = next(line for line in lines if "Recruiter" in line).split()[-3::2]
+        return self.login(email, password)
+
+    def login(self, email: str, password: str) -> dict[str, str]:
+        tokens = _ok(
+            httpx.post(
+                f"{self.base_url}/api/v1/auth/login", json={"email": email, "password": password}
+            )
+        )
+        return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+    def stop(self) -> None:
+        if self.api and self.api.poll() is None:
+            os.killpg(self.api.pid, signal.SIGTERM)
+            self.api.wait(timeout=30)
+        if self.redis:
+            self.redis.stop()
+        if self.postgres:
+            self.postgres.stop()
+
+
+WORKER_CONFIGURATIONS: dict[str, list[tuple[list[str], dict[str, str]]]] = {
+    "platform": [
+        (["-m", "ai_worker", "--role", "gpu"], {}),
+        (["-m", "ai_worker", "--role", "cpu"], {}),
+    ],
+    "serialised": [
+        (
+            [
+                *("-m", "celery", "-A", "ai_worker.celery_app", "worker"),
+                *("-Q", "gpu_queue,cpu_queue", "--pool", "solo", "--concurrency", "1"),
+                *("--without-mingle", "--without-gossip", "--loglevel", "WARNING"),
+            ],
+            {"WORKER_ROLE": "gpu"},
+        )
+    ],
+}
+
+
+class Bench:
+    def __init__(self, services: Services, turns: int) -> None:
+        self.services = services
+        self.turns = turns
+        self.recruiter = services.recruiter_headers()
+        job = _ok(
+            httpx.post(
+                f"{services.base_url}/api/v1/jobs",
+                headers=self.recruiter,
+                json={
+                    "title": "Backend engineer",
+                    "description": "Build and operate Python web services with PostgreSQL and "
+                    "Redis. Own features end to end, review code and mentor juniors.",
+                    "language": "en",
+                    "scenario_key": "short",
+                },
+            )
+        )
+        self.job_id = str(job["id"])
+
+    def candidate(self) -> Candidate:
+        base = self.services.base_url
+        email = f"bench-{secrets.token_hex(5)}@example.com"
+        _ok(
+            httpx.post(
+                f"{base}/api/v1/auth/register",
+                json={"email": email, "password": PASSWORD, "full_name": "Bench Candidate"},
+            )
+        )
+        headers = self.services.login(email, PASSWORD)
+        created = _ok(
+            httpx.post(
+                f"{base}/api/v1/interviews",
+                headers=self.recruiter,
+                json={"job_id": self.job_id, "candidate_email": email},
+            )
+        )
+        interview_id = created["interview"]["id"]
+        _ok(
+            httpx.post(
+                f"{base}/api/v1/interviews/accept",
+                headers=headers,
+                json={"token": created["invite_token"]},
+            )
+        )
+        return Candidate(base, email, headers, interview_id)
+
+    def run_level(self, concurrency: int) -> dict[str, Any]:
+        candidates = [self.candidate() for _ in range(concurrency)]
+        stop = threading.Event()
+        listeners = [
+            threading.Thread(target=c.listen, args=(stop,), daemon=True) for c in candidates
+        ]
+        for listener in listeners:
+            listener.start()
+        time.sleep(1.0)  # let every SSE stream subscribe before the first answer
+        started = time.monotonic()
+        # Daemon threads: Ctrl-C reaches the cleanup instead of waiting on a long poll.
+        runners = [
+            threading.Thread(target=c.run, args=(self.turns,), daemon=True) for c in candidates
+        ]
+        for runner in runners:
+            runner.start()
+        for runner in runners:
+            while runner.is_alive():
+                runner.join(timeout=1.0)
+        stop.set()
+        samples = [s for c in candidates for s in c.samples]
+        shown = [s.question_shown_s for s in samples]
+        tokens = [s.first_token_s for s in samples if s.first_token_s is not None]
+        sources = [s.question_source for s in samples]
+        return {
+            "concurrent_interviews": concurrency,
+            "wall_s": round(time.monotonic() - started, 2),
+            "measured_turns": len(samples),
+            "next_question_shown_s": {
+                "p50": percentile(shown, 0.50),
+                "p95": percentile(shown, 0.95),
+                "mean": round(statistics.fmean(shown), 3) if shown else None,
+            },
+            "first_token_s": {
+                "p50": percentile(tokens, 0.50),
+                "p95": percentile(tokens, 0.95),
+                "samples": len(tokens),
+            },
+            "fallback_questions": sum(1 for s in sources if s == "bank_fallback"),
+            "question_sources": {s: sources.count(s) for s in sorted(set(sources))},
+            "errors": [c.error for c in candidates if c.error],
+        }
+
+
+def start_workers(configuration: str, env: dict[str, str], log_dir: Path) -> list[Any]:
+    workers = []
+    for index, (argv, extra) in enumerate(WORKER_CONFIGURATIONS[configuration]):
+        log = (log_dir / f"{configuration}-{index}.log").open("wb")
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, *argv],
+                env={**env, **extra},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    return workers
+
+
+def stop_workers(workers: list[Any]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 5, 10])
+    parser.add_argument(
+        "--turns", type=int, default=3, help="answers per candidate (3 = every generated stage)"
+    )
+    args = parser.parse_args()
+    report: dict[str, Any] = {
+        "scenario": "short",
+        "answers_per_candidate": args.turns,
+        "measured": "answers followed by a generated question; think time 0",
+        "settings": COMMON_ENV,
+        "machine": {"cpus": os.cpu_count(), "processor": platform.processor()},
+        "configurations": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-turns-") as tmp:
+        services = Services(Path(tmp))
+        try:
+            services.start()
+            bench = Bench(services, args.turns)
+            for configuration in WORKER_CONFIGURATIONS:
+                workers = start_workers(configuration, services.env, Path(tmp))
+                try:
+                    # Warm-up: models load at worker start; one unmeasured turn proves it.
+                    warm = bench.run_level(1)
+                    if warm["errors"]:
+                        raise RuntimeError(f"{configuration} warm-up failed: {warm['errors']}")
+                    levels = []
+                    for level in args.levels:
+                        result = bench.run_level(level)
+                        print(configuration, json.dumps(result), flush=True)
+                        levels.append(result)
+                    report["configurations"][configuration] = levels
+                finally:
+                    stop_workers(workers)
+        finally:
+            services.stop()
+    report["ratio_p95_serialised_over_platform"] = {
+        str(p["concurrent_interviews"]): (
+            round(s["next_question_shown_s"]["p95"] / p["next_question_shown_s"]["p95"], 2)
+            if p["next_question_shown_s"]["p95"] and s["next_question_shown_s"]["p95"]
+            else None
+        )
+        for p, s in zip(
+            report["configurations"]["platform"],
+            report["configurations"]["serialised"],
+            strict=True,
+        )
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""docs/performance.md rendering: every figure comes from the JSON, met / MISSED computed."""
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bench_run() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _level(level: int, shown_p95: float) -> dict[str, Any]:
+    return {
+        "concurrent_interviews": level,
+        "next_question_shown_s": {"p50": shown_p95 / 2, "p95": shown_p95},
+        "first_token_s": {"p50": 0.5, "p95": 0.9},
+    }
+
+
+RESULTS: dict[str, Any] = {
+    "turn_latency": {
+        "configurations": {
+            "platform": [_level(1, 1.0), _level(5, 2.0), _level(10, 4.2)],
+            "serialised": [_level(1, 2.0), _level(5, 9.0), _level(10, 16.8)],
+        },
+        "ratio_p95_serialised_over_platform": {"1": 2.0, "5": 4.5, "10": 4.0},
+    },
+    "speech": {
+        "runs": [
+            {"engine": "faster-whisper", "precision": "int8", "real_time_factor": 0.12},
+            {"engine": "openai-whisper", "precision": "float32", "real_time_factor": 0.8},
+        ]
+    },
+    "vision": {"per_frame": {"analyze_frame_emotion_on": {"median_ms": 31.5}}},
+    "retrieval": {
+        "runs": [
+            {
+                "vectors": 100000,
+                "hnsw": {"p95_ms": 6.1, "recall_at_10": 0.93},
+                "exact": {"p95_ms": 90.0},
+            }
+        ]
+    },
+    "embeddings": {"one_at_a_time_per_s": 80.0, "batched_per_s": 400.0},
+    "llm": {"time_to_first_token_s": 0.4, "tokens_per_s_single": 12.0, "runs": []},
+}
+
+
+def _row(document: str, name: str) -> str:
+    return next(line for line in document.splitlines() if f"| {name} |" in line)
+
+
+def test_targets_are_marked_from_the_figures(bench_run: ModuleType) -> None:
+    document = bench_run.render(RESULTS, {"cpus": 2, "quick": False})
+    assert _row(document, "platform, 10 concurrent: next question p95").endswith(
+        "| 4.2 s | ≤ 5 s | met |"
+    )
+    assert _row(document, "serialised / platform next-question p95, 10 concurrent").endswith(
+        "| 4 x | ≥ 5 x | **MISSED** |"
+    )
+    assert _row(document, "faster-whisper (int8) real-time factor").endswith("| met |")
+    assert _row(document, "openai-whisper (float32) real-time factor").endswith("| **MISSED** |")
+    assert _row(document, "whole frame analysis (emotion on), median").endswith(
+        "| 31.5 ms | ≤ 25 ms | **MISSED** |"
+    )
+    assert _row(document, "HNSW p95 at 100,000 vectors").endswith("| met |")
+    assert _row(document, "HNSW recall@10 at 100,000 vectors").endswith("| **MISSED** |")
+
+
+def test_turn_latency_detail_lists_both_configurations(bench_run: ModuleType) -> None:
+    document = bench_run.render(RESULTS, {})
+    assert "| platform | 10 | 0.5 / 0.9 | 2.1 / 4.2 |" in document
+    assert "| serialised | 10 | 0.5 / 0.9 | 8.4 / 16.8 |" in document
+
+
+def test_missing_figures_are_not_measured_not_met(bench_run: ModuleType) -> None:
+    partial = {"speech": RESULTS["speech"]}
+    document = bench_run.render(partial, {"quick": True})
+    assert "quick sizes" in document
+    assert _row(document, "HNSW p95 at 100,000 vectors").endswith("| not measured |")
+    assert _row(document, "platform, 10 concurrent: next question p95").endswith("| not measured |")
+    assert _row(document, "time to first token").endswith("| no target | n/a |")
+
+
+def test_every_figure_links_its_json(bench_run: ModuleType) -> None:
+    document = bench_run.render(RESULTS, {})
+    for name in ("turn_latency", "speech", "vision", "retrieval", "embeddings", "llm"):
+        assert f"(../bench/results/{name}.json)" in document
+
+
+def test_loads_every_json_in_a_directory(bench_run: ModuleType, tmp_path: Path) -> None:
+    (tmp_path / "vision.json").write_text('{"per_frame": {}}')
+    (tmp_path / "llm.json").write_text('{"model_id": "m"}')
+    assert bench_run.load_results(tmp_path) == {
+        "llm": {"model_id": "m"},
+        "vision": {"per_frame": {}},
+    }
