@@ -78,6 +78,8 @@ class Settings(InfraSettings):
     cors_origins: list[str] = []
     frontend_dist_dir: Path | None = None
     public_base_url: str = "http://localhost:8000"
+    # Largest request body of any kind; above the audio limit so uploads meet their own checks.
+    max_request_bytes: int = 27 * 1024 * 1024
     # Accounts: token lifetimes, invite lifetime and login throttling (see docs/architecture.md).
     access_token_ttl_s: int = 900
     refresh_token_ttl_s: int = 14 * 24 * 3600

@@ -19,6 +19,7 @@ from interview_core.interviews.router import router as interviews_router
 from interview_core.jobs.router import router as jobs_router
 from interview_core.observability.logging import configure_logging
 from interview_core.reports.router import router as reports_router
+from interview_core.request_limits import RequestSizeLimit
 from interview_core.resumes.router import router as resumes_router
 from interview_core.retrieval.router import router as question_bank_router
 
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(title="AI Interview Platform", version="0.1.0")
     install_problem_handlers(app)
+    # Added first, so the security headers below also wrap its 413 answers.
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -6,11 +6,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy import select, update
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import task_failure
+from sqlalchemy import create_engine, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from ai_worker.celery_app import app
 from ai_worker.tasking import register
@@ -264,6 +266,35 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
     _mark_evaluation(task.turn_id, ProcessingStatus.DONE)
     publish_event(task.interview_id, EventType.EVALUATED, turn_id=task.turn_id)
     return evaluator
+
+
+@task_failure.connect(sender=evaluate_turn)  # type: ignore[untyped-decorator]
+def _on_evaluation_failed(exception: BaseException, kwargs: dict[str, Any], **_: Any) -> None:
+    """A hard time limit kills the pool child, so nothing in the task runs: Celery then sends
+    task_failure from the worker's main process, and the turn is marked failed here instead of
+    staying pending for ever. Also covers a task that gave up after its retries."""
+    task = TurnTask.model_validate(kwargs["payload"])
+    reason = (
+        "evaluation ran past its time limit"
+        if isinstance(exception, TimeLimitExceeded | SoftTimeLimitExceeded)
+        else f"evaluation failed: {type(exception).__name__}"
+    )
+    # A connection of its own: the main process must not hold pooled connections that the
+    # pool children it forks later would inherit.
+    engine = create_engine(get_infra_settings().database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Turn)
+                .where(
+                    Turn.id == task.turn_id,
+                    Turn.evaluation_status == ProcessingStatus.PENDING,
+                )
+                .values(evaluation_status=ProcessingStatus.FAILED, evaluation_error=reason)
+            )
+    finally:
+        engine.dispose()
+    logger.warning(reason, extra={"interview_id": task.interview_id, "turn_id": task.turn_id})
 
 
 # --- speech-to-text (cpu_queue) ---------------------------------------------------------------

@@ -1,0 +1,145 @@
+"""Evaluation survives a killed pool child and never stays pending past its hard time limit.
+
+The evaluation is held at a known point with a real PostgreSQL lock (no test-only knob): the
+test is the other transaction. A SIGKILLed prefork child is noticed by the worker's parent at
+once, and `reject_on_worker_lost` puts the message back on the queue, so the redelivery is
+immediate (killing the whole process group would leave it to Redis' visibility timeout).
+"""
+
+import os
+import signal
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from interview_contracts.interviews import TurnTask
+from interview_contracts.tasks import TASK_SPECS, TaskName
+from interview_core.broker.client import get_celery
+from interview_core.db.engine import get_session_factory, session_scope
+from interview_core.interviews.models import ProcessingStatus, Turn, TurnEvaluation
+from tests.interviews.conftest import invite_and_start
+
+# Generous: on a loaded 2-core machine a cold evaluation takes minutes.
+WAIT_S = 240.0
+
+
+def _answer_first_turn(interview_setup) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id)
+    interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
+    answered = client.post(
+        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
+        headers=candidate.headers,
+        json={"text": "I ran Python services on PostgreSQL.", "idempotency_key": uuid.uuid4().hex},
+    )
+    assert answered.status_code == 200, answered.text
+    return interview_id, turn_id
+
+
+def _active_evaluations(turn_id: str) -> list[dict[str, Any]]:
+    active = get_celery().control.inspect(timeout=1.0).active() or {}
+    return [
+        task
+        for tasks in active.values()
+        for task in tasks
+        if task["name"] == TaskName.EVALUATE_TURN.value
+        and task["kwargs"]["payload"]["turn_id"] == turn_id
+    ]
+
+
+def _waiting_on_lock(statement: str) -> int:
+    with session_scope() as session:
+        return (
+            session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND query ILIKE :statement"
+                ),
+                {"statement": f"{statement}%"},
+            )
+            or 0
+        )
+
+
+def _wait_until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+def _evaluation_status(turn_id: str) -> ProcessingStatus:
+    with session_scope() as session:
+        return session.get_one(Turn, uuid.UUID(turn_id)).evaluation_status
+
+
+def test_a_killed_child_mid_evaluation_is_redelivered_and_evaluates_once(
+    interview_setup,
+) -> None:  # type: ignore[no-untyped-def]
+    _, turn_id = _answer_first_turn(interview_setup)
+    blocker = get_session_factory()()
+    try:
+        # Hold the turn row (NO KEY UPDATE, so the scores' foreign key still passes): the
+        # evaluation stores its scores, then waits to mark the turn done.
+        blocker.execute(
+            select(Turn).where(Turn.id == uuid.UUID(turn_id)).with_for_update(key_share=True)
+        )
+        _wait_until(lambda: _waiting_on_lock("UPDATE turns") == 1, "the evaluation to block")
+        [running] = _active_evaluations(turn_id)
+        os.kill(running["worker_pid"], signal.SIGKILL)
+
+        def redelivered() -> bool:
+            again = _active_evaluations(turn_id)
+            return bool(again) and again[0]["worker_pid"] != running["worker_pid"]
+
+        _wait_until(redelivered, "the task to run again in a fresh child")
+        assert _evaluation_status(turn_id) == ProcessingStatus.PENDING
+    finally:
+        blocker.rollback()
+        blocker.close()
+    _wait_until(lambda: _evaluation_status(turn_id) == ProcessingStatus.DONE, "evaluation done")
+    with session_scope() as session:
+        rows = session.execute(
+            select(TurnEvaluation.run_index, TurnEvaluation.competency).where(
+                TurnEvaluation.turn_id == uuid.UUID(turn_id)
+            )
+        ).all()
+        runs = session.scalar(
+            select(func.count(func.distinct(TurnEvaluation.run_index))).where(
+                TurnEvaluation.turn_id == uuid.UUID(turn_id)
+            )
+        )
+    assert rows, "the evaluation stored no scores"
+    assert len(rows) == len(set(rows)), "the redelivered task stored the scores twice"
+    assert runs == 1
+
+
+def test_an_evaluation_past_its_hard_time_limit_marks_the_turn_failed(
+    interview_setup,
+) -> None:  # type: ignore[no-untyped-def]
+    blocker = get_session_factory()()
+    try:
+        # Scores cannot be written while this transaction holds the table: every evaluation of
+        # the turn blocks before it finishes, so one sent with a 3 s limit is stopped.
+        blocker.execute(text("LOCK TABLE turn_evaluations IN SHARE MODE"))
+        interview_id, turn_id = _answer_first_turn(interview_setup)
+        payload = TurnTask(interview_id=uuid.UUID(interview_id), turn_id=uuid.UUID(turn_id))
+        get_celery().send_task(
+            TaskName.EVALUATE_TURN.value,
+            kwargs={"payload": payload.model_dump(mode="json")},
+            queue=TASK_SPECS[TaskName.EVALUATE_TURN].queue.value,
+            # Celery's prefork pool arms the hard limit only once the soft one has passed.
+            soft_time_limit=3,
+            time_limit=3,
+        )
+        _wait_until(
+            lambda: _evaluation_status(turn_id) == ProcessingStatus.FAILED, "the turn to fail"
+        )
+        with session_scope() as session:
+            error = session.get_one(Turn, uuid.UUID(turn_id)).evaluation_error
+        assert error == "evaluation ran past its time limit"
+    finally:
+        blocker.rollback()
+        blocker.close()
