@@ -1,5 +1,7 @@
 """Start and stop the real services and worker processes the tests run against."""
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import subprocess
@@ -11,9 +13,17 @@ from typing import IO
 
 from interview_contracts.queues import Queue, WorkerRole
 from interview_core.localrun.postgres import EmbeddedPostgres
-from interview_core.localrun.redis_server import LocalRedis
+from interview_core.localrun.redis_server import LocalRedis, free_port
 
 WORKER_READY_TIMEOUT_S = 120.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the worker before exec: Linux sends it SIGTERM when the test process dies, even by
+    SIGKILL, so no worker outlives its session and consumes a later session's queues."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -43,7 +53,9 @@ class TestStack:
     def start_services(self) -> None:
         self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
         self.postgres.start()
-        self.redis = LocalRedis(self.data_dir / "redis", persist=True)
+        # A random port: never one that a worker left behind by an earlier, killed run could
+        # still be reconnecting to.
+        self.redis = LocalRedis(self.data_dir / "redis", port=free_port(), persist=True)
         self.redis.start()
 
     @property
@@ -79,6 +91,7 @@ class TestStack:
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         worker = WorkerProcess(role, process, log_path, log_file)
         self.workers[role] = worker
