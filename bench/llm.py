@@ -116,6 +116,9 @@ def main() -> None:
         "backend": llm.backend.value,
         "device": llm.device,
         "quantization": llm.quantization,
+        "dtype": str(llm.transformers.model.dtype).removeprefix("torch.")
+        if llm.transformers is not None
+        else None,
         "memory_mb": llm.memory_mb,
         "load_s": round(load_s, 2),
         "max_new_tokens": settings.llm_max_new_tokens,

@@ -34,6 +34,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "llm": ([], []),
     "turn_latency": ([], ["--levels", "1", "5", "10", "--turns", "1"]),
     "retrieval": ([], ["--sizes", "10000", "--queries", "50"]),
+    "load": ([], ["--candidates", "5", "--scenario", "short"]),
 }
 PACKAGES = [
     "torch",
@@ -194,15 +195,33 @@ def embeddings_figures(data: dict[str, Any] | None) -> list[Figure]:
     ]
 
 
+def _retrieval_run(data: dict[str, Any] | None, dataset: str, vectors: int) -> Any:
+    return next(
+        (
+            run
+            for run in _get(data, "runs") or []
+            # Runs written before datasets existed were uniform vectors.
+            if run.get("dataset", "uniform") == dataset and run.get("vectors") == vectors
+        ),
+        None,
+    )
+
+
 def retrieval_figures(data: dict[str, Any] | None) -> list[Figure]:
+    ef = _get(data, "platform_ef_search")
+    setting = f"ef_search {ef}" if ef else "pgvector defaults"
     figures = []
-    for vectors in (10_000, 100_000):
-        run = _by(_get(data, "runs"), "vectors", vectors)
-        at_target = vectors == 100_000
+    for dataset, vectors in (
+        ("embedding-like", 10_000),
+        ("embedding-like", 100_000),
+        ("uniform", 10_000),
+    ):
+        run = _retrieval_run(data, dataset, vectors)
+        at_target = dataset == "embedding-like" and vectors == 100_000
         figures += [
             Figure(
                 "Retrieval",
-                f"HNSW p95 at {vectors:,} vectors",
+                f"HNSW p95 at {vectors:,} {dataset} vectors ({setting})",
                 _get(run, "hnsw", "p95_ms"),
                 "ms",
                 ("<=", 10.0) if at_target else None,
@@ -210,7 +229,7 @@ def retrieval_figures(data: dict[str, Any] | None) -> list[Figure]:
             ),
             Figure(
                 "Retrieval",
-                f"HNSW recall@10 at {vectors:,} vectors",
+                f"HNSW recall@10 at {vectors:,} {dataset} vectors ({setting})",
                 _get(run, "hnsw", "recall_at_10"),
                 "",
                 (">=", 0.95) if at_target else None,
@@ -218,7 +237,7 @@ def retrieval_figures(data: dict[str, Any] | None) -> list[Figure]:
             ),
             Figure(
                 "Retrieval",
-                f"exact p95 at {vectors:,} vectors",
+                f"exact p95 at {vectors:,} {dataset} vectors",
                 _get(run, "exact", "p95_ms"),
                 "ms",
                 None,
@@ -226,6 +245,68 @@ def retrieval_figures(data: dict[str, Any] | None) -> list[Figure]:
             ),
         ]
     return figures
+
+
+def retrieval_detail(data: dict[str, Any] | None) -> list[str]:
+    """The ef_search sweep: what each setting costs and finds, per dataset and size."""
+    lines = [
+        "| Dataset | Vectors | hnsw.ef_search | p50 / p95 (ms) | recall@10 |",
+        "|---|---|---|---|---|",
+    ]
+    for run in _get(data, "runs") or []:
+        for point in run.get("ef_search_sweep") or []:
+            mark = " (platform)" if point.get("platform_setting") else ""
+            lines.append(
+                f"| {run.get('dataset', 'uniform')} | {run.get('vectors'):,} "
+                f"| {point.get('ef_search')}{mark} "
+                f"| {point.get('p50_ms')} / {point.get('p95_ms')} | {point.get('recall_at_10')} |"
+            )
+    described = _get(data, "datasets") or {}
+    return [*lines, "", *(f"- {name}: {text}" for name, text in described.items())]
+
+
+def load_figures(data: dict[str, Any] | None) -> list[Figure]:
+    source = "load.json"
+    candidates = _get(data, "candidates")
+    started = f"of {candidates} candidates" if candidates else ""
+    return [
+        Figure(
+            "Load",
+            f"interviews completed {started}".strip(),
+            _get(data, "completed_interviews"),
+            "",
+            (">=", float(candidates)) if candidates else None,
+            source,
+        ),
+        Figure("Load", "lost turns", _get(data, "lost_turns"), "", ("<=", 0.0), source),
+        Figure("Load", "5xx responses", _get(data, "server_errors"), "", ("<=", 0.0), source),
+        Figure(
+            "Load",
+            "answer submitted -> next question shown, p95",
+            _get(data, "steps", "answer_to_next_question", "p95_s"),
+            "s",
+            None,
+            source,
+        ),
+    ]
+
+
+def load_detail(data: dict[str, Any] | None) -> list[str]:
+    lines = [
+        f"{_get(data, 'candidates')} candidates at once, scenario {_get(data, 'scenario')}, "
+        f"{_get(data, 'think_s')} s think time before each answer; "
+        f"{_get(data, 'answers_accepted')} answers in {_get(data, 'interviews_s')} s, "
+        f"evaluations finished {_get(data, 'evaluations_drained_s')} s after the last answer.",
+        "",
+        "| Step | Count | p50 (s) | p95 (s) | max (s) |",
+        "|---|---|---|---|---|",
+    ]
+    for step, figures in (_get(data, "steps") or {}).items():
+        lines.append(
+            f"| {step} | {figures.get('count')} | {figures.get('p50_s')} "
+            f"| {figures.get('p95_s')} | {figures.get('max_s')} |"
+        )
+    return lines
 
 
 def llm_figures(data: dict[str, Any] | None) -> list[Figure]:
@@ -272,6 +353,15 @@ FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
     "embeddings": embeddings_figures,
     "retrieval": retrieval_figures,
     "llm": llm_figures,
+    "load": load_figures,
+}
+
+
+# Capability -> (its JSON, the table that follows its figures).
+DETAILS: dict[str, tuple[str, Callable[[dict[str, Any] | None], list[str]]]] = {
+    "Turn latency": ("turn_latency", turn_latency_detail),
+    "Retrieval": ("retrieval", retrieval_detail),
+    "Load": ("load", load_detail),
 }
 
 
@@ -287,7 +377,8 @@ def _models(results: Results) -> list[str]:
     vision_models = (_get(results.get("vision"), "models") or {}).values()
     rows = [
         f"LLM: {_get(results.get('llm'), 'model_id')} "
-        f"({_get(results.get('llm'), 'backend')}, {_get(results.get('llm'), 'device')})",
+        f"({_get(results.get('llm'), 'backend')}, {_get(results.get('llm'), 'device')}, "
+        f"{_get(results.get('llm'), 'dtype')})",
         *sorted(f"Speech {m}" for m in speech_models),
         *(f"Vision: {m}" for m in vision_models),
         f"Embeddings: {_get(results.get('embeddings'), 'model')}",
@@ -361,8 +452,9 @@ def render(results: Results, environment: dict[str, Any]) -> str:
             *(f"| {f.name} | {f.value_text()} | {f.target_text()} | {f.status} |" for f in rows),
             "",
         ]
-        if capability == "Turn latency":
-            lines += [*turn_latency_detail(results.get("turn_latency")), ""]
+        if capability in DETAILS:
+            name, detail = DETAILS[capability]
+            lines += [*detail(results.get(name)), ""]
     targeted = [f for f in figures if f.target is not None]
     lines += [
         "## Targets",

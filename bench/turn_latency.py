@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -168,6 +169,8 @@ class Services:
     """PostgreSQL, Redis and the API, shared by both configurations."""
 
     data_dir: Path
+    # Settings of this run on top of the caller's environment.
+    overrides: dict[str, str] = field(default_factory=lambda: dict(COMMON_ENV))
     postgres: EmbeddedPostgres | None = None
     redis: LocalRedis | None = None
     api: subprocess.Popen[bytes] | None = None
@@ -179,7 +182,7 @@ class Services:
         self.redis = LocalRedis(self.data_dir / "redis")
         self.env = {
             **os.environ,
-            **COMMON_ENV,
+            **self.overrides,
             "DATA_DIR": str(self.data_dir),
             "SECRET_KEY": secrets.token_urlsafe(48),
             "DATABASE_URL": self.postgres.start(),
@@ -249,7 +252,7 @@ WORKER_CONFIGURATIONS: dict[str, list[tuple[list[str], dict[str, str]]]] = {
 
 
 class Bench:
-    def __init__(self, services: Services, turns: int) -> None:
+    def __init__(self, services: Services, turns: int, scenario: str = "short") -> None:
         self.services = services
         self.turns = turns
         self.recruiter = services.recruiter_headers()
@@ -262,7 +265,7 @@ class Bench:
                     "description": "Build and operate Python web services with PostgreSQL and "
                     "Redis. Own features end to end, review code and mentor juniors.",
                     "language": "en",
-                    "scenario_key": "short",
+                    "scenario_key": scenario,
                 },
             )
         )
@@ -373,6 +376,10 @@ def main() -> None:
     parser.add_argument(
         "--turns", type=int, default=3, help="answers per candidate (3 = every generated stage)"
     )
+    parser.add_argument("--keep-logs", type=Path, help="copy the workers' logs here")
+    parser.add_argument(
+        "--configurations", nargs="+", choices=list(WORKER_CONFIGURATIONS), default=None
+    )
     args = parser.parse_args()
     report: dict[str, Any] = {
         "scenario": "short",
@@ -387,7 +394,7 @@ def main() -> None:
         try:
             services.start()
             bench = Bench(services, args.turns)
-            for configuration in WORKER_CONFIGURATIONS:
+            for configuration in args.configurations or list(WORKER_CONFIGURATIONS):
                 workers = start_workers(configuration, services.env, Path(tmp))
                 try:
                     # Warm-up: models load at worker start; one unmeasured turn proves it.
@@ -404,6 +411,10 @@ def main() -> None:
                     stop_workers(workers)
         finally:
             services.stop()
+            if args.keep_logs:
+                args.keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in Path(tmp).glob("*.log"):
+                    shutil.copy(log, args.keep_logs / log.name)
     report["ratio_p95_serialised_over_platform"] = {
         str(p["concurrent_interviews"]): (
             round(s["next_question_shown_s"]["p95"] / p["next_question_shown_s"]["p95"], 2)
@@ -411,9 +422,9 @@ def main() -> None:
             else None
         )
         for p, s in zip(
-            report["configurations"]["platform"],
-            report["configurations"]["serialised"],
-            strict=True,
+            report["configurations"].get("platform", []),
+            report["configurations"].get("serialised", []),
+            strict=False,
         )
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

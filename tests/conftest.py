@@ -3,11 +3,12 @@ worker roles as real processes consuming the real queues. Nothing is mocked or r
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from interview_contracts.queues import WorkerRole
 from tests.support.stack import TestStack, WorkerProcess
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -44,11 +45,28 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
     stack.stop()
 
 
+class LiveWorkers(Mapping[str, WorkerProcess]):
+    """The stack's current worker of each role, by role name. A live view: a test that
+    restarts a worker (test_turns, test_generation_worker) leaves later tests the new one."""
+
+    def __init__(self, stack: TestStack) -> None:
+        self._stack = stack
+
+    def __getitem__(self, role: str) -> WorkerProcess:
+        return self._stack.workers[WorkerRole(role)]
+
+    def __iter__(self) -> Iterator[str]:
+        return (role.value for role in self._stack.workers)
+
+    def __len__(self) -> int:
+        return len(self._stack.workers)
+
+
 @pytest.fixture(scope="session")
-def workers(stack: TestStack) -> Iterator[dict[str, WorkerProcess]]:
+def workers(stack: TestStack) -> Iterator[Mapping[str, WorkerProcess]]:
     """One GPU-role and one CPU-role worker process for the whole session."""
-    started = stack.start_workers()
-    yield started
+    stack.start_workers()
+    yield LiveWorkers(stack)
     stack.stop_workers()
 
 

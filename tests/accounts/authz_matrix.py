@@ -107,6 +107,8 @@ MATRIX: list[Route] = [
     # --- health and diagnostics -----------------------------------------------------------
     Route("GET", "/healthz", PUBLIC),
     Route("GET", "/readyz", PUBLIC, ok=frozenset({200, 503})),
+    # METRICS_TOKEN is unset in tests: only admins (tests/observability covers the token).
+    Route("GET", "/metrics", ADMIN_ONLY),
     Route("POST", f"{API}/diagnostics/routing", ADMIN_ONLY, needs_workers=True),
     # --- auth ---------------------------------------------------------------------------
     Route(
@@ -302,6 +304,15 @@ MATRIX: list[Route] = [
         f"{API}/resumes/{{resume_id}}",
         OWN_RESUME,
         params=lambda w: w.resume_of_candidate_a(),
+    ),
+    # --- a candidate's own data ---------------------------------------------------------------
+    Route("GET", f"{API}/me/data", CANDIDATES_ONLY),
+    Route(
+        "DELETE",
+        f"{API}/me/data",
+        CANDIDATES_ONLY,
+        body=lambda w: {"current_password": DEFAULT_PASSWORD},
+        note="each candidate erases their own account; contents checked in tests/privacy",
     ),
     # --- reports ------------------------------------------------------------------------------
     Route(

@@ -110,7 +110,7 @@ def test_settings_changes_and_role_changes_are_audited_per_organisation(
         record_audit(session, viewer, "report.viewed", "report", uuid.uuid4(), world.org1.id)
 
     def actions(actor: Actor) -> list[tuple[str, str | None]]:
-        events = client.get(f"{API}/audit", headers=world.headers[actor], params={"limit": 500})
+        events = client.get(f"{API}/audit", headers=world.headers[actor], params={"limit": 100})
         assert events.status_code == 200
         return [
             (e["action"], e["subject_id"])

@@ -45,13 +45,38 @@ RESULTS: dict[str, Any] = {
     },
     "vision": {"per_frame": {"analyze_frame_emotion_on": {"median_ms": 31.5}}},
     "retrieval": {
+        "platform_ef_search": 64,
         "runs": [
             {
+                "dataset": "embedding-like",
                 "vectors": 100000,
                 "hnsw": {"p95_ms": 6.1, "recall_at_10": 0.93},
                 "exact": {"p95_ms": 90.0},
-            }
-        ]
+                "ef_search_sweep": [
+                    {"ef_search": 40, "p50_ms": 2.0, "p95_ms": 4.0, "recall_at_10": 0.9},
+                    {
+                        "ef_search": 64,
+                        "platform_setting": True,
+                        "p50_ms": 3.0,
+                        "p95_ms": 6.1,
+                        "recall_at_10": 0.93,
+                    },
+                ],
+            },
+            {
+                "dataset": "uniform",
+                "vectors": 10000,
+                "hnsw": {"p95_ms": 3.0, "recall_at_10": 0.4},
+                "exact": {"p95_ms": 20.0},
+            },
+        ],
+    },
+    "load": {
+        "candidates": 20,
+        "completed_interviews": 19,
+        "lost_turns": 0,
+        "server_errors": 0,
+        "steps": {"answer_to_next_question": {"count": 40, "p50_s": 1.0, "p95_s": 3.5}},
     },
     "embeddings": {"one_at_a_time_per_s": 80.0, "batched_per_s": 400.0},
     "llm": {"time_to_first_token_s": 0.4, "tokens_per_s_single": 12.0, "runs": []},
@@ -75,8 +100,23 @@ def test_targets_are_marked_from_the_figures(bench_run: ModuleType) -> None:
     assert _row(document, "whole frame analysis (emotion on), median").endswith(
         "| 31.5 ms | ≤ 25 ms | **MISSED** |"
     )
-    assert _row(document, "HNSW p95 at 100,000 vectors").endswith("| met |")
-    assert _row(document, "HNSW recall@10 at 100,000 vectors").endswith("| **MISSED** |")
+    at_target = "100,000 embedding-like vectors (ef_search 64)"
+    assert _row(document, f"HNSW p95 at {at_target}").endswith("| met |")
+    assert _row(document, f"HNSW recall@10 at {at_target}").endswith("| **MISSED** |")
+    # The uniform worst case is reported without a target.
+    uniform = "HNSW recall@10 at 10,000 uniform vectors (ef_search 64)"
+    assert _row(document, uniform).endswith("| 0.4 | no target | n/a |")
+    assert _row(document, "interviews completed of 20 candidates").endswith(
+        "| 19 | ≥ 20 | **MISSED** |"
+    )
+    assert _row(document, "lost turns").endswith("| 0 | ≤ 0 | met |")
+    assert _row(document, "5xx responses").endswith("| met |")
+
+
+def test_retrieval_sweep_marks_the_platform_setting(bench_run: ModuleType) -> None:
+    document = bench_run.render(RESULTS, {})
+    assert "| embedding-like | 100,000 | 64 (platform) | 3.0 / 6.1 | 0.93 |" in document
+    assert "| embedding-like | 100,000 | 40 | 2.0 / 4.0 | 0.9 |" in document
 
 
 def test_turn_latency_detail_lists_both_configurations(bench_run: ModuleType) -> None:
@@ -89,14 +129,16 @@ def test_missing_figures_are_not_measured_not_met(bench_run: ModuleType) -> None
     partial = {"speech": RESULTS["speech"]}
     document = bench_run.render(partial, {"quick": True})
     assert "quick sizes" in document
-    assert _row(document, "HNSW p95 at 100,000 vectors").endswith("| not measured |")
+    assert _row(
+        document, "HNSW p95 at 100,000 embedding-like vectors (pgvector defaults)"
+    ).endswith("| not measured |")
     assert _row(document, "platform, 10 concurrent: next question p95").endswith("| not measured |")
     assert _row(document, "time to first token").endswith("| no target | n/a |")
 
 
 def test_every_figure_links_its_json(bench_run: ModuleType) -> None:
     document = bench_run.render(RESULTS, {})
-    for name in ("turn_latency", "speech", "vision", "retrieval", "embeddings", "llm"):
+    for name in ("turn_latency", "speech", "vision", "retrieval", "embeddings", "llm", "load"):
         assert f"(../bench/results/{name}.json)" in document
 
 

@@ -14,6 +14,7 @@ SERVICES = {
     "backend-core",
     "ai-worker-gpu",
     "ai-worker-cpu",
+    "scheduler",
     "frontend",
     "flower",
 }

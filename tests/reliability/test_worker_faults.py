@@ -1,4 +1,5 @@
-"""Evaluation survives a killed pool child and never stays pending past its hard time limit.
+"""Evaluation survives a killed pool child; evaluation and transcription never stay pending
+past their hard time limits.
 
 The evaluation is held at a known point with a real PostgreSQL lock (no test-only knob): the
 test is the other transaction. A SIGKILLed prefork child is noticed by the worker's parent at
@@ -23,6 +24,8 @@ from tests.interviews.conftest import invite_and_start
 
 # Generous: on a loaded 2-core machine a cold evaluation takes minutes.
 WAIT_S = 240.0
+# Never decoded here: the transcription is stopped before it reads the file.
+WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
 
 
 def _answer_first_turn(interview_setup) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -143,3 +146,57 @@ def test_an_evaluation_past_its_hard_time_limit_marks_the_turn_failed(
     finally:
         blocker.rollback()
         blocker.close()
+
+
+def _transcription(turn_id: str) -> Turn:
+    with session_scope() as session:
+        return session.get_one(Turn, uuid.UUID(turn_id))
+
+
+def test_a_transcription_past_its_hard_time_limit_fails_and_the_turn_takes_text(
+    interview_setup,
+) -> None:  # type: ignore[no-untyped-def]
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id, audio=True)
+    interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
+    blocker = get_session_factory()()
+    try:
+        # Every transcription of the turn reads its job before it starts: with the table held
+        # it blocks there, so one sent with a 3 s limit is stopped (the answer path never
+        # reads jobs, so the upload itself goes through).
+        blocker.execute(text("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE"))
+        uploaded = client.post(
+            f"/api/v1/interviews/{interview_id}/turns/{turn_id}/audio",
+            headers=candidate.headers,
+            files={"audio": ("answer.webm", WEBM_MAGIC + bytes(range(256)) * 40, "audio/webm")},
+            data={"idempotency_key": f"audio-{uuid.uuid4().hex}"},
+        )
+        assert uploaded.status_code == 200, uploaded.text
+        assert uploaded.json()["state"]["phase"] == "processing_answer"
+        payload = TurnTask(interview_id=uuid.UUID(interview_id), turn_id=uuid.UUID(turn_id))
+        get_celery().send_task(
+            TaskName.TRANSCRIBE_TURN.value,
+            kwargs={"payload": payload.model_dump(mode="json")},
+            queue=TASK_SPECS[TaskName.TRANSCRIBE_TURN].queue.value,
+            soft_time_limit=3,
+            time_limit=3,
+        )
+        _wait_until(
+            lambda: _transcription(turn_id).stt_status == ProcessingStatus.FAILED,
+            "the transcription to fail",
+        )
+        failed = _transcription(turn_id)
+        assert failed.stt_error == "transcription ran past its time limit"
+        assert failed.answer_idempotency_key is None
+    finally:
+        blocker.rollback()
+        blocker.close()
+    state = client.get(f"/api/v1/interviews/{interview_id}", headers=candidate.headers).json()
+    assert state["phase"] == "answering"
+    typed = client.post(
+        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
+        headers=candidate.headers,
+        json={"text": "Typing my answer instead.", "idempotency_key": uuid.uuid4().hex},
+    )
+    assert typed.status_code == 200, typed.text
+    assert typed.json()["state"]["current_turn"]["stage_index"] == 1

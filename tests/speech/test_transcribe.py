@@ -14,6 +14,7 @@ from ai_worker.speech.engines import SLOT, SpeechEngine, build_engine
 from ai_worker.speech.settings import EngineName, SpeechSettings
 from ai_worker.speech.transcribe import transcribe_audio
 from interview_contracts.speech import SpeechErrorCode, Transcript
+from tests.speech.conftest import ANSWER
 from tests.speech.recordings import encode, wav_samples
 
 EXPECTED_WORDS = {"years", "experience", "web", "applications", "python"}
@@ -55,9 +56,14 @@ def test_webm_opus_transcribes_the_same(answer_wav: bytes, wav_transcript: Trans
     transcript = transcribe_audio(webm, None)
     assert set(words_of(transcript)) >= EXPECTED_WORDS
     assert transcript.language == "en"
-    # Opus is lossy: allow a word to differ.
-    similarity = difflib.SequenceMatcher(None, words_of(transcript), words_of(wav_transcript))
-    assert similarity.ratio() >= 0.85
+    # Opus is lossy, and the two transcripts may each get a different word wrong ("5" against
+    # "five"), so each is scored against what was spoken: the webm one may be a word worse.
+    spoken = re.findall(r"[a-z0-9]+", ANSWER.lower())
+
+    def accuracy(of: Transcript) -> float:
+        return difflib.SequenceMatcher(None, words_of(of), spoken).ratio()
+
+    assert accuracy(transcript) >= max(0.75, accuracy(wav_transcript) - 0.1)
 
 
 def test_language_is_forced_from_the_job(answer_wav: bytes) -> None:

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+
 from interview_contracts.queues import Queue, WorkerRole
 from interview_core.localrun.postgres import EmbeddedPostgres
 from interview_core.localrun.redis_server import LocalRedis, free_port
@@ -32,6 +35,8 @@ class WorkerProcess:
     process: subprocess.Popen[bytes]
     log_path: Path
     log_file: IO[bytes]
+    # Where its main process serves Prometheus metrics (tests/observability scrapes it).
+    metrics_port: int | None = None
 
     def log(self) -> str:
         self.log_file.flush()
@@ -85,15 +90,17 @@ class TestStack:
         self.artifacts.mkdir(parents=True, exist_ok=True)
         log_path = self.artifacts / f"worker-{role.value}-{int(time.time() * 1000)}.log"
         log_file = log_path.open("wb")
+        metrics_port = free_port()
+        env = {f"{role.value.upper()}_WORKER_METRICS_PORT": str(metrics_port), **(extra_env or {})}
         process = subprocess.Popen(
             [sys.executable, "-m", "ai_worker", "--role", role.value],
-            env=self.worker_env(extra_env),
+            env=self.worker_env(env),
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
-        worker = WorkerProcess(role, process, log_path, log_file)
+        worker = WorkerProcess(role, process, log_path, log_file, metrics_port)
         self.workers[role] = worker
         if wait:
             self.wait_for_queue(role.queue, worker)
@@ -129,8 +136,11 @@ class TestStack:
         while time.monotonic() < deadline:
             if not worker.alive:
                 raise RuntimeError(f"worker exited early:\n{worker.log()[-4000:]}")
-            if live_workers_by_queue().get(queue.value):
-                return
+            try:
+                if live_workers_by_queue().get(queue.value):
+                    return
+            except (RedisConnectionError, BrokerOperationalError):
+                pass  # a pooled connection from before a Redis restart: the next try reconnects
             time.sleep(0.5)
         raise TimeoutError(f"no worker on {queue} after {WORKER_READY_TIMEOUT_S}s")
 

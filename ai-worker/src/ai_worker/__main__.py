@@ -1,13 +1,16 @@
-"""Start a worker of one role: `interview-worker --role gpu|cpu`.
+"""Start a worker of one role: `interview-worker --role gpu|cpu`, or the scheduler:
+`interview-worker --role beat`.
 
 The role decides the queue, the pool and the concurrency, so a GPU worker can never be
-started consuming the CPU queue or with several model copies.
+started consuming the CPU queue or with several model copies. Beat only sends the periodic
+tasks of `beat_schedule` (broker/celery_config.py); the CPU worker runs them. Run one beat.
 """
 
 import argparse
 import os
 import socket
 
+from ai_worker.settings import CpuWorkerPriority
 from interview_contracts.queues import WorkerRole
 
 
@@ -34,24 +37,59 @@ def worker_argv(role: WorkerRole, concurrency: int, log_level: str) -> list[str]
     return argv
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--role", choices=[r.value for r in WorkerRole], required=True)
-    parser.add_argument("--concurrency", type=int, default=None)
-    args = parser.parse_args()
-    role = WorkerRole(args.role)
-    os.environ["WORKER_ROLE"] = role.value
+def lower_priority(priority: CpuWorkerPriority) -> None:
+    """Give this process (and the children it forks) less of the CPU than question generation."""
+    if priority is CpuWorkerPriority.IDLE and hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    elif priority is not CpuWorkerPriority.NORMAL:
+        os.nice(19 if priority is CpuWorkerPriority.IDLE else 10)
 
+
+BEAT = "beat"
+
+
+def beat_argv(schedule_file: str, log_level: str) -> list[str]:
+    """Celery beat arguments: its schedule file (last run times) lives in the data directory."""
+    return ["beat", "--schedule", schedule_file, "--loglevel", log_level]
+
+
+def run_beat() -> None:
     from ai_worker.celery_app import app
     from ai_worker.settings import get_worker_settings
 
     settings = get_worker_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app.start(beat_argv(app.conf.beat_schedule_filename, settings.log_level))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--role", choices=[*(r.value for r in WorkerRole), BEAT], required=True)
+    parser.add_argument("--concurrency", type=int, default=None)
+    args = parser.parse_args()
+    if args.role == BEAT:
+        run_beat()
+        return
+    role = WorkerRole(args.role)
+    os.environ["WORKER_ROLE"] = role.value
+
+    from ai_worker.metrics_dir import prepare_metrics_dir
+    from ai_worker.settings import get_worker_settings
+
+    settings = get_worker_settings()
+    # Before the app (and so prometheus_client) is imported.
+    prepare_metrics_dir(role, settings.metrics_port(role))
+
+    from ai_worker.celery_app import app
+
     default = (
         settings.gpu_worker_concurrency
         if role is WorkerRole.GPU
         else settings.cpu_worker_concurrency
     )
     concurrency = args.concurrency or default
+    if role is WorkerRole.CPU:
+        lower_priority(settings.cpu_worker_priority)  # inherited by the prefork children
     app.worker_main(worker_argv(role, concurrency, settings.log_level))
 
 

@@ -1,12 +1,18 @@
 """The workers' Celery app. Importing it loads no model: loaders run inside the worker process
-that uses them (lazily on first use, or at process start when LLM_LOAD_AT_START is set)."""
+that uses them: the GPU worker's before it takes tasks, a CPU child's lazily on first use (or
+at process start when LLM_LOAD_AT_START is set)."""
 
 from typing import Any
 
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
-from ai_worker import runtime
+from ai_worker import (
+    broker_resilience,
+    observability,  # noqa: F401  (connects the task signals: log ids, task metrics)
+    runtime,
+)
+from ai_worker.interviews.recovery import SweepOnConnect
 from ai_worker.settings import get_worker_settings
 from interview_contracts.queues import WorkerRole
 from interview_core.broker.celery_config import make_celery
@@ -18,10 +24,13 @@ TASK_MODULES = [
     "ai_worker.interviews.tasks",
     "ai_worker.embeddings.tasks",
     "ai_worker.reports.tasks",
+    "ai_worker.privacy.tasks",
 ]
 
+broker_resilience.install()
 app: Celery = make_celery("ai-worker", get_worker_settings())
 app.conf.update(include=TASK_MODULES)
+app.steps["consumer"].add(SweepOnConnect)
 
 
 def _load_models_now() -> None:
@@ -30,13 +39,25 @@ def _load_models_now() -> None:
     load_at_worker_start()
 
 
+def _load_generation_models() -> None:
+    from ai_worker.embeddings.encoder import get_encoder
+    from ai_worker.llm.loader import get_llm
+
+    get_llm()
+    get_encoder()  # retrieval for the prompt embeds a query on every generation
+
+
 @worker_ready.connect  # type: ignore[untyped-decorator]
 def _on_gpu_worker_ready(**_: Any) -> None:
-    # The GPU role runs one process (threads pool): its models belong to that process.
+    # The GPU role runs one process (threads pool): its models belong to that process. They
+    # load here, whatever LLM_LOAD_AT_START says: the loop that fetches tasks (and answers
+    # `inspect`) starts only after this hook, so a worker is seen on gpu_queue once it can
+    # generate. Loaded lazily, a worker restarted mid-interview spent the first question's
+    # generation deadline loading, and the candidate got the bank question again.
     settings = get_worker_settings()
     configure_logging(settings.log_level, settings.log_json)
     if runtime.current_role() is WorkerRole.GPU:
-        _load_models_now()
+        _load_generation_models()
 
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]

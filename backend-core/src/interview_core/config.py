@@ -39,6 +39,12 @@ class InfraSettings(BaseSettings):
     log_json: bool = True
     # Seconds a candidate waits for a generated question before the bank question is served.
     generation_timeout_s: float = 30.0
+    # Seconds a transcription or evaluation may stay pending before the sweep re-sends its
+    # task (its message was lost: broker down at dispatch, or a worker killed with it). As long
+    # as the longest turn task may run, so work merely queued or running is rarely re-sent.
+    stale_work_after_s: float = 300.0
+    # Seconds between sweeps on the beat schedule.
+    sweep_interval_s: float = 60.0
     # Minutes without activity after which an interview in progress is abandoned.
     interview_inactivity_timeout_min: int = 60
     # Largest spoken answer accepted by the API.
@@ -56,6 +62,8 @@ class InfraSettings(BaseSettings):
     evaluation_runs: int = Field(default=1, ge=1, le=5)
     # Seconds between camera frames the browser samples (one JPEG per second by default).
     frame_interval_s: float = 1.0
+    # Seconds between scheduled retention runs (Celery beat; see docs/architecture.md).
+    retention_interval_s: float = Field(default=24 * 3600, gt=0)
 
     @field_validator("database_url")
     @classmethod
@@ -87,6 +95,26 @@ class Settings(InfraSettings):
     login_throttle_window_s: int = 900
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 30
+    # Bearer token a Prometheus scraper sends to GET /metrics; unset: only admins read it.
+    metrics_token: str | None = None
+    # Uploads one interview may store (audio answers, camera frames), by count and bytes, and
+    # résumés one candidate may keep; above them an upload is refused with 413 (see
+    # docs/architecture.md, "Limits").
+    interview_max_audio_uploads: int = Field(default=50, ge=1)
+    interview_max_audio_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    interview_max_frame_uploads: int = Field(default=7200, ge=1)
+    interview_max_frame_bytes: int = Field(default=1024 * 1024 * 1024, ge=1)
+    candidate_max_resumes: int = Field(default=20, ge=1)
+    candidate_max_resume_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    # Upload requests (audio, frames, résumé) one user may make within the window (429 above).
+    upload_rate_window_s: int = Field(default=60, ge=1)
+    upload_max_requests_per_window: int = Field(default=120, ge=1)
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _empty_token_is_unset(cls, value: str | None) -> str | None:
+        # `METRICS_TOKEN=` in an operator's .env means "not set", never "the empty token".
+        return value or None
 
     @model_validator(mode="after")
     def _require_strong_secret(self) -> "Settings":

@@ -14,10 +14,14 @@ from interview_core.auth.router import router as auth_router
 from interview_core.config import Settings, get_settings
 from interview_core.diagnostics.router import router as diagnostics_router
 from interview_core.errors.handlers import install_problem_handlers
+from interview_core.errors.openapi import install_problem_openapi
 from interview_core.health.router import router as health_router
 from interview_core.interviews.router import router as interviews_router
 from interview_core.jobs.router import router as jobs_router
 from interview_core.observability.logging import configure_logging
+from interview_core.observability.requests import RequestContext
+from interview_core.observability.router import router as metrics_router
+from interview_core.privacy.router import router as privacy_router
 from interview_core.reports.router import router as reports_router
 from interview_core.request_limits import RequestSizeLimit
 from interview_core.resumes.router import router as resumes_router
@@ -35,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_json)
     app = FastAPI(title="AI Interview Platform", version="0.1.0")
     install_problem_handlers(app)
+    install_problem_openapi(app, settings.api_prefix)
     # Added first, so the security headers below also wrap its 413 answers.
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:
@@ -55,7 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
+    # Added last, so it is outermost: its ids are bound for everything below, and its latency
+    # and status include the 413s and security headers of the middleware above.
+    app.add_middleware(RequestContext, api=app)
+
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(diagnostics_router, prefix=settings.api_prefix)
     app.include_router(auth_router, prefix=settings.api_prefix)
     for accounts_router in accounts_routers:
@@ -66,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router, prefix=settings.api_prefix)
     app.include_router(resumes_router, prefix=settings.api_prefix)
     app.include_router(question_bank_router, prefix=settings.api_prefix)
+    app.include_router(privacy_router, prefix=settings.api_prefix)
     if settings.frontend_dist_dir and settings.frontend_dist_dir.is_dir():
         mount_frontend(app, settings.frontend_dist_dir)
     return app

@@ -3,6 +3,8 @@
 import uuid
 from enum import StrEnum
 
+from pydantic import Field
+
 from interview_contracts.payloads import Payload
 
 
@@ -18,6 +20,13 @@ class FramesTask(Payload):
 
     interview_id: uuid.UUID
     turn_id: uuid.UUID
+
+
+class SweepTask(Payload):
+    """Re-send the turn work that has been pending longer than `older_than_s` (None: the
+    configured STALE_WORK_AFTER_S). The sweep only re-sends idempotent tasks."""
+
+    older_than_s: float | None = Field(default=None, ge=0, le=7 * 24 * 3600)
 
 
 class EventType(StrEnum):

@@ -19,6 +19,8 @@ class TaskName(StrEnum):
     TRANSCRIBE_TURN = "interviews.transcribe_turn"
     ANALYZE_FRAMES = "interviews.analyze_frames"
     ASSEMBLE_REPORT = "reports.assemble_report"
+    SWEEP_STALE_WORK = "interviews.sweep_stale_work"
+    ENFORCE_RETENTION = "privacy.enforce_retention"
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,13 @@ TASK_SPECS: dict[TaskName, TaskSpec] = {
     TaskName.ANALYZE_FRAMES: TaskSpec(Queue.CPU, 120, 180),
     # Pure Python over rows; retried with a countdown while evaluations are pending.
     TaskName.ASSEMBLE_REPORT: TaskSpec(Queue.CPU, 60, 90),
+    # Two bounded, indexed queries and a few sends: it re-sends work, it never does it.
+    TaskName.SWEEP_STALE_WORK: TaskSpec(Queue.CPU, 30, 45),
     # First call in a fresh process loads the encoder (seconds on a CPU).
     TaskName.EMBED_ROWS: TaskSpec(Queue.CPU, 120, 150),
     TaskName.EMBED_QUERY: TaskSpec(Queue.CPU, 30, 45),
+    # Bounded batches, each committed: a run cut short by the soft limit resumes next time.
+    TaskName.ENFORCE_RETENTION: TaskSpec(Queue.CPU, 600, 660),
 }
 
 

@@ -14,6 +14,8 @@ export type TokenResponse = Schemas["TokenResponse"];
 export type Organisation = Schemas["OrganisationRead"];
 export type AuditEvent = Schemas["AuditEventRead"];
 export type Consent = Schemas["Consent"];
+export type DataExport = Schemas["DataExport"];
+export type DataDeletionResult = Schemas["DataDeletionResult"];
 
 const API = "/api/v1";
 const TOKENS_KEY = "interview.tokens";
@@ -146,25 +148,28 @@ export const api = {
   },
   register: (body: Schemas["RegisterRequest"]) => request<User>("POST", "/auth/register", body),
   logout: () => request<void>("POST", "/auth/logout").finally(() => tokenStore.clear()),
+  exportMyData: () => request<DataExport>("GET", "/me/data"),
+  deleteMyData: (currentPassword: string) =>
+    request<DataDeletionResult>("DELETE", "/me/data", { current_password: currentPassword }),
   me: () => request<User>("GET", "/users/me"),
   updateMe: (body: Schemas["ProfileUpdate"]) => request<User>("PATCH", "/users/me", body),
 
   acceptOrganisationInvite: (body: Schemas["interview_core__accounts__schemas__InviteAccept"]) =>
     request<User>("POST", "/invites/accept", body),
-  listUsers: (role?: string) => request<User[]>("GET", `/admin/users${query({ role, limit: 200 })}`),
+  listUsers: (role?: string) => request<User[]>("GET", `/admin/users${query({ role, limit: 100 })}`),
   changeRole: (userId: string, body: Schemas["RoleChange"]) => request<User>("PUT", `/admin/users/${userId}/role`, body),
   listOrganisations: () => request<Organisation[]>("GET", "/organisations"),
   createOrganisation: (body: Schemas["OrganisationCreate"]) => request<Organisation>("POST", "/organisations", body),
   inviteToOrganisation: (organisationId: string, body: Schemas["InviteCreate"]) =>
     request<Schemas["InviteCreated"]>("POST", `/organisations/${organisationId}/invites`, body),
-  auditLog: (action?: string) => request<AuditEvent[]>("GET", `/audit${query({ action, limit: 200 })}`),
+  auditLog: (action?: string) => request<AuditEvent[]>("GET", `/audit${query({ action, limit: 100 })}`),
 
   listJobs: () => request<Job[]>("GET", "/jobs?limit=100"),
   createJob: (body: JobCreate) => request<Job>("POST", "/jobs", body),
   updateJob: (jobId: string, body: Schemas["JobUpdate"]) => request<Job>("PATCH", `/jobs/${jobId}`, body),
 
   listInterviews: (filters: { status?: string; search?: string; job_id?: string }) =>
-    request<Interview[]>("GET", `/interviews${query({ ...filters, limit: 200 })}`),
+    request<Interview[]>("GET", `/interviews${query({ ...filters, limit: 100 })}`),
   createInterview: (body: Schemas["InterviewCreate"]) => request<Schemas["InterviewCreated"]>("POST", "/interviews", body),
   cancelInterview: (id: string) => request<Interview>("POST", `/interviews/${id}/cancel`),
   acceptInterviewInvite: (token: string) => request<Interview>("POST", "/interviews/accept", { token }),

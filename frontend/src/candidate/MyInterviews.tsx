@@ -4,6 +4,7 @@ import { api, type Interview } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
+import { MyData } from "./MyData";
 
 export function MyInterviews() {
   const { t } = useI18n();
@@ -27,6 +28,7 @@ export function MyInterviews() {
           </li>
         ))}
       </ul>
+      <MyData />
     </section>
   );
 }

@@ -2,6 +2,7 @@
 
 import os
 import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from ai_worker import runtime
@@ -15,6 +16,10 @@ SLOT = "embeddings"
 _model: "SentenceTransformer | None" = None
 _model_id: str | None = None
 _lock = threading.Lock()
+# Recent texts of encode_cached; bounded, so a long-running worker keeps a fixed footprint.
+_CACHE_SIZE = 4096
+_cache: OrderedDict[str, list[float]] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def resolve_model_path(name: str) -> str:
@@ -76,3 +81,22 @@ def encode(texts: list[str]) -> list[list[float]]:
         show_progress_bar=False,
     )
     return [row.tolist() for row in vectors]
+
+
+def encode_cached(texts: list[str]) -> list[list[float]]:
+    """`encode` through a process-wide LRU of recent texts. Question generation embeds the
+    same competency and the same earlier questions for every candidate of a job; a hit skips
+    a model call that would compete with the LLM for the cores."""
+    with _cache_lock:
+        found = {text: _cache[text] for text in texts if text in _cache}
+        for text in found:
+            _cache.move_to_end(text)
+    missing = list(dict.fromkeys(text for text in texts if text not in found))
+    if missing:
+        found.update(zip(missing, encode(missing), strict=True))
+        with _cache_lock:
+            for text in missing:
+                _cache[text] = found[text]
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return [found[text] for text in texts]

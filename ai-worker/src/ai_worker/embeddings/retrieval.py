@@ -28,7 +28,7 @@ def retrieve_for_generation(
 ) -> RetrievedContext:
     """The résumé chunks and job sections nearest the stage's competency, and similar bank
     questions in the interview's language as style examples."""
-    [query] = encoder.encode([competency_text])
+    [query] = encoder.encode_cached([competency_text])
     resume = nearest_chunks(session, OwnerKind.RESUME, [resume_id], query, k) if resume_id else []
     job = nearest_chunks(session, OwnerKind.JOB, [job_id], query, k) if job_id else []
     examples = search_bank(session, query, language, k)
@@ -43,7 +43,7 @@ def max_similarity(candidate: str, asked: list[str]) -> float:
     """Highest cosine similarity between the candidate and the questions already asked."""
     if not asked:
         return 0.0
-    [candidate_vector, *asked_vectors] = encoder.encode([candidate, *asked])
+    [candidate_vector, *asked_vectors] = encoder.encode_cached([candidate, *asked])
     return max(
         sum(a * b for a, b in zip(candidate_vector, vector, strict=True))
         for vector in asked_vectors

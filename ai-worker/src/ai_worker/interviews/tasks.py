@@ -8,7 +8,7 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import task_failure
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import Update, create_engine, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from ai_worker.celery_app import app
 from ai_worker.tasking import register
-from interview_contracts.interviews import EventType, FramesTask, TurnTask
+from interview_contracts.interviews import EventType, FramesTask, SweepTask, TurnTask
 from interview_contracts.llm import (
     AnswerEvaluation,
     CompetencySpec,
@@ -268,32 +268,36 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
     return evaluator
 
 
+def _failure_reason(work: str, exception: BaseException) -> str:
+    if isinstance(exception, TimeLimitExceeded | SoftTimeLimitExceeded):
+        return f"{work} ran past its time limit"
+    return f"{work} failed: {type(exception).__name__}"
+
+
+def _update_turn_outside_the_pool(statement: Update) -> int:
+    """Run one UPDATE on a connection of its own: task_failure may fire in the worker's main
+    process, which must not hold pooled connections that the pool children it forks later
+    would inherit."""
+    engine = create_engine(get_infra_settings().database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            return int(connection.execute(statement).rowcount)
+    finally:
+        engine.dispose()
+
+
 @task_failure.connect(sender=evaluate_turn)  # type: ignore[untyped-decorator]
 def _on_evaluation_failed(exception: BaseException, kwargs: dict[str, Any], **_: Any) -> None:
     """A hard time limit kills the pool child, so nothing in the task runs: Celery then sends
     task_failure from the worker's main process, and the turn is marked failed here instead of
     staying pending for ever. Also covers a task that gave up after its retries."""
     task = TurnTask.model_validate(kwargs["payload"])
-    reason = (
-        "evaluation ran past its time limit"
-        if isinstance(exception, TimeLimitExceeded | SoftTimeLimitExceeded)
-        else f"evaluation failed: {type(exception).__name__}"
+    reason = _failure_reason("evaluation", exception)
+    _update_turn_outside_the_pool(
+        update(Turn)
+        .where(Turn.id == task.turn_id, Turn.evaluation_status == ProcessingStatus.PENDING)
+        .values(evaluation_status=ProcessingStatus.FAILED, evaluation_error=reason)
     )
-    # A connection of its own: the main process must not hold pooled connections that the
-    # pool children it forks later would inherit.
-    engine = create_engine(get_infra_settings().database_url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                update(Turn)
-                .where(
-                    Turn.id == task.turn_id,
-                    Turn.evaluation_status == ProcessingStatus.PENDING,
-                )
-                .values(evaluation_status=ProcessingStatus.FAILED, evaluation_error=reason)
-            )
-    finally:
-        engine.dispose()
     logger.warning(reason, extra={"interview_id": task.interview_id, "turn_id": task.turn_id})
 
 
@@ -339,6 +343,46 @@ def transcribe_turn(payload: dict[str, Any]) -> str:
         record_answer(session, interview, turn)
     publish_event(task.interview_id, EventType.TRANSCRIBED, turn_id=task.turn_id)
     return "done"
+
+
+@task_failure.connect(sender=transcribe_turn)  # type: ignore[untyped-decorator]
+def _on_transcription_failed(exception: BaseException, kwargs: dict[str, Any], **_: Any) -> None:
+    """As for evaluation: a transcription stopped by its hard time limit (or out of retries)
+    fails the turn's transcription, which leaves the turn answerable by text, never pending."""
+    task = TurnTask.model_validate(kwargs["payload"])
+    reason = _failure_reason("transcription", exception)
+    failed = _update_turn_outside_the_pool(
+        update(Turn)
+        .where(Turn.id == task.turn_id, Turn.stt_status == ProcessingStatus.PENDING)
+        .values(stt_status=ProcessingStatus.FAILED, stt_error=reason, answer_idempotency_key=None)
+    )
+    if failed:
+        publish_event(
+            task.interview_id, EventType.TRANSCRIPTION_FAILED, turn_id=task.turn_id, reason=reason
+        )
+    logger.warning(reason, extra={"interview_id": task.interview_id, "turn_id": task.turn_id})
+
+
+# --- recovery of lost work (cpu_queue) --------------------------------------------------------
+
+
+@register(
+    app, TaskName.SWEEP_STALE_WORK, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3
+)
+def sweep_stale_work(payload: dict[str, Any]) -> dict[str, int]:
+    """Re-send the tasks of work still owed (interview_core/interviews/recovery.py)."""
+    from interview_core.interviews.recovery import sweep_stale_work as sweep
+
+    task = SweepTask.model_validate(payload)
+    older_than_s = (
+        task.older_than_s
+        if task.older_than_s is not None
+        else get_infra_settings().stale_work_after_s
+    )
+    # The sends run when this unit of work commits.
+    with session_scope() as session:
+        outcome = sweep(session, older_than_s)
+    return outcome.counts()
 
 
 # --- camera frames (cpu_queue) ----------------------------------------------------------------

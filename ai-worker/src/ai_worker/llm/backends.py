@@ -29,6 +29,8 @@ class GenerationRequest:
     deadline: float  # time.monotonic() after which the request is abandoned
     stop: tuple[str, ...] = ()
     on_token: TokenCallback | None = None
+    # Finish once one of these has been generated, keeping it (a question ends at its "?").
+    end_after: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,6 +98,8 @@ class _BatchProgress:
     def _advance(self, row: _RowProgress, now: float) -> None:
         text = str(self._tokenizer.decode(row.token_ids, skip_special_tokens=True))
         text, stopped = cut_at_stop(text, row.request.stop)
+        # Ended once a token follows the mark, so a closing quote after "?" is kept.
+        ended = any(mark in text.rstrip()[:-1] for mark in row.request.end_after)
         # Hold back a trailing partial multi-byte character until it is complete.
         if not stopped and text.endswith("\ufffd"):
             return
@@ -103,7 +107,7 @@ class _BatchProgress:
             if row.request.on_token is not None:
                 row.request.on_token(text[len(row.emitted) :])
             row.emitted = text
-        if stopped or len(row.token_ids) >= row.request.max_new_tokens:
+        if stopped or ended or len(row.token_ids) >= row.request.max_new_tokens:
             row.done = True
         elif now > row.request.deadline:
             row.done = row.timed_out = True
@@ -127,6 +131,15 @@ class TransformersBackend:
         tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
+
+    def warm_up(self) -> None:
+        """One short generation, so kernel set-up happens before the first real request."""
+        request = GenerationRequest(
+            [{"role": "user", "content": "Ask one short interview question."}],
+            max_new_tokens=8,
+            deadline=time.monotonic() + 600,
+        )
+        self.generate_batch([request])
 
     def generate_batch(self, requests: list[GenerationRequest]) -> list[GenerationOutput]:
         import torch
@@ -202,6 +215,8 @@ class OpenAICompatibleBackend:
                     text += piece
                     if request.on_token is not None:
                         request.on_token(piece)
+                    if any(mark in text for mark in request.end_after):
+                        break  # closing the stream stops the engine generating for us
         except httpx.TimeoutException:
             return GenerationOutput(text, chunks, first_token_s, time.monotonic() - started, True)
         return GenerationOutput(text, chunks, first_token_s, time.monotonic() - started)

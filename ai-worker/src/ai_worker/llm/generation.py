@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 # A reply is one line; a blank line means the model moved on to something else.
 _STOP = ("\n\n",)
+# The first question mark ends the question; what a small model adds after it is discarded
+# by extract_question anyway, so generating it only costs time.
+_END_AFTER = ("?", "\uff1f")  # ASCII and full-width question marks
 
 
 def generate_question(
@@ -37,7 +40,9 @@ def generate_question(
         attempts += 1
         try:
             output = llm.generator.generate(
-                GenerationRequest(messages, settings.llm_max_new_tokens, deadline, _STOP, on_token)
+                GenerationRequest(
+                    messages, settings.llm_max_new_tokens, deadline, _STOP, on_token, _END_AFTER
+                )
             )
         except GenerationTimeoutError:
             rejected.append(f"attempt {attempts}: timed out")

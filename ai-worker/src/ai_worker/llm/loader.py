@@ -6,14 +6,23 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ai_worker import runtime
 from ai_worker.llm.backends import OpenAICompatibleBackend, TextGenerator, TransformersBackend
 from ai_worker.llm.batcher import GenerationBatcher
 from ai_worker.llm.embedded import EMBEDDED_MODEL_ID, embedded_model_dir
-from ai_worker.llm.settings import LLMBackend, LLMQuantization, LLMSettings, get_llm_settings
+from ai_worker.llm.settings import (
+    LLMBackend,
+    LLMCpuDtype,
+    LLMQuantization,
+    LLMSettings,
+    get_llm_settings,
+)
 from interview_contracts.payloads import LoadedModel
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +86,7 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
     if not on_cuda and settings.llm_cpu_threads > 0:
         torch.set_num_threads(settings.llm_cpu_threads)
     kwargs: dict[str, Any] = {
-        "dtype": torch.bfloat16 if on_cuda else torch.float32,
+        "dtype": torch.bfloat16 if on_cuda else cpu_dtype(settings.llm_cpu_dtype),
         "device_map": {"": 0 if on_cuda else "cpu"},
         # EXAONE 3.5 ships its modelling code with the weights; the operator picks the model.
         "trust_remote_code": not embedded,
@@ -99,6 +108,10 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
         model = PeftModel.from_pretrained(model, str(settings.llm_adapter_path))
     model.eval()
     backend = TransformersBackend(model, tokenizer)
+    if not on_cuda:
+        # The first generate call builds the CPU kernels for each shape (seconds, tens of
+        # seconds in bf16); pay it at load, not in a candidate's first question.
+        backend.warm_up()
     batcher = GenerationBatcher(
         backend.generate_batch,
         window_s=settings.llm_batch_window_ms / 1000,
@@ -116,6 +129,15 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
         generator=batcher,
         transformers=backend,
     )
+
+
+def cpu_dtype(choice: LLMCpuDtype) -> "torch.dtype":
+    import torch
+
+    if choice is LLMCpuDtype.AUTO:
+        native_bf16 = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        return torch.bfloat16 if native_bf16 else torch.float32
+    return torch.bfloat16 if choice is LLMCpuDtype.BFLOAT16 else torch.float32
 
 
 def _release_memory() -> None:

@@ -17,11 +17,16 @@ _QUESTION_SYSTEM = {
 # Small models follow a short instruction placed first better than a long brief.
 _INSTRUCTIONS = {
     "en": {
-        "template": 'Write one interview question for a {job} candidate, similar to: "{question}"',
+        "template": (
+            'Example interview question: "{question}" Write one similar interview question '
+            "for a {job} candidate."
+        ),
         "generated": "Write one interview question to ask a {job} candidate about {competency}.",
+        # The material first, then the ask: with the ask first, small models often go on to
+        # tell a story of their own instead of asking (seen with SmolLM2, float32 and bfloat16).
         "followup": (
-            "Write one follow-up interview question for a {job} candidate about this answer: "
-            '"{answer}"'
+            'The candidate, applying as {job}, answered: "{answer}" Write one short follow-up '
+            "question that asks for more detail about this answer."
         ),
         "only": "Reply with the question only.",
         "resume": "From the candidate's résumé",

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from interview_core.db.base import Base, Timestamped, UUIDPrimaryKey
@@ -23,6 +23,14 @@ class EmotionAnalysis(StrEnum):
     OBSERVE = "observe"
 
 
+# Days each kind of interview data is kept (None: kept until deleted by hand); see
+# docs/architecture.md "Data lifecycle". Raw media goes first, what the report rests on last.
+DEFAULT_FRAMES_RETENTION_DAYS = 30
+DEFAULT_AUDIO_RETENTION_DAYS = 90
+DEFAULT_TRANSCRIPTS_RETENTION_DAYS = 365
+DEFAULT_EMBEDDINGS_RETENTION_DAYS = 365
+
+
 def _enum_values(enum: type[StrEnum]) -> list[str]:
     return [member.value for member in enum]
 
@@ -34,6 +42,31 @@ class Organisation(UUIDPrimaryKey, Timestamped, Base):
     emotion_analysis: Mapped[EmotionAnalysis] = mapped_column(
         Enum(EmotionAnalysis, name="emotion_analysis", values_callable=_enum_values),
         default=EmotionAnalysis.OFF,
+    )
+    # Retention in days per kind of data; enforced by the scheduled retention task.
+    frames_retention_days: Mapped[int | None] = mapped_column(
+        Integer,
+        nullable=True,
+        default=DEFAULT_FRAMES_RETENTION_DAYS,
+        server_default=str(DEFAULT_FRAMES_RETENTION_DAYS),
+    )
+    audio_retention_days: Mapped[int | None] = mapped_column(
+        Integer,
+        nullable=True,
+        default=DEFAULT_AUDIO_RETENTION_DAYS,
+        server_default=str(DEFAULT_AUDIO_RETENTION_DAYS),
+    )
+    transcripts_retention_days: Mapped[int | None] = mapped_column(
+        Integer,
+        nullable=True,
+        default=DEFAULT_TRANSCRIPTS_RETENTION_DAYS,
+        server_default=str(DEFAULT_TRANSCRIPTS_RETENTION_DAYS),
+    )
+    embeddings_retention_days: Mapped[int | None] = mapped_column(
+        Integer,
+        nullable=True,
+        default=DEFAULT_EMBEDDINGS_RETENTION_DAYS,
+        server_default=str(DEFAULT_EMBEDDINGS_RETENTION_DAYS),
     )
     # A recruiter who may manage the organisation's settings and invite recruiters.
     owner_id: Mapped[uuid.UUID | None] = mapped_column(

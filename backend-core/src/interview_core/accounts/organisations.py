@@ -1,6 +1,7 @@
 """Organisations, their settings, and the invites by which recruiters join them."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -27,11 +28,13 @@ def create_organisation(
     return organisation
 
 
-def list_organisations(session: Session, reader: User) -> list[Organisation]:
+def list_organisations(
+    session: Session, reader: User, limit: int = 100, offset: int = 0
+) -> list[Organisation]:
     query = select(Organisation).order_by(Organisation.name, Organisation.id)
     if reader.role != UserRole.ADMIN:
         query = query.where(Organisation.id == reader.organisation_id)
-    return list(session.scalars(query))
+    return list(session.scalars(query.limit(limit).offset(offset)))
 
 
 def get_organisation(session: Session, reader: User, organisation_id: uuid.UUID) -> Organisation:
@@ -48,7 +51,9 @@ def update_organisation(
     organisation_id: uuid.UUID,
     name: str | None,
     emotion_analysis: EmotionAnalysis | None,
+    retention: Mapping[str, int | None] | None = None,
 ) -> Organisation:
+    """`retention` maps retention fields that were sent to their new value (None: keep)."""
     organisation = get_organisation(session, actor, organisation_id)
     ensure_org_manager(actor, organisation)
     changes: dict[str, object] = {}
@@ -61,6 +66,10 @@ def update_organisation(
             "to": emotion_analysis.value,
         }
         organisation.emotion_analysis = emotion_analysis
+    for field, days in (retention or {}).items():
+        if getattr(organisation, field) != days:
+            changes[field] = {"from": getattr(organisation, field), "to": days}
+            setattr(organisation, field, days)
     if changes:
         record_audit(
             session,

@@ -1,9 +1,8 @@
 """Users, organisations and invites. Authorisation comes from auth.dependencies and auth.policy."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from interview_core.accounts.models import UserRole
 from interview_core.accounts.organisations import (
@@ -28,9 +27,11 @@ from interview_core.accounts.schemas import (
 )
 from interview_core.accounts.service import change_role, list_users
 from interview_core.auth.dependencies import AdminUser, CurrentUser, DbSession, RecruiterOrAdmin
+from interview_core.errors.openapi import problems
+from interview_core.pagination import PageLimit, PageOffset
 
 users_router = APIRouter(prefix="/users", tags=["users"])
-admin_router = APIRouter(prefix="/admin/users", tags=["admin"])
+admin_router = APIRouter(prefix="/admin/users", tags=["admin"], responses=problems(403))
 organisations_router = APIRouter(prefix="/organisations", tags=["organisations"])
 invites_router = APIRouter(prefix="/invites", tags=["invites"])
 
@@ -58,8 +59,8 @@ def read_users(
     session: DbSession,
     role: UserRole | None = None,
     organisation_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageLimit = 100,
+    offset: PageOffset = 0,
 ) -> list[UserRead]:
     """Every account, optionally filtered by role or organisation."""
     users = list_users(session, role, organisation_id, limit, offset)
@@ -75,7 +76,12 @@ def put_role(
     return UserRead.model_validate(user)
 
 
-@organisations_router.post("", response_model=OrganisationRead, status_code=status.HTTP_201_CREATED)
+@organisations_router.post(
+    "",
+    response_model=OrganisationRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(403),
+)
 def post_organisation(
     body: OrganisationCreate, admin: AdminUser, session: DbSession
 ) -> OrganisationRead:
@@ -84,10 +90,13 @@ def post_organisation(
     return OrganisationRead.model_validate(organisation)
 
 
-@organisations_router.get("", response_model=list[OrganisationRead])
-def read_organisations(reader: RecruiterOrAdmin, session: DbSession) -> list[OrganisationRead]:
+@organisations_router.get("", response_model=list[OrganisationRead], responses=problems(403))
+def read_organisations(
+    reader: RecruiterOrAdmin, session: DbSession, limit: PageLimit = 100, offset: PageOffset = 0
+) -> list[OrganisationRead]:
     """Admins: every organisation; recruiters: their own."""
-    return [OrganisationRead.model_validate(o) for o in list_organisations(session, reader)]
+    found = list_organisations(session, reader, limit, offset)
+    return [OrganisationRead.model_validate(o) for o in found]
 
 
 @organisations_router.get("/{organisation_id}", response_model=OrganisationRead)
@@ -98,19 +107,30 @@ def read_organisation(
     return OrganisationRead.model_validate(get_organisation(session, reader, organisation_id))
 
 
-@organisations_router.patch("/{organisation_id}", response_model=OrganisationRead)
+@organisations_router.patch(
+    "/{organisation_id}", response_model=OrganisationRead, responses=problems(403)
+)
 def patch_organisation(
     organisation_id: uuid.UUID, body: OrganisationUpdate, actor: CurrentUser, session: DbSession
 ) -> OrganisationRead:
-    """Change an organisation's name or emotion-analysis setting (owner or admin; audited)."""
+    """Change an organisation's name, emotion-analysis setting or retention periods in days
+    (null keeps that data until deleted by hand); owner or admin; audited."""
     organisation = update_organisation(
-        session, actor, organisation_id, body.name, body.emotion_analysis
+        session,
+        actor,
+        organisation_id,
+        body.name,
+        body.emotion_analysis,
+        body.retention_changes(),
     )
     return OrganisationRead.model_validate(organisation)
 
 
 @organisations_router.post(
-    "/{organisation_id}/invites", response_model=InviteCreated, status_code=status.HTTP_201_CREATED
+    "/{organisation_id}/invites",
+    response_model=InviteCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(403, 409),
 )
 def post_invite(
     organisation_id: uuid.UUID, body: InviteCreate, actor: CurrentUser, session: DbSession
@@ -128,7 +148,12 @@ def post_invite(
     )
 
 
-@invites_router.post("/accept", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@invites_router.post(
+    "/accept",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(404, 409),
+)
 def post_invite_acceptance(body: InviteAccept, session: DbSession) -> UserRead:
     """Accept an invite: creates the recruiter account (public; the token is the credential)."""
     user = accept_invite(

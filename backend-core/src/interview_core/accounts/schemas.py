@@ -17,11 +17,24 @@ def _normalise_email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, Field(max_length=320), AfterValidator(_normalise_email)]
+# "format: email" tells clients (and the API fuzzer) which strings are addresses at all.
+Email = Annotated[
+    str,
+    Field(max_length=320, json_schema_extra={"format": "email"}),
+    AfterValidator(_normalise_email),
+]
 FullName = Annotated[str, Field(min_length=1, max_length=200)]
 # Length rules are checked by auth.passwords so the message explains them; this only bounds input.
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 Language = Literal["en", "ko"]
+# Days a kind of data is kept; null keeps it until deleted by hand.
+RetentionDays = Annotated[int, Field(ge=1, le=3650)] | None
+RETENTION_FIELDS = (
+    "frames_retention_days",
+    "audio_retention_days",
+    "transcripts_retention_days",
+    "embeddings_retention_days",
+)
 
 
 class StrictInput(BaseModel):
@@ -66,8 +79,20 @@ class OrganisationCreate(StrictInput):
 
 
 class OrganisationUpdate(StrictInput):
+    """Only the fields sent change; for a retention period, null means "keep"."""
+
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     emotion_analysis: EmotionAnalysis | None = None
+    frames_retention_days: RetentionDays = None
+    audio_retention_days: RetentionDays = None
+    transcripts_retention_days: RetentionDays = None
+    embeddings_retention_days: RetentionDays = None
+
+    def retention_changes(self) -> dict[str, int | None]:
+        """The retention periods present in the request body (an explicit null included)."""
+        return {
+            name: getattr(self, name) for name in RETENTION_FIELDS if name in self.model_fields_set
+        }
 
 
 class OrganisationRead(BaseModel):
@@ -76,6 +101,10 @@ class OrganisationRead(BaseModel):
     id: uuid.UUID
     name: str
     emotion_analysis: EmotionAnalysis
+    frames_retention_days: int | None
+    audio_retention_days: int | None
+    transcripts_retention_days: int | None
+    embeddings_retention_days: int | None
     owner_id: uuid.UUID | None
     created_at: datetime
 

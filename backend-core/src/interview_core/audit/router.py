@@ -1,13 +1,14 @@
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from interview_core.audit.schemas import AuditEventRead
 from interview_core.audit.service import list_audit_events
 from interview_core.auth.dependencies import DbSession, RecruiterOrAdmin
+from interview_core.errors.openapi import problems
+from interview_core.pagination import PageLimit
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], responses=problems(403))
 
 
 @router.get("", response_model=list[AuditEventRead])
@@ -18,7 +19,7 @@ def read_audit_log(
     subject_type: str | None = None,
     subject_id: str | None = None,
     before: datetime | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: PageLimit = 100,
 ) -> list[AuditEventRead]:
     """Audit events, newest first: recruiters see their organisation's, admins all."""
     events = list_audit_events(

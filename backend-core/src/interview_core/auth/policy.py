@@ -34,3 +34,22 @@ def ensure_org_manager(user: User, organisation: Organisation) -> None:
     ensure_org_access(user, organisation.id)
     if user.role != UserRole.ADMIN and organisation.owner_id != user.id:
         raise Forbidden("Only the organisation's owner or an admin may do this.", code="owner-only")
+
+
+def ensure_data_subject(user: User) -> None:
+    """Exporting and erasing one's own data is the candidates' right here; recruiters' and
+    admins' accounts hold organisation records and are managed by admins."""
+    if user.role != UserRole.CANDIDATE:
+        raise Forbidden(
+            "Only candidates export or delete their own data here.", code="candidate-only"
+        )
+
+
+def ensure_own_interview(user: User, candidate_id: uuid.UUID | None, candidate_email: str) -> None:
+    """An interview is a candidate's own when they accepted it, or when it is an invitation
+    still addressed to their email (nobody else can accept it)."""
+    if user.role == UserRole.CANDIDATE and (
+        candidate_id == user.id or (candidate_id is None and candidate_email == user.email)
+    ):
+        return
+    raise NotFound("No such resource.", code="not-found")

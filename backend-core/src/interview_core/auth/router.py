@@ -5,6 +5,7 @@ from interview_core.accounts.service import register_candidate
 from interview_core.auth.dependencies import CurrentSignIn, DbSession
 from interview_core.auth.schemas import LoginRequest, PasswordChange, RefreshRequest, TokenResponse
 from interview_core.auth.service import TokenPair, change_password, login, refresh, revoke_session
+from interview_core.errors.openapi import problems
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -15,7 +16,12 @@ def _tokens(pair: TokenPair) -> TokenResponse:
     )
 
 
-@router.post("/register", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(409),
+)
 def register(body: RegisterRequest, session: DbSession) -> UserRead:
     """Create a candidate account. Recruiters join by invite; admins come from the CLI."""
     user = register_candidate(
@@ -24,14 +30,14 @@ def register(body: RegisterRequest, session: DbSession) -> UserRead:
     return UserRead.model_validate(user)
 
 
-@router.post("/login", response_model=TokenResponse)
+@router.post("/login", response_model=TokenResponse, responses=problems(401, 429))
 def post_login(body: LoginRequest, request: Request, session: DbSession) -> TokenResponse:
     """Exchange email and password for an access token and a refresh token."""
     ip_address = request.client.host if request.client else "unknown"
     return _tokens(login(session, body.email, body.password, ip_address))
 
 
-@router.post("/refresh", response_model=TokenResponse)
+@router.post("/refresh", response_model=TokenResponse, responses=problems(401))
 def post_refresh(body: RefreshRequest, session: DbSession) -> TokenResponse:
     """Exchange a refresh token (once) for a new pair."""
     return _tokens(refresh(session, body.refresh_token))
@@ -44,7 +50,7 @@ def post_logout(signed_in: CurrentSignIn, session: DbSession) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/password", response_model=TokenResponse)
+@router.post("/password", response_model=TokenResponse, responses=problems(403))
 def post_password(
     body: PasswordChange, signed_in: CurrentSignIn, session: DbSession
 ) -> TokenResponse:

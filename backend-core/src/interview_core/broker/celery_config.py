@@ -5,7 +5,7 @@ from typing import Any
 from celery import Celery
 
 from interview_contracts.queues import Queue
-from interview_contracts.tasks import longest_time_limit_s, task_routes
+from interview_contracts.tasks import TaskName, longest_time_limit_s, task_routes
 from interview_core.config import InfraSettings
 
 
@@ -32,6 +32,23 @@ def celery_config(settings: InfraSettings) -> dict[str, Any]:
         "worker_hijack_root_logger": False,
         "worker_send_task_events": True,
         "task_send_sent_event": True,
+        # Periodic tasks, sent by `python -m ai_worker --role beat` (one beat process only).
+        "beat_schedule": {
+            # Re-sends turn work whose task was lost (interviews/recovery.py); a sweep not
+            # taken before the next is due expires instead of piling up.
+            "sweep-stale-work": {
+                "task": TaskName.SWEEP_STALE_WORK.value,
+                "schedule": settings.sweep_interval_s,
+                "args": ({},),
+                "options": {"expires": settings.sweep_interval_s},
+            },
+            "retention": {
+                "task": TaskName.ENFORCE_RETENTION.value,
+                "schedule": settings.retention_interval_s,
+                "args": ({},),
+            },
+        },
+        "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
     }
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from interview_core.broker.after_commit import run_committed_actions
 from interview_core.config import get_infra_settings
 
 
@@ -32,5 +33,8 @@ def session_scope() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+    else:
+        # Sends of tasks for the rows just committed; a failure here is the caller's error.
+        run_committed_actions(session)
     finally:
         session.close()

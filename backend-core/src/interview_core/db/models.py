@@ -9,4 +9,5 @@ def import_all_models() -> None:
     import interview_core.interviews.models
     import interview_core.jobs.models
     import interview_core.reports.models
-    import interview_core.retrieval.models  # noqa: F401
+    import interview_core.retrieval.models
+    import interview_core.uploads.models  # noqa: F401

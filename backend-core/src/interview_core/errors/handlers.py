@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from interview_core.errors.problems import ProblemError
@@ -82,6 +82,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             str(exc.detail),
             code,
             dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(DataError)
+    async def _unstorable_value(_: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL's "data exception" class (and psycopg's own check for NUL characters):
+        # a value from the request that no column can hold. Bad input, not a server fault.
+        logger.info("unstorable value: %s", exc.orig)
+        return problem_response(
+            422,
+            "Invalid input",
+            "A value cannot be stored: text must not contain NUL (0x00) characters, and "
+            "numbers and dates must be within range.",
+            "unstorable-value",
         )
 
     @app.exception_handler(OperationalError)

@@ -23,6 +23,7 @@ from interview_core.errors import (
 )
 from interview_core.interviews.models import Interview, InterviewStatus, Turn, VideoFrame
 from interview_core.interviews.service import get_interview
+from interview_core.uploads.limits import check_frames_quota
 
 # Start-of-frame markers that carry a baseline, extended or progressive JPEG's size.
 SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -75,6 +76,7 @@ def store_frames(
         raise PayloadTooLarge(
             f"A turn keeps at most {settings.max_frames_per_turn} frames.", code="frame-quota"
         )
+    check_frames_quota(interview.id, len(frames), sum(len(data) for _, _, data in frames))
     for _, _, data in frames:
         if len(data) > settings.vision_max_frame_bytes:
             raise PayloadTooLarge("A frame is too large.", code="frame-too-large")

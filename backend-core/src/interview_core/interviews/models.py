@@ -7,10 +7,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -41,8 +43,22 @@ class ProcessingStatus(StrEnum):
     FAILED = "failed"
 
 
+# Predicates of the partial indexes the recovery sweep reads (interviews/recovery.py): they hold
+# only rows that still owe work, so a sweep stays cheap however many interviews are done.
+TURN_WORK_PENDING = "evaluation_status = 'pending' OR stt_status = 'pending'"
+TURN_AWAITING_QUESTION = "question_text IS NULL"
+INTERVIEW_COMPLETED = "status = 'completed'"
+
+
 class Interview(UUIDPrimaryKey, Timestamped, Base):
     __tablename__ = "interviews"
+    __table_args__ = (
+        Index(
+            "ix_interviews_completed_at",
+            "completed_at",
+            postgresql_where=text(INTERVIEW_COMPLETED),
+        ),
+    )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
@@ -84,6 +100,12 @@ class Turn(UUIDPrimaryKey, Timestamped, Base):
         UniqueConstraint("interview_id", "stage_index", name="uq_turns_interview_stage"),
         UniqueConstraint(
             "interview_id", "answer_idempotency_key", name="uq_turns_interview_idempotency"
+        ),
+        Index("ix_turns_pending_work", "updated_at", postgresql_where=text(TURN_WORK_PENDING)),
+        Index(
+            "ix_turns_awaiting_question",
+            "generation_deadline_at",
+            postgresql_where=text(TURN_AWAITING_QUESTION),
         ),
     )
 

@@ -10,6 +10,7 @@ from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOr
 from interview_core.config import get_infra_settings, get_settings
 from interview_core.db.engine import session_scope
 from interview_core.errors import Forbidden, PayloadTooLarge, UnprocessableInput
+from interview_core.errors.openapi import problems
 from interview_core.interviews import service
 from interview_core.interviews.frames import store_frames
 from interview_core.interviews.live import stream_events
@@ -27,12 +28,14 @@ from interview_core.interviews.schemas import (
     TextAnswer,
     TurnRead,
 )
+from interview_core.pagination import PageLimit, PageOffset
+from interview_core.uploads.limits import UploadKind, check_audio_quota, check_upload_rate
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
 
 
-@router.post("", response_model=InterviewCreated, status_code=201)
+@router.post("", response_model=InterviewCreated, status_code=201, responses=problems(403, 404))
 def create_interview(
     data: InterviewCreate, user: RecruiterOrAdmin, session: DbSession
 ) -> InterviewCreated:
@@ -51,15 +54,15 @@ def list_interviews(
     status: InterviewStatus | None = None,
     job_id: uuid.UUID | None = None,
     search: str | None = Query(None, max_length=200),
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    limit: PageLimit = 50,
+    offset: PageOffset = 0,
 ) -> list[InterviewRead]:
     """Interviews the user may see, newest first, filtered by status, job or candidate e-mail."""
     found = service.list_interviews(session, user, status, job_id, search, limit, offset)
     return [service.interview_read(i) for i in found]
 
 
-@router.post("/accept", response_model=InterviewRead)
+@router.post("/accept", response_model=InterviewRead, responses=problems(403, 404, 409))
 def accept_invite(data: InviteAccept, user: CurrentUser, session: DbSession) -> InterviewRead:
     """The logged-in candidate accepts an invite link."""
     return service.interview_read(service.accept_invite(session, user, data.token))
@@ -74,13 +77,20 @@ def get_state(
 
 
 @router.get("/{interview_id}/turns", response_model=list[TurnRead])
-def list_turns(interview_id: uuid.UUID, user: CurrentUser, session: DbSession) -> list[TurnRead]:
-    """Every turn so far: questions, answers and processing status."""
+def list_turns(
+    interview_id: uuid.UUID,
+    user: CurrentUser,
+    session: DbSession,
+    limit: PageLimit = 100,
+    offset: PageOffset = 0,
+) -> list[TurnRead]:
+    """The turns so far, in stage order: questions, answers and processing status."""
     interview = service.get_interview(session, user, interview_id)
-    return [TurnRead.model_validate(t) for t in service.list_turns(session, interview)]
+    turns = service.list_turns(session, interview, limit, offset)
+    return [TurnRead.model_validate(t) for t in turns]
 
 
-@router.post("/{interview_id}/start", response_model=InterviewState)
+@router.post("/{interview_id}/start", response_model=InterviewState, responses=problems(403, 409))
 def start(
     interview_id: uuid.UUID, consent: Consent, user: CurrentUser, session: DbSession
 ) -> InterviewState:
@@ -89,7 +99,11 @@ def start(
     return service.state_of(session, interview)
 
 
-@router.post("/{interview_id}/turns/{turn_id}/answer", response_model=AnswerAccepted)
+@router.post(
+    "/{interview_id}/turns/{turn_id}/answer",
+    response_model=AnswerAccepted,
+    responses=problems(403, 409),
+)
 def answer_text(
     interview_id: uuid.UUID,
     turn_id: uuid.UUID,
@@ -105,7 +119,11 @@ def answer_text(
     )
 
 
-@router.post("/{interview_id}/turns/{turn_id}/audio", response_model=AnswerAccepted)
+@router.post(
+    "/{interview_id}/turns/{turn_id}/audio",
+    response_model=AnswerAccepted,
+    responses=problems(403, 409, 415, 429),
+)
 def answer_audio(
     interview_id: uuid.UUID,
     turn_id: uuid.UUID,
@@ -115,8 +133,10 @@ def answer_audio(
     idempotency_key: str | None = Form(None),
 ) -> AnswerAccepted:
     """Submit a spoken answer (webm, ogg, mp4, wav or mp3); it is transcribed on cpu_queue."""
+    check_upload_rate(user.id, UploadKind.AUDIO)
     # Access is decided before the upload is looked at, so outsiders learn nothing from it.
-    interview = service.get_interview(session, user, interview_id)
+    # Locked: two uploads to one interview are checked against its quota one after the other.
+    interview = service.get_interview(session, user, interview_id, lock=True)
     if interview.candidate_id != user.id:
         raise Forbidden("Only the invited candidate answers.")
     if audio is None:
@@ -132,6 +152,7 @@ def answer_audio(
     data = audio.file.read(limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"Audio larger than {limit} bytes.", code="audio-too-large")
+    check_audio_quota(interview.id, len(data))
     path = store_answer_audio(interview.id, turn_id, data)
     turn = service.submit_audio_answer(session, user, interview_id, turn_id, idempotency_key, path)
     return AnswerAccepted(
@@ -139,7 +160,11 @@ def answer_audio(
     )
 
 
-@router.post("/{interview_id}/turns/{turn_id}/frames", response_model=FramesAccepted)
+@router.post(
+    "/{interview_id}/turns/{turn_id}/frames",
+    response_model=FramesAccepted,
+    responses=problems(403, 409, 415, 429),
+)
 def upload_frames(
     interview_id: uuid.UUID,
     turn_id: uuid.UUID,
@@ -151,6 +176,7 @@ def upload_frames(
 ) -> FramesAccepted:
     """A batch of JPEG camera frames for a turn (needs video consent); analysed on cpu_queue.
     `sequences` and `timestamps` are comma-separated, one per frame."""
+    check_upload_rate(user.id, UploadKind.FRAMES)
     interview = service.get_interview(session, user, interview_id)
     if interview.candidate_id != user.id:
         raise Forbidden("Only the candidate's own camera sends frames.")
@@ -179,7 +205,7 @@ def upload_frames(
     return FramesAccepted(received=len(batch), stored=stored)
 
 
-@router.post("/{interview_id}/cancel", response_model=InterviewRead)
+@router.post("/{interview_id}/cancel", response_model=InterviewRead, responses=problems(403, 409))
 def cancel(interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> InterviewRead:
     """A recruiter cancels an interview that has not finished."""
     return service.interview_read(service.cancel_interview(session, user, interview_id))

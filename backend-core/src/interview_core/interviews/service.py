@@ -337,6 +337,22 @@ def _find_by_idempotency_key(session: Session, interview: Interview, key: str) -
     )
 
 
+def _repeated_answer(session: Session, turn: Turn) -> Turn:
+    """The same answer again: usually the client retrying after an error such as the broker
+    being down after the answer was committed. Its work, if still pending, is sent again."""
+    resend_pending_work(session, turn)
+    return turn
+
+
+def resend_pending_work(session: Session, turn: Turn) -> None:
+    """After commit, send the turn's pending transcription or evaluation again (idempotent)."""
+    payload = TurnTask(interview_id=turn.interview_id, turn_id=turn.id)
+    if turn.stt_status == ProcessingStatus.PENDING:
+        run_after_commit(session, lambda: send(TaskName.TRANSCRIBE_TURN, payload))
+    if turn.evaluation_status == ProcessingStatus.PENDING:
+        run_after_commit(session, lambda: send(TaskName.EVALUATE_TURN, payload))
+
+
 def _answerable_turn(
     session: Session, user: User, interview: Interview, turn_id: uuid.UUID
 ) -> Turn:
@@ -362,7 +378,7 @@ def submit_text_answer(
     interview = get_interview(session, user, interview_id, lock=True)
     earlier = _find_by_idempotency_key(session, interview, answer.idempotency_key)
     if earlier is not None:
-        return earlier
+        return _repeated_answer(session, earlier)
     turn = _answerable_turn(session, user, interview, turn_id)
     turn.answer_text = answer.text.strip()
     turn.answer_kind = "text"
@@ -386,7 +402,7 @@ def submit_audio_answer(
         )
     earlier = _find_by_idempotency_key(session, interview, idempotency_key)
     if earlier is not None:
-        return earlier
+        return _repeated_answer(session, earlier)
     turn = _answerable_turn(session, user, interview, turn_id)
     turn.answer_kind = "audio"
     turn.answer_idempotency_key = idempotency_key
@@ -433,9 +449,8 @@ def cancel_interview(session: Session, user: User, interview_id: uuid.UUID) -> I
     return interview
 
 
-def list_turns(session: Session, interview: Interview) -> list[Turn]:
-    return list(
-        session.scalars(
-            select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)
-        )
-    )
+def list_turns(
+    session: Session, interview: Interview, limit: int | None = None, offset: int = 0
+) -> list[Turn]:
+    query = select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)
+    return list(session.scalars(query.limit(limit).offset(offset)))

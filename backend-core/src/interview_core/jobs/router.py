@@ -1,15 +1,19 @@
 import uuid
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from interview_core.auth.dependencies import DbSession, RecruiterOrAdmin
+from interview_core.errors.openapi import problems
 from interview_core.jobs import service
 from interview_core.jobs.schemas import JobCreate, JobRead, JobUpdate
+from interview_core.pagination import PageLimit, PageOffset
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+# Every route needs a recruiter or an admin.
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=problems(403))
 
 
-@router.post("", response_model=JobRead, status_code=201)
+# 404: the organisation named in the body is unknown, or not the recruiter's own.
+@router.post("", response_model=JobRead, status_code=201, responses=problems(404))
 def create_job(data: JobCreate, user: RecruiterOrAdmin, session: DbSession) -> JobRead:
     """Create a job posting in the recruiter's organisation."""
     return JobRead.model_validate(service.create_job(session, user, data))
@@ -19,8 +23,8 @@ def create_job(data: JobCreate, user: RecruiterOrAdmin, session: DbSession) -> J
 def list_jobs(
     user: RecruiterOrAdmin,
     session: DbSession,
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    limit: PageLimit = 50,
+    offset: PageOffset = 0,
 ) -> list[JobRead]:
     """Jobs of the recruiter's organisation (all organisations for admins)."""
     return [JobRead.model_validate(j) for j in service.list_jobs(session, user, limit, offset)]

@@ -1,8 +1,9 @@
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 Language = Literal["en", "ko"]
 
@@ -72,13 +73,25 @@ class JobCreate(BaseModel):
 
 
 class JobUpdate(BaseModel):
+    """Only the fields sent change. None of them can be cleared, so an explicit null is refused
+    with a 422 (it used to reach the database's NOT NULL and answer 500)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, min_length=1, max_length=20000)
-    language: Language | None = None
-    competencies: list[Competency] | None = Field(default=None, min_length=1, max_length=20)
-    scenario_key: str | None = Field(default=None, max_length=64)
+    title: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
+    description: Annotated[str, Field(min_length=1, max_length=20000)] | SkipJsonSchema[None] = None
+    language: Language | SkipJsonSchema[None] = None
+    competencies: (
+        Annotated[list[Competency], Field(min_length=1, max_length=20)] | SkipJsonSchema[None]
+    ) = None
+    scenario_key: Annotated[str, Field(max_length=64)] | SkipJsonSchema[None] = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> "JobUpdate":
+        cleared = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if cleared:
+            raise ValueError(f"{', '.join(cleared)}: leave a field out to keep it; null is refused")
+        return self
 
 
 class JobRead(BaseModel):

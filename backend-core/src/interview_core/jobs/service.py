@@ -3,13 +3,13 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from interview_core.accounts.models import User, UserRole
+from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.auth.policy import ensure_org_access
 from interview_core.errors import NotFound, UnprocessableInput
 from interview_core.jobs.models import Job
 from interview_core.jobs.schemas import JobCreate, JobUpdate
 from interview_core.retrieval.service import add_chunks
-from interview_core.scenarios.catalog import get_scenario
+from interview_core.scenarios.catalog import scenarios
 
 
 def create_job(session: Session, user: User, data: JobCreate) -> Job:
@@ -19,7 +19,10 @@ def create_job(session: Session, user: User, data: JobCreate) -> Job:
             "Name the organisation the job belongs to.", code="organisation-required"
         )
     ensure_org_access(user, organisation_id)
-    get_scenario(data.scenario_key)
+    # Admins pass the access check for any id: an unknown one must not reach the foreign key.
+    if session.get(Organisation, organisation_id) is None:
+        raise NotFound("No such organisation.")
+    _ensure_known_scenario(data.scenario_key)
     job = Job(
         organisation_id=organisation_id,
         created_by=user.id,
@@ -33,6 +36,12 @@ def create_job(session: Session, user: User, data: JobCreate) -> Job:
     session.flush()
     add_chunks(session, "job", job.id, job.organisation_id, job.description)
     return job
+
+
+def _ensure_known_scenario(key: str | None) -> None:
+    """A job's scenario is a field of its body: an unknown one is invalid input, not a 404."""
+    if key is None or key not in scenarios():
+        raise UnprocessableInput(f"Unknown scenario {key!r}.", code="unknown-scenario")
 
 
 def get_job(session: Session, user: User, job_id: uuid.UUID) -> Job:
@@ -54,7 +63,7 @@ def update_job(session: Session, user: User, job_id: uuid.UUID, data: JobUpdate)
     job = get_job(session, user, job_id)
     changes = data.model_dump(exclude_unset=True)
     if "scenario_key" in changes:
-        get_scenario(changes["scenario_key"])
+        _ensure_known_scenario(changes["scenario_key"])
     if "competencies" in changes:
         changes["competencies"] = [c.model_dump() for c in data.competencies or []]
     for field, value in changes.items():

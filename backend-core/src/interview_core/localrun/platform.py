@@ -79,6 +79,9 @@ class LocalPlatform:
             ],
             "gpu worker": [python, "-m", "ai_worker", "--role", "gpu"],
             "cpu worker": [python, "-m", "ai_worker", "--role", "cpu"],
+            # Sends the periodic tasks (retention) to the CPU worker; its schedule file is
+            # kept in the data directory.
+            "scheduler": [python, "-m", "ai_worker", "--role", "beat"],
         }
         for name, command in commands.items():
             self.children[name] = subprocess.Popen(command, env=env)

@@ -1,32 +1,86 @@
-"""JSON logs with the ids that matter (interview, turn, task) carried in `extra`."""
+"""JSON logs with the ids that matter (request, interview, turn, task) on every line.
+
+The ids come from a context variable that the API's request middleware and the workers' task
+signals fill, so code that logs never passes them by hand; `extra={...}` still overrides them.
+"""
 
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
-CONTEXT_KEYS = ("interview_id", "turn_id", "task_id", "task_name", "queue", "user_id", "worker")
+CONTEXT_KEYS = (
+    "request_id",
+    "method",
+    "path",
+    "interview_id",
+    "turn_id",
+    "task_id",
+    "task_name",
+    "queue",
+    "user_id",
+    "worker",
+)
+
+# Immutable per context: bind() copies, so a thread or task never changes another's ids.
+_log_context: ContextVar[dict[str, str]] = ContextVar("log_context", default={})  # noqa: B039
+
+
+def current_log_context() -> dict[str, str]:
+    return _log_context.get()
+
+
+def bind_log_context(**ids: object) -> object:
+    """Add ids to this context's log lines; returns a token for `reset_log_context`."""
+    values = {key: str(value) for key, value in ids.items() if value is not None}
+    return _log_context.set({**_log_context.get(), **values})
+
+
+def reset_log_context(token: object) -> None:
+    _log_context.reset(token)  # type: ignore[arg-type]
+
+
+def clear_log_context() -> None:
+    _log_context.set({})
+
+
+@contextmanager
+def log_context(**ids: object) -> Iterator[None]:
+    token = bind_log_context(**ids)
+    try:
+        yield
+    finally:
+        reset_log_context(token)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, object] = {
+        entry: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        for key in CONTEXT_KEYS:
+        entry.update(_log_context.get())
+        for key in (*CONTEXT_KEYS, "status", "state", "duration_ms"):
             value = getattr(record, key, None)
             if value is not None:
-                entry[key] = str(value)
+                entry[key] = value if isinstance(value, int | float) else str(value)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
 
 def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    # The process's real stderr, never `sys.stderr`: inside a Celery worker that is a proxy
+    # that logs what is written to it, so a handler writing there loops back into logging and
+    # Celery drops the line (prefork children lost every task log this way).
+    stream = sys.__stderr__ or sys.stderr
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(
         JsonFormatter()
         if as_json

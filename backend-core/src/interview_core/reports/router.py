@@ -3,11 +3,13 @@ import uuid
 from fastapi import APIRouter, Response
 
 from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
+from interview_core.errors.openapi import problems
 from interview_core.reports import service
 from interview_core.reports.pdf import render_report_pdf
 from interview_core.reports.schemas import CandidateSummary, DecisionCreate, ReportRead
 
-router = APIRouter(tags=["reports"])
+# Every route refuses by role: reports need a recruiter or admin, the summary its candidate.
+router = APIRouter(tags=["reports"], responses=problems(403))
 
 
 @router.get("/interviews/{interview_id}/report", response_model=ReportRead)

@@ -4,26 +4,29 @@ import uuid
 from fastapi import APIRouter, UploadFile
 from sqlalchemy import select
 
-from interview_core.accounts.models import UserRole
+from interview_core.accounts.models import User, UserRole
 from interview_core.auth.dependencies import CurrentUser, DbSession
 from interview_core.config import get_infra_settings
 from interview_core.errors import Forbidden, NotFound, PayloadTooLarge, UnprocessableInput
+from interview_core.errors.openapi import problems
 from interview_core.interviews.models import Interview, Resume
 from interview_core.resumes.extract import extract_text, sniff_resume
 from interview_core.resumes.schemas import ResumeRead
 from interview_core.retrieval.service import add_chunks
+from interview_core.uploads.limits import UploadKind, check_resume_quota, check_upload_rate
 
 router = APIRouter(prefix="/resumes", tags=["resumes"])
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
-@router.post("", response_model=ResumeRead, status_code=201)
+@router.post("", response_model=ResumeRead, status_code=201, responses=problems(403, 415, 429))
 def upload_resume(
     user: CurrentUser, session: DbSession, file: UploadFile | None = None
 ) -> ResumeRead:
     """A candidate uploads a résumé (PDF, DOCX or text); its text is kept and chunked."""
     if user.role is not UserRole.CANDIDATE:
         raise Forbidden("Only candidates upload résumés.")
+    check_upload_rate(user.id, UploadKind.RESUME)
     if file is None:
         raise UnprocessableInput("Attach the résumé as the 'file' field.", code="file-missing")
     limit = get_infra_settings().max_resume_upload_bytes
@@ -32,6 +35,9 @@ def upload_resume(
         raise PayloadTooLarge(f"Résumés are limited to {limit} bytes.", code="resume-too-large")
     if not data:
         raise UnprocessableInput("The file is empty.", code="empty-file")
+    # Locked: two uploads of one candidate are checked against the quota one after the other.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    check_resume_quota(session, user.id, len(data))
     content_type = sniff_resume(data)
     text = extract_text(data, content_type)
     # Only the base name, stripped of anything a path or a shell could use.

@@ -4,9 +4,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from interview_core.auth.dependencies import DbSession, RecruiterOrAdmin
+from interview_core.errors.openapi import problems
 from interview_core.retrieval.service import search_bank_by_meaning
 
-router = APIRouter(prefix="/question-bank", tags=["question bank"])
+router = APIRouter(prefix="/question-bank", tags=["question bank"], responses=problems(403))
 
 
 class BankSearchHit(BaseModel):

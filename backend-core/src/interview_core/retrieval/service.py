@@ -108,6 +108,9 @@ def search_bank(
     stage_key: str | None = None,
 ) -> list[BankMatch]:
     """Active bank questions nearest in meaning (HNSW, cosine)."""
+    # SET LOCAL: for this transaction only, so a pooled connection keeps its defaults.
+    ef_search = int(get_retrieval_settings().retrieval_ef_search)
+    session.execute(text(f"SET LOCAL hnsw.ef_search = {ef_search}"))
     distance = QuestionBankEntry.embedding.cosine_distance(list(query_vector))
     statement = (
         select(QuestionBankEntry, distance.label("distance"))

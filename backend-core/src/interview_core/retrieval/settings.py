@@ -14,6 +14,9 @@ class RetrievalSettings(BaseSettings):
     embedding_dimension: int = Field(default=384, ge=1, le=2000)
     # How long the API waits for a worker to embed a search query.
     embedding_query_timeout_s: float = 10.0
+    # Candidates HNSW examines per similarity search (pgvector's hnsw.ef_search, default 40):
+    # more finds more of the true nearest neighbours, slower. bench/retrieval.py sweeps it.
+    retrieval_ef_search: int = Field(default=64, ge=1, le=1000)
 
 
 @lru_cache

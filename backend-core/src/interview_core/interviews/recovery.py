@@ -1,0 +1,141 @@
+"""Recovery of turn work whose task was lost.
+
+Tasks are sent after the commit that created their rows, so a broker outage at that moment, or
+a worker killed together with its message, can leave a turn that owes work with no task on its
+way. The rows say what is owed, so the sweep re-sends it from them:
+
+- a transcription or evaluation still pending after `older_than_s`: its task again (the tasks
+  are idempotent: a copy that finds the work done returns at once);
+- a generated question still missing past its deadline: the bank question, as a reader of the
+  interview would have served it, and the event that announces it;
+- a completed interview without a report, or one whose evaluation was re-sent: its report task.
+
+Each pass reads partial indexes, takes a bounded batch and skips rows another transaction holds,
+so concurrent sweeps (beat plus a worker that just connected) never send the same turn twice.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from sqlalchemy import exists, func, select, text, update
+from sqlalchemy.orm import Session
+
+from interview_contracts.interviews import TurnTask
+from interview_contracts.reports import ReportTask
+from interview_contracts.tasks import TaskName
+from interview_core.broker.after_commit import run_after_commit
+from interview_core.broker.client import send
+from interview_core.interviews.models import (
+    INTERVIEW_COMPLETED,
+    TURN_AWAITING_QUESTION,
+    TURN_WORK_PENDING,
+    Interview,
+    InterviewStatus,
+    ProcessingStatus,
+    Turn,
+)
+from interview_core.interviews.service import apply_generation_timeout
+from interview_core.reports.models import Report
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 100
+# Completed interviews older than this without a report are left to an operator.
+REPORT_LOOKBACK = timedelta(days=1)
+
+
+@dataclass
+class SweepOutcome:
+    transcriptions: list[uuid.UUID] = field(default_factory=list)
+    evaluations: list[uuid.UUID] = field(default_factory=list)
+    bank_fallbacks: list[uuid.UUID] = field(default_factory=list)
+    reports: list[uuid.UUID] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(ids) for name, ids in vars(self).items()}
+
+
+def _send_report(session: Session, interview_id: uuid.UUID) -> None:
+    task = ReportTask(interview_id=interview_id)
+    run_after_commit(session, lambda: send(TaskName.ASSEMBLE_REPORT, task))
+
+
+def sweep_stale_work(
+    session: Session, older_than_s: float, batch: int = SWEEP_BATCH
+) -> SweepOutcome:
+    """Find work owed for longer than `older_than_s` and queue its tasks for after commit."""
+    outcome = SweepOutcome()
+    cutoff = func.now() - timedelta(seconds=older_than_s)
+    stale = (
+        select(Turn.id)
+        .where(text(f"({TURN_WORK_PENDING})"), Turn.updated_at <= cutoff)
+        .order_by(Turn.updated_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    # Touching updated_at spaces re-sends out: the turn is stale again only a full interval on.
+    resent = session.execute(
+        update(Turn)
+        .where(Turn.id.in_(stale.scalar_subquery()))
+        .values(updated_at=func.now())
+        .returning(Turn.id, Turn.interview_id, Turn.stt_status, Turn.evaluation_status)
+        .execution_options(synchronize_session=False)
+    ).all()
+    completed_with_resent_evaluation: set[uuid.UUID] = set()
+    for turn_id, interview_id, stt_status, evaluation_status in resent:
+        payload = TurnTask(interview_id=interview_id, turn_id=turn_id)
+        if stt_status == ProcessingStatus.PENDING:
+            outcome.transcriptions.append(turn_id)
+            run_after_commit(session, partial(send, TaskName.TRANSCRIBE_TURN, payload))
+        if evaluation_status == ProcessingStatus.PENDING:
+            outcome.evaluations.append(turn_id)
+            completed_with_resent_evaluation.add(interview_id)
+            run_after_commit(session, partial(send, TaskName.EVALUATE_TURN, payload))
+
+    overdue = session.scalars(
+        select(Turn)
+        .where(text(f"({TURN_AWAITING_QUESTION})"), Turn.generation_deadline_at <= func.now())
+        .order_by(Turn.generation_deadline_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for turn in overdue:
+        apply_generation_timeout(session, turn)
+        outcome.bank_fallbacks.append(turn.id)
+
+    # A report task lost with the last answer's commit, or one that gave up waiting for an
+    # evaluation that is only now re-sent: the task waits for pending evaluations itself.
+    without_report = session.scalars(
+        select(Interview.id)
+        .where(
+            text(f"({INTERVIEW_COMPLETED})"),
+            Interview.completed_at <= cutoff,
+            Interview.completed_at > func.now() - REPORT_LOOKBACK,
+            ~exists().where(Report.interview_id == Interview.id),
+        )
+        .limit(batch)
+    ).all()
+    if completed_with_resent_evaluation:
+        completed = session.scalars(
+            select(Interview.id).where(
+                Interview.id.in_(completed_with_resent_evaluation),
+                Interview.status == InterviewStatus.COMPLETED,
+            )
+        ).all()
+    else:
+        completed = []
+    for interview_id in dict.fromkeys([*without_report, *completed]):
+        outcome.reports.append(interview_id)
+        _send_report(session, interview_id)
+    if any(outcome.counts().values()):
+        logger.warning(
+            "sweep re-sent stale work",
+            extra={
+                **outcome.counts(),
+                "turn_ids": [str(t) for t in [*outcome.transcriptions, *outcome.evaluations]],
+            },
+        )
+    return outcome

@@ -1,0 +1,235 @@
+"""Retention enforcement: what has outlived its organisation's retention period is deleted.
+
+Per organisation and kind of data, in batches of BATCH_SIZE rows, each batch its own
+transaction: files first, then the rows that point to them, so a run cut short (a soft time
+limit, a lost worker) leaves nothing pointing to a missing file and the next run carries on.
+Running it twice deletes nothing more: every step selects only what is still there.
+
+What each period covers, counted from when the data was recorded:
+- frames: camera frames (files) and their per-frame observations (rows);
+- audio: answer recordings (files; the turn keeps its text);
+- transcripts: the answer text and the speech-to-text output of each turn;
+- embeddings: the résumé chunks (text and vectors) of résumés used in the organisation's
+  interviews.
+Reports, scores, decisions and the per-turn vision summary are the organisation's record and
+stay until the interview itself is deleted.
+"""
+
+import logging
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, func, null, or_, select, update
+
+from interview_core.accounts.models import Organisation
+from interview_core.audit.service import record_audit
+from interview_core.db.engine import session_scope
+from interview_core.interviews.models import Interview, Turn, VideoFrame
+from interview_core.privacy.media import remove_media_file
+from interview_core.retrieval.models import DocumentChunk, OwnerKind
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 500
+# Batches per kind and organisation in one run; what is left waits for the next run.
+MAX_BATCHES = 200
+
+
+@dataclass
+class RetentionCounts:
+    frames_deleted: int = 0
+    frame_files_deleted: int = 0
+    audio_deleted: int = 0
+    transcripts_cleared: int = 0
+    embeddings_deleted: int = 0
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    organisation_id: uuid.UUID
+    frames_days: int | None
+    audio_days: int | None
+    transcripts_days: int | None
+    embeddings_days: int | None
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> "RetentionPolicy":
+        return cls(
+            organisation.id,
+            organisation.frames_retention_days,
+            organisation.audio_retention_days,
+            organisation.transcripts_retention_days,
+            organisation.embeddings_retention_days,
+        )
+
+
+def _cutoff(now: datetime, days: int | None) -> datetime | None:
+    return None if days is None else now - timedelta(days=days)
+
+
+def _of_organisation(organisation_id: uuid.UUID) -> ColumnElement[bool]:
+    return Interview.organisation_id == organisation_id
+
+
+def _turn_recorded_at() -> ColumnElement[datetime]:
+    return func.coalesce(Turn.answered_at, Turn.created_at)
+
+
+def _delete_frames(organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts) -> None:
+    for _ in range(MAX_BATCHES):
+        with session_scope() as session:
+            rows = session.execute(
+                select(VideoFrame.id, VideoFrame.path)
+                .join(Interview, Interview.id == VideoFrame.interview_id)
+                .where(_of_organisation(organisation_id), VideoFrame.created_at < cutoff)
+                .order_by(VideoFrame.id)
+                .limit(BATCH_SIZE)
+                .with_for_update(of=VideoFrame, skip_locked=True)
+            ).all()
+            if not rows:
+                return
+            counts.frame_files_deleted += sum(
+                remove_media_file(row.path) for row in rows if row.path
+            )
+            session.execute(delete(VideoFrame).where(VideoFrame.id.in_([row.id for row in rows])))
+            counts.frames_deleted += len(rows)
+
+
+def _delete_audio(organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts) -> None:
+    for _ in range(MAX_BATCHES):
+        with session_scope() as session:
+            rows = session.execute(
+                select(Turn.id, Turn.audio_path)
+                .join(Interview, Interview.id == Turn.interview_id)
+                .where(
+                    _of_organisation(organisation_id),
+                    Turn.audio_path.is_not(None),
+                    _turn_recorded_at() < cutoff,
+                )
+                .order_by(Turn.id)
+                .limit(BATCH_SIZE)
+                .with_for_update(of=Turn, skip_locked=True)
+            ).all()
+            if not rows:
+                return
+            for row in rows:
+                remove_media_file(row.audio_path)
+            session.execute(
+                update(Turn).where(Turn.id.in_([row.id for row in rows])).values(audio_path=None)
+            )
+            counts.audio_deleted += len(rows)
+
+
+def _clear_transcripts(
+    organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts
+) -> None:
+    for _ in range(MAX_BATCHES):
+        with session_scope() as session:
+            ids = list(
+                session.scalars(
+                    select(Turn.id)
+                    .join(Interview, Interview.id == Turn.interview_id)
+                    .where(
+                        _of_organisation(organisation_id),
+                        # A JSON null counts as nothing to clear, like SQL NULL.
+                        or_(
+                            Turn.answer_text.is_not(None),
+                            func.jsonb_typeof(Turn.transcript) != "null",
+                        ),
+                        _turn_recorded_at() < cutoff,
+                    )
+                    .order_by(Turn.id)
+                    .limit(BATCH_SIZE)
+                    .with_for_update(of=Turn, skip_locked=True)
+                )
+            )
+            if not ids:
+                return
+            session.execute(
+                update(Turn).where(Turn.id.in_(ids)).values(transcript=null(), answer_text=None)
+            )
+            counts.transcripts_cleared += len(ids)
+
+
+def _delete_embeddings(
+    organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts
+) -> None:
+    resumes_in_organisation = select(Interview.resume_id).where(
+        _of_organisation(organisation_id), Interview.resume_id.is_not(None)
+    )
+    for _ in range(MAX_BATCHES):
+        with session_scope() as session:
+            ids = list(
+                session.scalars(
+                    select(DocumentChunk.id)
+                    .where(
+                        DocumentChunk.owner_kind == OwnerKind.RESUME.value,
+                        DocumentChunk.owner_id.in_(resumes_in_organisation),
+                        DocumentChunk.created_at < cutoff,
+                    )
+                    .order_by(DocumentChunk.id)
+                    .limit(BATCH_SIZE)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            if not ids:
+                return
+            session.execute(delete(DocumentChunk).where(DocumentChunk.id.in_(ids)))
+            counts.embeddings_deleted += len(ids)
+
+
+def enforce_for_organisation(policy: RetentionPolicy, now: datetime) -> RetentionCounts:
+    counts = RetentionCounts()
+    steps = (
+        (_delete_frames, policy.frames_days),
+        (_delete_audio, policy.audio_days),
+        (_clear_transcripts, policy.transcripts_days),
+        (_delete_embeddings, policy.embeddings_days),
+    )
+    for step, days in steps:
+        cutoff = _cutoff(now, days)
+        if cutoff is not None:
+            step(policy.organisation_id, cutoff, counts)
+    with session_scope() as session:
+        record_audit(
+            session,
+            None,
+            "retention.enforced",
+            "organisation",
+            policy.organisation_id,
+            policy.organisation_id,
+            {
+                **asdict(counts),
+                "periods_days": {
+                    "frames": policy.frames_days,
+                    "audio": policy.audio_days,
+                    "transcripts": policy.transcripts_days,
+                    "embeddings": policy.embeddings_days,
+                },
+                "run_at": now.isoformat(),
+            },
+        )
+    return counts
+
+
+def enforce_retention(
+    organisation_id: uuid.UUID | None = None, now: datetime | None = None
+) -> dict[uuid.UUID, RetentionCounts]:
+    """Every organisation (or one), each with its own periods; returns what was deleted."""
+    now = now or datetime.now(UTC)
+    with session_scope() as session:
+        query = select(Organisation).order_by(Organisation.id)
+        if organisation_id is not None:
+            query = query.where(Organisation.id == organisation_id)
+        policies = [RetentionPolicy.of(organisation) for organisation in session.scalars(query)]
+    results: dict[uuid.UUID, RetentionCounts] = {}
+    for policy in policies:
+        results[policy.organisation_id] = enforce_for_organisation(policy, now)
+        logger.info(
+            "retention enforced",
+            extra={
+                "organisation_id": str(policy.organisation_id),
+                **asdict(results[policy.organisation_id]),
+            },
+        )
+    return results

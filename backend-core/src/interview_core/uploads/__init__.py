@@ -1,0 +1,1 @@
+"""Limits on what users upload: per-user request rates and per-interview storage quotas."""
