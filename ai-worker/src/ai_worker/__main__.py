@@ -79,6 +79,10 @@ def main() -> None:
     settings = get_worker_settings()
     # Before the app (and so prometheus_client) is imported.
     prepare_metrics_dir(role, settings.metrics_port(role))
+    if role is WorkerRole.CPU and settings.cpu_worker_threads > 0:
+        # Before any numeric library is imported here or in a prefork child; an operator's
+        # own OMP_NUM_THREADS wins.
+        os.environ.setdefault("OMP_NUM_THREADS", str(settings.cpu_worker_threads))
 
     from ai_worker.celery_app import app
 

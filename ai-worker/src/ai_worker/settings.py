@@ -24,6 +24,11 @@ class WorkerSettings(InfraSettings):
     # leaves free (Linux SCHED_IDLE), "low" is nice 10, "normal" competes equally. A busy
     # cpu_queue then cannot slow the next question; with a GPU it costs nothing.
     cpu_worker_priority: CpuWorkerPriority = CpuWorkerPriority.IDLE
+    # Threads each CPU-role process computes with (OMP_NUM_THREADS for torch, CTranslate2 and
+    # the rest): CPU_WORKER_CONCURRENCY processes of one thread fill that many cores without
+    # oversubscribing them and leave generation's threads fewer to contend with. 0 leaves the
+    # libraries' defaults (one thread per core in every process).
+    cpu_worker_threads: int = 1
     # Generation requests the single GPU process takes at once (threads sharing one model
     # copy); requests that arrive together are batched into one generate call.
     gpu_worker_concurrency: int = 16

@@ -2,9 +2,12 @@
 
 The GPU worker is one process with a pool of threads sharing one model copy. Each task thread
 submits a request and waits on its future; a single generation thread takes the first waiting
-request, collects whatever else arrives within a short window (up to a maximum batch), runs one
-batched generate and resolves the futures. Requests whose deadline passed while queued are
-failed without being generated.
+request, collects what else arrives (up to a maximum batch), runs one batched generate and
+resolves the futures. The collection window re-opens with every arrival, up to a cap: requests
+from candidates who answered together reach the batcher spread over a few hundred
+milliseconds (each task thread reads the database and embeds its query first), and a request
+that just misses a batch waits for that whole batch to finish. Requests whose deadline passed
+while queued are failed without being generated.
 """
 
 import queue
@@ -23,9 +26,17 @@ class GenerationTimeoutError(TimeoutError):
 
 
 class GenerationBatcher:
-    def __init__(self, generate_batch: BatchGenerate, window_s: float, max_batch: int):
+    def __init__(
+        self,
+        generate_batch: BatchGenerate,
+        window_s: float,
+        max_batch: int,
+        max_wait_s: float | None = None,
+    ):
         self._generate_batch = generate_batch
         self._window_s = window_s
+        # Longest a batch waits for more requests after its first; at least one window.
+        self._max_wait_s = max(window_s, max_wait_s if max_wait_s is not None else window_s)
         self._max_batch = max_batch
         self._queue: queue.Queue[tuple[GenerationRequest, Future[GenerationOutput]]] = queue.Queue()
         self._start_lock = threading.Lock()
@@ -57,9 +68,10 @@ class GenerationBatcher:
 
     def _collect(self) -> list[tuple[GenerationRequest, "Future[GenerationOutput]"]]:
         batch = [self._queue.get()]
-        closes_at = time.monotonic() + self._window_s
+        gives_up_at = time.monotonic() + self._max_wait_s
         while len(batch) < self._max_batch:
-            remaining = closes_at - time.monotonic()
+            # A quiet window ends the collection; each arrival opens a new one, up to the cap.
+            remaining = min(self._window_s, gives_up_at - time.monotonic())
             try:
                 batch.append(
                     self._queue.get(timeout=remaining)

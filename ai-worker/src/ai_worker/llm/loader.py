@@ -116,6 +116,7 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
         backend.generate_batch,
         window_s=settings.llm_batch_window_ms / 1000,
         max_batch=settings.llm_max_batch,
+        max_wait_s=settings.llm_batch_max_wait_ms / 1000,
     )
     memory_mb = model.get_memory_footprint() / 2**20
     if on_cuda:

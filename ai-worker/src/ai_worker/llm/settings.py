@@ -63,6 +63,9 @@ class LLMSettings(BaseSettings):
     llm_cache_dir: Path | None = None
     llm_load_at_start: bool = False
     llm_batch_window_ms: float = 30.0
+    # Cap on how long a batch keeps gathering requests while they keep arriving (each arrival
+    # re-opens the window above); a lone request waits one window only.
+    llm_batch_max_wait_ms: float = 250.0
     llm_max_batch: int = 16
     llm_generation_timeout_s: float = 60.0
     # Offline default: the deterministic scorer, because the packaged 135M model is too small
