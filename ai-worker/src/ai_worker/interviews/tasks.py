@@ -151,7 +151,11 @@ def generate_question(payload: dict[str, Any]) -> str:
         "stored" if stored else "late, discarded",
         generated.source.value,
         generated.latency_ms,
-        extra={"interview_id": task.interview_id, "turn_id": task.turn_id},
+        extra={
+            "interview_id": task.interview_id,
+            "turn_id": task.turn_id,
+            "rejected_attempts": generated.rejected_reasons,
+        },
     )
     return generated.source.value if stored else "late"
 

@@ -13,19 +13,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-CONTEXT_KEYS = (
-    "request_id",
-    "method",
-    "path",
-    "interview_id",
-    "turn_id",
-    "task_id",
-    "task_name",
-    "queue",
-    "user_id",
-    "worker",
-)
-
 # Immutable per context: bind() copies, so a thread or task never changes another's ids.
 _log_context: ContextVar[dict[str, str]] = ContextVar("log_context", default={})  # noqa: B039
 
@@ -57,6 +44,22 @@ def log_context(**ids: object) -> Iterator[None]:
         reset_log_context(token)
 
 
+# What every LogRecord has; anything else on a record came from `extra=`.
+_RECORD_ATTRIBUTES = frozenset(
+    {*logging.LogRecord("", 0, "", 0, "", (), None).__dict__, "message", "asctime"}
+)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    return str(value)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -66,10 +69,10 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
         }
         entry.update(_log_context.get())
-        for key in (*CONTEXT_KEYS, "status", "state", "duration_ms"):
-            value = getattr(record, key, None)
-            if value is not None:
-                entry[key] = value if isinstance(value, int | float) else str(value)
+        # Every `extra={...}` field, not only the ids: counts, reasons and model ids too.
+        for key, value in record.__dict__.items():
+            if key not in _RECORD_ATTRIBUTES and value is not None:
+                entry[key] = _json_value(value)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
