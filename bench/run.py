@@ -200,8 +200,7 @@ def _retrieval_run(data: dict[str, Any] | None, dataset: str, vectors: int) -> A
         (
             run
             for run in _get(data, "runs") or []
-            # Runs written before datasets existed were uniform vectors.
-            if run.get("dataset", "uniform") == dataset and run.get("vectors") == vectors
+            if run.get("dataset") == dataset and run.get("vectors") == vectors
         ),
         None,
     )
@@ -257,7 +256,7 @@ def retrieval_detail(data: dict[str, Any] | None) -> list[str]:
         for point in run.get("ef_search_sweep") or []:
             mark = " (platform)" if point.get("platform_setting") else ""
             lines.append(
-                f"| {run.get('dataset', 'uniform')} | {run.get('vectors'):,} "
+                f"| {run.get('dataset')} | {run.get('vectors'):,} "
                 f"| {point.get('ef_search')}{mark} "
                 f"| {point.get('p50_ms')} / {point.get('p95_ms')} | {point.get('recall_at_10')} |"
             )

@@ -17,10 +17,12 @@ stay until the interview itself is deleted.
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, null, or_, select, update
+from sqlalchemy.orm import Session
 
 from interview_core.accounts.models import Organisation
 from interview_core.audit.service import record_audit
@@ -75,80 +77,87 @@ def _turn_recorded_at() -> ColumnElement[datetime]:
     return func.coalesce(Turn.answered_at, Turn.created_at)
 
 
-def _delete_frames(organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts) -> None:
+def _in_batches(batch: Callable[[Session], int]) -> None:
+    """Run `batch` in a transaction of its own until it finds nothing left (it returns the rows
+    it handled), at most MAX_BATCHES times; what is left waits for the next run."""
     for _ in range(MAX_BATCHES):
         with session_scope() as session:
-            rows = session.execute(
-                select(VideoFrame.id, VideoFrame.path)
-                .join(Interview, Interview.id == VideoFrame.interview_id)
-                .where(_of_organisation(organisation_id), VideoFrame.created_at < cutoff)
-                .order_by(VideoFrame.id)
-                .limit(BATCH_SIZE)
-                .with_for_update(of=VideoFrame, skip_locked=True)
-            ).all()
-            if not rows:
+            if not batch(session):
                 return
-            counts.frame_files_deleted += sum(
-                remove_media_file(row.path) for row in rows if row.path
-            )
-            session.execute(delete(VideoFrame).where(VideoFrame.id.in_([row.id for row in rows])))
-            counts.frames_deleted += len(rows)
+
+
+def _delete_frames(organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts) -> None:
+    def batch(session: Session) -> int:
+        rows = session.execute(
+            select(VideoFrame.id, VideoFrame.path)
+            .join(Interview, Interview.id == VideoFrame.interview_id)
+            .where(_of_organisation(organisation_id), VideoFrame.created_at < cutoff)
+            .order_by(VideoFrame.id)
+            .limit(BATCH_SIZE)
+            .with_for_update(of=VideoFrame, skip_locked=True)
+        ).all()
+        counts.frame_files_deleted += sum(remove_media_file(row.path) for row in rows if row.path)
+        session.execute(delete(VideoFrame).where(VideoFrame.id.in_([row.id for row in rows])))
+        counts.frames_deleted += len(rows)
+        return len(rows)
+
+    _in_batches(batch)
 
 
 def _delete_audio(organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts) -> None:
-    for _ in range(MAX_BATCHES):
-        with session_scope() as session:
-            rows = session.execute(
-                select(Turn.id, Turn.audio_path)
-                .join(Interview, Interview.id == Turn.interview_id)
-                .where(
-                    _of_organisation(organisation_id),
-                    Turn.audio_path.is_not(None),
-                    _turn_recorded_at() < cutoff,
-                )
-                .order_by(Turn.id)
-                .limit(BATCH_SIZE)
-                .with_for_update(of=Turn, skip_locked=True)
-            ).all()
-            if not rows:
-                return
-            for row in rows:
-                remove_media_file(row.audio_path)
-            session.execute(
-                update(Turn).where(Turn.id.in_([row.id for row in rows])).values(audio_path=None)
+    def batch(session: Session) -> int:
+        rows = session.execute(
+            select(Turn.id, Turn.audio_path)
+            .join(Interview, Interview.id == Turn.interview_id)
+            .where(
+                _of_organisation(organisation_id),
+                Turn.audio_path.is_not(None),
+                _turn_recorded_at() < cutoff,
             )
-            counts.audio_deleted += len(rows)
+            .order_by(Turn.id)
+            .limit(BATCH_SIZE)
+            .with_for_update(of=Turn, skip_locked=True)
+        ).all()
+        for row in rows:
+            remove_media_file(row.audio_path)
+        session.execute(
+            update(Turn).where(Turn.id.in_([row.id for row in rows])).values(audio_path=None)
+        )
+        counts.audio_deleted += len(rows)
+        return len(rows)
+
+    _in_batches(batch)
 
 
 def _clear_transcripts(
     organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts
 ) -> None:
-    for _ in range(MAX_BATCHES):
-        with session_scope() as session:
-            ids = list(
-                session.scalars(
-                    select(Turn.id)
-                    .join(Interview, Interview.id == Turn.interview_id)
-                    .where(
-                        _of_organisation(organisation_id),
-                        # A JSON null counts as nothing to clear, like SQL NULL.
-                        or_(
-                            Turn.answer_text.is_not(None),
-                            func.jsonb_typeof(Turn.transcript) != "null",
-                        ),
-                        _turn_recorded_at() < cutoff,
-                    )
-                    .order_by(Turn.id)
-                    .limit(BATCH_SIZE)
-                    .with_for_update(of=Turn, skip_locked=True)
+    def batch(session: Session) -> int:
+        ids = list(
+            session.scalars(
+                select(Turn.id)
+                .join(Interview, Interview.id == Turn.interview_id)
+                .where(
+                    _of_organisation(organisation_id),
+                    # A JSON null counts as nothing to clear, like SQL NULL.
+                    or_(
+                        Turn.answer_text.is_not(None),
+                        func.jsonb_typeof(Turn.transcript) != "null",
+                    ),
+                    _turn_recorded_at() < cutoff,
                 )
+                .order_by(Turn.id)
+                .limit(BATCH_SIZE)
+                .with_for_update(of=Turn, skip_locked=True)
             )
-            if not ids:
-                return
-            session.execute(
-                update(Turn).where(Turn.id.in_(ids)).values(transcript=null(), answer_text=None)
-            )
-            counts.transcripts_cleared += len(ids)
+        )
+        session.execute(
+            update(Turn).where(Turn.id.in_(ids)).values(transcript=null(), answer_text=None)
+        )
+        counts.transcripts_cleared += len(ids)
+        return len(ids)
+
+    _in_batches(batch)
 
 
 def _delete_embeddings(
@@ -157,25 +166,26 @@ def _delete_embeddings(
     resumes_in_organisation = select(Interview.resume_id).where(
         _of_organisation(organisation_id), Interview.resume_id.is_not(None)
     )
-    for _ in range(MAX_BATCHES):
-        with session_scope() as session:
-            ids = list(
-                session.scalars(
-                    select(DocumentChunk.id)
-                    .where(
-                        DocumentChunk.owner_kind == OwnerKind.RESUME.value,
-                        DocumentChunk.owner_id.in_(resumes_in_organisation),
-                        DocumentChunk.created_at < cutoff,
-                    )
-                    .order_by(DocumentChunk.id)
-                    .limit(BATCH_SIZE)
-                    .with_for_update(skip_locked=True)
+
+    def batch(session: Session) -> int:
+        ids = list(
+            session.scalars(
+                select(DocumentChunk.id)
+                .where(
+                    DocumentChunk.owner_kind == OwnerKind.RESUME.value,
+                    DocumentChunk.owner_id.in_(resumes_in_organisation),
+                    DocumentChunk.created_at < cutoff,
                 )
+                .order_by(DocumentChunk.id)
+                .limit(BATCH_SIZE)
+                .with_for_update(skip_locked=True)
             )
-            if not ids:
-                return
-            session.execute(delete(DocumentChunk).where(DocumentChunk.id.in_(ids)))
-            counts.embeddings_deleted += len(ids)
+        )
+        session.execute(delete(DocumentChunk).where(DocumentChunk.id.in_(ids)))
+        counts.embeddings_deleted += len(ids)
+        return len(ids)
+
+    _in_batches(batch)
 
 
 def enforce_for_organisation(policy: RetentionPolicy, now: datetime) -> RetentionCounts:
