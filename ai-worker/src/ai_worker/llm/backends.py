@@ -54,6 +54,12 @@ def cut_at_stop(text: str, stop: tuple[str, ...]) -> tuple[str, bool]:
     return text[: min(positions)], True
 
 
+def ends_after(text: str, marks: tuple[str, ...]) -> bool:
+    """Whether a mark was generated and something followed it: one piece more, so a closing
+    quote after the question mark is kept."""
+    return any(mark in text.rstrip()[:-1] for mark in marks)
+
+
 @dataclass
 class _RowProgress:
     request: GenerationRequest
@@ -98,8 +104,7 @@ class _BatchProgress:
     def _advance(self, row: _RowProgress, now: float) -> None:
         text = str(self._tokenizer.decode(row.token_ids, skip_special_tokens=True))
         text, stopped = cut_at_stop(text, row.request.stop)
-        # Ended once a token follows the mark, so a closing quote after "?" is kept.
-        ended = any(mark in text.rstrip()[:-1] for mark in row.request.end_after)
+        ended = ends_after(text, row.request.end_after)
         # Hold back a trailing partial multi-byte character until it is complete.
         if not stopped and text.endswith("\ufffd"):
             return
@@ -215,7 +220,7 @@ class OpenAICompatibleBackend:
                     text += piece
                     if request.on_token is not None:
                         request.on_token(piece)
-                    if any(mark in text for mark in request.end_after):
+                    if ends_after(text, request.end_after):
                         break  # closing the stream stops the engine generating for us
         except httpx.TimeoutException:
             return GenerationOutput(text, chunks, first_token_s, time.monotonic() - started, True)
