@@ -1,61 +1,76 @@
-"""LLM benchmark: time to first token, tokens/s and question latency, batched versus one by one.
+"""LLM serving benchmark: llama.cpp's server against in-process transformers, same GGUF.
 
-Runs the model LLM_* settings describe (the embedded SmolLM2-135M by default, on CPU) and
-writes bench/results/llm.json. For 1 and 10 simultaneous requests it measures:
-- question latency: generate_question calls (validation, repair, bank fallback included);
-- batched: the same prompts as raw generations through the in-process batcher;
-- one by one: the same prompts generated sequentially, each alone.
-On a shared CPU set LLM_CPU_THREADS=1: torch's threads otherwise oversubscribe the cores.
+Both serve the embedded interviewer model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M): the engine
+from the file itself, transformers from the same file dequantised (its only way to run a
+GGUF; bfloat16 where the CPU computes it natively, else float32, as LLM_CPU_DTYPE=auto
+chooses), batched by the platform's batcher. For 1 and 10 simultaneous requests of the
+same question prompts it measures wall time, aggregate tokens/s and time to first token; for
+the engine also whole `generate_question` calls (validation and second attempts included).
+Writes bench/results/llm.json.
 
-The 4-bit production model on a GPU (downloads the weights once, so it needs the hub):
-
-    LLM_MODEL=LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct LLM_QUANTIZATION=nf4 LLM_DEVICE=cuda \\
-        HF_HUB_OFFLINE=0 python bench/llm.py
+    .venv/bin/python bench/llm.py
+    .venv/bin/python bench/llm.py --skip-transformers   # the engine only (a minute)
 """
 
+import argparse
 import json
+import os
 import statistics
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ai_worker.llm.backends import GenerationOutput, GenerationRequest
+from engine_process import engine_description, llm_engine
+
+from ai_worker.llm.backends import GenerationOutput, GenerationRequest, TextGenerator
+from ai_worker.llm.batcher import GenerationBatcher
+from ai_worker.llm.embedded import INTERVIEWER_GGUF, assembled_gguf
 from ai_worker.llm.generation import generate_question
-from ai_worker.llm.loader import get_llm
+from ai_worker.llm.loader import LoadedLLM, cpu_dtype, load_llm
 from ai_worker.llm.prompts import question_messages
-from ai_worker.llm.settings import get_llm_settings
-from interview_contracts.llm import GeneratedQuestion, QuestionRequest
+from ai_worker.llm.settings import LLMBackend, LLMCpuDtype, LLMSettings
+from interview_contracts.llm import QuestionRequest
 
-RESULTS = Path(__file__).resolve().parent / "results" / "llm.json"
-COMPETENCIES = ["teamwork", "problem solving", "communication", "ownership", "learning"]
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results" / "llm.json"
+COMPETENCIES = ["job_skill", "experience", "problem_solving", "communication", "growth"]
+MAX_TOKENS = 64
+LEVELS = (1, 10)
 
 
 def _request(index: int) -> QuestionRequest:
     return QuestionRequest(
         interview_id=uuid.uuid4(),
         language="en",
-        stage_key=f"stage-{index}",
+        stage_key=COMPETENCIES[index % len(COMPETENCIES)],
         stage_type="generated",
         competency=COMPETENCIES[index % len(COMPETENCIES)],
         job_title="Backend Engineer",
-        job_description="Build and run Python web services backed by PostgreSQL.",
+        job_description=f"Build and run Python web services backed by PostgreSQL (team {index}).",
         bank_question="Tell me about a project you are proud of.",
     )
 
 
-def _batched(count: int) -> tuple[float, list[GeneratedQuestion]]:
-    """Wall time and results of `count` generate_question calls made at once from threads."""
-    results: list[GeneratedQuestion] = []
+def _raw(index: int) -> GenerationRequest:
+    return GenerationRequest(
+        question_messages(_request(index)), MAX_TOKENS, time.monotonic() + 600, ("\n\n",)
+    )
+
+
+def _at_once(count: int, work: Callable[[int], Any]) -> tuple[float, list[Any]]:
+    results: list[Any] = []
     barrier = threading.Barrier(count)
 
-    def ask(index: int) -> None:
+    def run(index: int) -> None:
         barrier.wait()
-        results.append(generate_question(_request(index)))
+        results.append(work(index))
 
     started = time.monotonic()
-    threads = [threading.Thread(target=ask, args=(i,)) for i in range(count)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -63,95 +78,105 @@ def _batched(count: int) -> tuple[float, list[GeneratedQuestion]]:
     return time.monotonic() - started, results
 
 
-def _raw_request(index: int) -> GenerationRequest:
-    max_tokens = get_llm_settings().llm_max_new_tokens
-    return GenerationRequest(
-        question_messages(_request(index)), max_tokens, time.monotonic() + 600, ("\n\n",)
-    )
-
-
-def _batched_raw(count: int) -> tuple[float, list[GenerationOutput]]:
-    """`count` single generations submitted at once to the batcher, without validation."""
-    outputs: list[GenerationOutput] = []
-    barrier = threading.Barrier(count)
-
-    def generate(index: int) -> None:
-        barrier.wait()
-        outputs.append(get_llm().generator.generate(_raw_request(index)))
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=generate, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.monotonic() - started, outputs
-
-
-def _one_by_one(count: int) -> tuple[float, list[GenerationOutput]]:
-    """The same prompts generated sequentially, one generate call each, no batcher."""
-    backend = get_llm().transformers
-    assert backend is not None, "one-by-one runs need the in-process transformers backend"
-    outputs = []
-    started = time.monotonic()
-    for index in range(count):
-        outputs.extend(backend.generate_batch([_raw_request(index)]))
-    return time.monotonic() - started, outputs
-
-
-def main() -> None:
-    settings = get_llm_settings()
-    started = time.monotonic()
-    llm = get_llm()
-    load_s = time.monotonic() - started
-    _batched(1)  # warm-up: first-call allocations are not what a running worker sees
-
-    streaming = llm.generator.generate(
-        GenerationRequest(
-            question_messages(_request(0)), settings.llm_max_new_tokens, time.monotonic() + 600
-        )
-    )
-    report: dict[str, object] = {
-        "model_id": llm.model_id,
-        "backend": llm.backend.value,
-        "device": llm.device,
-        "quantization": llm.quantization,
-        "dtype": str(llm.transformers.model.dtype).removeprefix("torch.")
-        if llm.transformers is not None
-        else None,
-        "memory_mb": llm.memory_mb,
-        "load_s": round(load_s, 2),
-        "max_new_tokens": settings.llm_max_new_tokens,
-        "batch_window_ms": settings.llm_batch_window_ms,
-        "time_to_first_token_s": round(streaming.first_token_s or 0.0, 3),
-        "tokens_per_s_single": round(streaming.new_tokens / streaming.duration_s, 2),
-        "runs": [],
-    }
-    runs: list[dict[str, object]] = []
-    for count in (1, 10):
-        questions_s, questions = _batched(count)
-        batched_s, batched_outputs = _batched_raw(count)
-        sequential_s, outputs = _one_by_one(count)
-        tokens = sum(o.new_tokens for o in outputs)
-        batched_tokens = sum(o.new_tokens for o in batched_outputs)
+def measure_generator(generator: TextGenerator) -> list[dict[str, Any]]:
+    generator.generate(_raw(99))  # warm-up
+    runs = []
+    for count in LEVELS:
+        wall, outputs = _at_once(count, lambda i: generator.generate(_raw(i)))
+        typed: list[GenerationOutput] = outputs
+        tokens = sum(o.new_tokens for o in typed)
         runs.append(
             {
                 "simultaneous_requests": count,
-                "question_wall_s": round(questions_s, 2),
-                "question_latency_ms_median": round(
-                    statistics.median(q.latency_ms for q in questions), 1
+                "wall_s": round(wall, 2),
+                "tokens": tokens,
+                "tokens_per_s": round(tokens / wall, 2),
+                "first_token_s_median": round(
+                    statistics.median(o.first_token_s or 0.0 for o in typed), 3
                 ),
-                "question_sources": sorted(q.source.value for q in questions),
-                "batched_wall_s": round(batched_s, 2),
-                "batched_tokens_per_s": round(batched_tokens / batched_s, 2),
-                "one_by_one_wall_s": round(sequential_s, 2),
-                "one_by_one_question_latency_ms_mean": round(1000 * sequential_s / count, 1),
-                "one_by_one_tokens_per_s": round(tokens / sequential_s, 2),
-                "speedup_batched": round(sequential_s / batched_s, 2),
+                "request_s_median": round(statistics.median(o.duration_s for o in typed), 3),
             }
         )
-    report["runs"] = runs
-    report["platform"] = sys.platform
+        print(json.dumps(runs[-1]), flush=True)
+    return runs
+
+
+def measure_questions(llm: LoadedLLM) -> list[dict[str, Any]]:
+    runs = []
+    for count in LEVELS:
+        wall, questions = _at_once(count, lambda i: generate_question(_request(i), llm))
+        runs.append(
+            {
+                "simultaneous_requests": count,
+                "wall_s": round(wall, 2),
+                "latency_s_median": round(
+                    statistics.median(q.latency_ms for q in questions) / 1000, 3
+                ),
+                "sources": sorted(q.source.value for q in questions),
+            }
+        )
+        print(json.dumps(runs[-1]), flush=True)
+    return runs
+
+
+def measure_transformers(settings: LLMSettings) -> dict[str, Any]:
+    """The same GGUF in this process: dequantised to bfloat16 and batched by the batcher."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from ai_worker.llm.backends import TransformersBackend
+
+    path = assembled_gguf(INTERVIEWER_GGUF, settings.resolved_cache_dir)
+    dtype = cpu_dtype(LLMCpuDtype.AUTO)
+    started = time.monotonic()
+    tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+    model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=dtype)
+    model.eval()
+    backend = TransformersBackend(model, tokenizer)
+    backend.warm_up()
+    load_s = time.monotonic() - started
+    batcher = GenerationBatcher(backend.generate_batch, window_s=0.05, max_batch=16)
+    return {
+        "dtype": str(dtype).removeprefix("torch."),
+        "load_s": round(load_s, 1),
+        "memory_mb": round(model.get_memory_footprint() / 2**20, 1),
+        "runs": measure_generator(batcher),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-transformers", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DATA_DIR", str(ROOT.parent / ".data"))
+    os.environ.setdefault("LLM_CACHE_DIR", str(ROOT.parent / ".cache" / "models" / "llm"))
+    settings = LLMSettings(llm_backend=LLMBackend.LLAMACPP)
+    report: dict[str, Any] = {
+        "model": {"id": INTERVIEWER_GGUF.model_id, "sha256": INTERVIEWER_GGUF.sha256},
+        "max_new_tokens": MAX_TOKENS,
+        "platform": sys.platform,
+        "cpus": os.cpu_count(),
+    }
+    with llm_engine(settings, ROOT.parent / "test-artifacts" / "bench-llm-engine.log"):
+        llm = load_llm(settings)
+        print("engine:", flush=True)
+        report["engine"] = {
+            "name": engine_description(),
+            "parallel_slots": settings.llm_engine_parallel,
+            "memory_mb": llm.memory_mb,
+            "runs": measure_generator(llm.generator),
+            "questions": measure_questions(llm),
+        }
+    if not args.skip_transformers:
+        print("transformers (in process):", flush=True)
+        report["transformers"] = measure_transformers(settings)
+        engine_runs = {r["simultaneous_requests"]: r for r in report["engine"]["runs"]}
+        report["engine_speedup"] = {
+            str(r["simultaneous_requests"]): round(
+                engine_runs[r["simultaneous_requests"]]["tokens_per_s"] / r["tokens_per_s"], 2
+            )
+            for r in report["transformers"]["runs"]
+        }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))

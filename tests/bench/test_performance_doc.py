@@ -25,7 +25,9 @@ def _level(level: int, shown_p95: float) -> dict[str, Any]:
     return {
         "concurrent_interviews": level,
         "next_question_shown_s": {"p50": shown_p95 / 2, "p95": shown_p95},
-        "first_token_s": {"p50": 0.5, "p95": 0.9},
+        "prepared_question_shown_s": {"p50": 0.1, "p95": 0.2, "samples": 4},
+        "prepared_ready_at_answer": 3,
+        "follow_up_shown_s": {"p50": shown_p95 / 2, "p95": shown_p95 + 1},
     }
 
 
@@ -79,7 +81,25 @@ RESULTS: dict[str, Any] = {
         "steps": {"answer_to_next_question": {"count": 40, "p50_s": 1.0, "p95_s": 3.5}},
     },
     "embeddings": {"one_at_a_time_per_s": 80.0, "batched_per_s": 400.0},
-    "llm": {"time_to_first_token_s": 0.4, "tokens_per_s_single": 12.0, "runs": []},
+    "llm": {
+        "engine": {"runs": [{"simultaneous_requests": 1, "tokens_per_s": 10.0}]},
+        "transformers": {"runs": [{"simultaneous_requests": 1, "tokens_per_s": 2.0}]},
+        "engine_speedup": {"1": 5.0},
+    },
+    "question_quality": {
+        "model": {"id": "m", "sha256": "0" * 64},
+        "engine": "llama.cpp",
+        "en": {
+            "style": "free",
+            "first_attempt_accepted": 0.97,
+            "fallback_rate": 0.0,
+            "language_correct": 1.0,
+            "rows": [
+                {"id": "en-01", "stage_key": "skill", "source": "llm", "question": "Why | how?"}
+            ],
+        },
+        "ko": {"style": "composed", "first_attempt_accepted": 0.8, "fallback_rate": 0.05},
+    },
 }
 
 
@@ -92,8 +112,24 @@ def test_targets_are_marked_from_the_figures(bench_run: ModuleType) -> None:
     assert _row(document, "platform, 10 concurrent: next question p95").endswith(
         "| 4.2 s | ≤ 5 s | met |"
     )
+    assert _row(
+        document, "platform, 10 concurrent: follow-up generated after the answer p95"
+    ).endswith("| 5.2 s | ≤ 5 s | **MISSED** |")
+    assert _row(document, "platform, 1 concurrent: next question p95").endswith(
+        "| 1 s | ≤ 2 s | met |"
+    )
     assert _row(document, "serialised / platform next-question p95, 10 concurrent").endswith(
-        "| 4 x | ≥ 5 x | **MISSED** |"
+        "| 4 x | no target | n/a |"
+    )
+    assert _row(document, "en (free): accepted on the first attempt").endswith(
+        "| 0.97 | ≥ 0.95 | met |"
+    )
+    assert _row(document, "ko (composed): accepted on the first attempt").endswith(
+        "| 0.8 | ≥ 0.9 | **MISSED** |"
+    )
+    assert _row(document, "ko (composed): bank fallbacks").endswith("| **MISSED** |")
+    assert _row(document, "engine / transformers tokens/s, 1 simultaneous").endswith(
+        "| 5 x | no target | n/a |"
     )
     assert _row(document, "faster-whisper (int8) real-time factor").endswith("| met |")
     assert _row(document, "openai-whisper (float32) real-time factor").endswith("| **MISSED** |")
@@ -121,8 +157,13 @@ def test_retrieval_sweep_marks_the_platform_setting(bench_run: ModuleType) -> No
 
 def test_turn_latency_detail_lists_both_configurations(bench_run: ModuleType) -> None:
     document = bench_run.render(RESULTS, {})
-    assert "| platform | 10 | 0.5 / 0.9 | 2.1 / 4.2 |" in document
-    assert "| serialised | 10 | 0.5 / 0.9 | 8.4 / 16.8 |" in document
+    assert "| platform | 10 | 2.1 / 4.2 | 0.1 / 0.2 | 3 of 4 | 2.1 / 5.2 |" in document
+    assert "| serialised | 10 | 8.4 / 16.8 | 0.1 / 0.2 | 3 of 4 | 8.4 / 17.8 |" in document
+
+
+def test_generated_questions_are_printed_for_a_person(bench_run: ModuleType) -> None:
+    document = bench_run.render(RESULTS, {})
+    assert "| en-01 | skill | llm | Why / how? |" in document
 
 
 def test_missing_figures_are_not_measured_not_met(bench_run: ModuleType) -> None:
@@ -133,12 +174,15 @@ def test_missing_figures_are_not_measured_not_met(bench_run: ModuleType) -> None
         document, "HNSW p95 at 100,000 embedding-like vectors (pgvector defaults)"
     ).endswith("| not measured |")
     assert _row(document, "platform, 10 concurrent: next question p95").endswith("| not measured |")
-    assert _row(document, "time to first token").endswith("| no target | n/a |")
+    assert _row(document, "engine first token median, 1 simultaneous").endswith(
+        "| no target | n/a |"
+    )
 
 
 def test_every_figure_links_its_json(bench_run: ModuleType) -> None:
     document = bench_run.render(RESULTS, {})
-    for name in ("turn_latency", "speech", "vision", "retrieval", "embeddings", "llm", "load"):
+    names = ("question_quality", "turn_latency", "speech", "vision", "retrieval", "embeddings")
+    for name in (*names, "llm", "load"):
         assert f"(../bench/results/{name}.json)" in document
 
 

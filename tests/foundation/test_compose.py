@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,7 +18,10 @@ SERVICES = {
     "scheduler",
     "frontend",
     "flower",
+    "llm-engine",
 }
+# Services behind a profile: started only with `docker compose --profile NAME`.
+PROFILED_SERVICES = {"vllm"}
 
 
 def _compose_command() -> list[str]:
@@ -31,27 +35,85 @@ def _compose_command() -> list[str]:
     )
 
 
-def test_compose_config_is_accepted(tmp_path: Path) -> None:
+def _compose_config(tmp_path: Path, *options: str) -> dict[str, Any]:
+    """`compose config` of the operators' file with .env.example's secrets filled in."""
     for name in ["docker-compose.yml", "backend-core", "ai-worker", "frontend", "contracts"]:
-        (tmp_path / name).symlink_to(ROOT / name)
+        link = tmp_path / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
     env = (ROOT / ".env.example").read_text()
-    env = env.replace("SECRET_KEY=\n", "SECRET_KEY=" + "k" * 48 + "\n")
-    env = env.replace("POSTGRES_PASSWORD=\n", "POSTGRES_PASSWORD=compose-check\n")
+    for key, value in {
+        "SECRET_KEY": "k" * 48,
+        "POSTGRES_PASSWORD": "compose-check",
+        "LLM_ENGINE_API_KEY": "engine-check",
+    }.items():
+        assert f"\n{key}=\n" in env, f".env.example should leave {key} empty"
+        env = env.replace(f"\n{key}=\n", f"\n{key}={value}\n")
     (tmp_path / ".env").write_text(env)
     result = subprocess.run(
-        [*_compose_command(), "config"], cwd=tmp_path, capture_output=True, text=True
+        [*_compose_command(), *options, "config"], cwd=tmp_path, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
-    assert set(config["services"]) == SERVICES
-    gpu_reservations = [
-        name
-        for name, service in config["services"].items()
-        if "devices" in str(service.get("deploy", {}))
-    ]
+    assert isinstance(config, dict)
+    return config
+
+
+def _default_services(config: dict[str, Any]) -> dict[str, Any]:
+    """The services `docker compose up` starts without a profile (compose v1's `config` lists
+    profiled services too; v2's leaves them out)."""
+    return {name: s for name, s in config["services"].items() if not s.get("profiles")}
+
+
+def _reserves_gpu(service: dict[str, Any]) -> bool:
+    devices = service.get("deploy", {}).get("resources", {}).get("reservations", {})
+    return any("gpu" in d.get("capabilities", []) for d in devices.get("devices", []))
+
+
+def test_compose_config_is_accepted(tmp_path: Path) -> None:
+    config = _compose_config(tmp_path)
+    services = _default_services(config)
+    assert set(services) == SERVICES
+    assert set(config["services"]) - set(services) <= PROFILED_SERVICES
+    gpu_reservations = [name for name, service in services.items() if _reserves_gpu(service)]
     assert gpu_reservations == ["ai-worker-gpu"]
-    for name in ["postgres", "redis", "backend-core"]:
-        assert "healthcheck" in config["services"][name]
+    for name in ["postgres", "redis", "backend-core", "llm-engine"]:
+        assert "healthcheck" in services[name]
+
+
+def test_llm_engine_is_private_and_keyed(tmp_path: Path) -> None:
+    services = _default_services(_compose_config(tmp_path))
+    engine = services["llm-engine"]
+    assert not engine.get("ports"), "the engine must not be published on a host port"
+    assert engine["command"] == ["--role", "engine"]
+    assert engine["build"]["args"]["WITH_ENGINE"] == "1"
+    assert engine["environment"]["LLM_ENGINE_API_KEY"] == "engine-check"
+    assert "/health" in " ".join(engine["healthcheck"]["test"])
+    cpu = services["ai-worker-cpu"]
+    assert cpu["environment"]["LLM_BACKEND"] == "openai"
+    assert cpu["environment"]["LLM_OPENAI_BASE_URL"] == "http://llm-engine:8001/v1"
+    assert cpu["environment"]["LLM_OPENAI_API_KEY"] == "engine-check"
+    assert cpu["depends_on"]["llm-engine"]["condition"] == "service_healthy"
+    gpu = services["ai-worker-gpu"]["environment"]
+    assert (gpu["LLM_BACKEND"], gpu["LLM_QUANTIZATION"], gpu["LLM_DEVICE"]) == (
+        "transformers",
+        "nf4",
+        "cuda",
+    )
+    # The service-level environment must extend the shared one, not replace it.
+    for service in (engine, cpu, services["ai-worker-gpu"]):
+        assert service["environment"]["DATA_DIR"] == "/data"
+        assert "DATABASE_URL" in service["environment"]
+
+
+def test_vllm_profile_reserves_a_gpu(tmp_path: Path) -> None:
+    config = _compose_config(tmp_path, "--profile", "vllm")
+    vllm = config["services"]["vllm"]
+    assert vllm.get("profiles") == ["vllm"]
+    assert _reserves_gpu(vllm)
+    assert not vllm.get("ports"), "vLLM must not be published on a host port"
+    assert "--api-key" in vllm["command"]
+    assert set(config["services"]) >= PROFILED_SERVICES
 
 
 def test_every_setting_is_documented_in_env_example() -> None:

@@ -120,14 +120,21 @@ def test_a_stage_the_bank_does_not_know_falls_back_and_the_interview_goes_on(
     state = invite_and_start(client, recruiter, candidate, job_id)
     interview_id = state["interview"]["id"]
     # The stored stage list names a stage no scenario or bank knows (the reference design's
-    # stall: a stage name in the database that matched nothing).
+    # stall: a stage name in the database that matched nothing). Stage 1 was prepared when
+    # the interview started; stage 2 is created when stage 1 opens.
     with session_scope() as session:
         interview = session.get_one(Interview, uuid.UUID(interview_id))
         stages = list(interview.stages)
-        stages[1] = {"key": "renamed_stage", "type": "template", "competency": None}
+        stages[2] = {"key": "renamed_stage", "type": "template", "competency": None}
         interview.stages = stages
     answered = _answer(
         client, candidate, interview_id, state["current_turn"]["id"], f"f-{uuid.uuid4().hex}"
+    )
+    assert answered.status_code == 200, answered.text
+    state = wait_for_question(client, candidate, interview_id)
+    assert state["current_turn"]["stage_index"] == 1
+    answered = _answer(
+        client, candidate, interview_id, state["current_turn"]["id"], f"h-{uuid.uuid4().hex}"
     )
     assert answered.status_code == 200, answered.text
     turn = answered.json()["state"]["current_turn"]
@@ -137,4 +144,4 @@ def test_a_stage_the_bank_does_not_know_falls_back_and_the_interview_goes_on(
     assert "renamed_stage" in turn["fallback_reason"]
     following = _answer(client, candidate, interview_id, turn["id"], f"g-{uuid.uuid4().hex}")
     assert following.status_code == 200
-    assert following.json()["state"]["current_turn"]["stage_index"] == 2
+    assert following.json()["state"]["current_turn"]["stage_index"] == 3

@@ -1,4 +1,5 @@
-"""LLM fixtures: the embedded SmolLM2 converted once per session, and a tiny random model."""
+"""LLM fixtures: the in-process transformers path on the small embedded SmolLM2 (converted
+once) and a tiny random model; the engine's tests use the stack's engine instead."""
 
 import os
 import threading
@@ -10,9 +11,11 @@ import pytest
 from ai_worker.llm.loader import LoadedLLM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def llm_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Settings for this process's LLM: the embedded model, cached in a session directory."""
+    """Settings for this process's LLM in these tests: the in-process transformers backend
+    with the small embedded model, cached in a temporary directory. Package-scoped, so the
+    settings end with this package and never reach workers started later."""
     from ai_worker.llm.settings import get_llm_settings
 
     cache_dir = tmp_path_factory.mktemp("llm-cache")
@@ -31,7 +34,7 @@ def llm_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     get_llm_settings.cache_clear()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def concurrent_first_loads(llm_env: Path) -> list[LoadedLLM]:
     """What six threads got from `get_llm()` when they all asked before anything was loaded."""
     from ai_worker.llm.loader import get_llm
@@ -51,12 +54,12 @@ def concurrent_first_loads(llm_env: Path) -> list[LoadedLLM]:
     return results
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def embedded_llm(concurrent_first_loads: list[LoadedLLM]) -> LoadedLLM:
     return concurrent_first_loads[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tiny_model_dir(llm_env: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random two-layer Llama with SmolLM2's tokenizer, saved like any hub model."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -83,3 +86,13 @@ def tiny_model_dir(llm_env: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
     return target
+
+
+@pytest.fixture(scope="package")
+def engine_llm(stack) -> LoadedLLM:  # type: ignore[no-untyped-def]
+    """The stack's llama.cpp engine on the embedded bilingual model, as the GPU worker
+    reaches it (whatever this package's in-process settings say)."""
+    from ai_worker.llm.loader import load_llm
+    from ai_worker.llm.settings import LLMBackend, LLMSettings
+
+    return load_llm(LLMSettings(llm_backend=LLMBackend.LLAMACPP))

@@ -63,7 +63,9 @@ def test_webm_opus_transcribes_the_same(answer_wav: bytes, wav_transcript: Trans
     def accuracy(of: Transcript) -> float:
         return difflib.SequenceMatcher(None, words_of(of), spoken).ratio()
 
-    assert accuracy(transcript) >= max(0.75, accuracy(wav_transcript) - 0.1)
+    # Parity with the WAV is the point; the floor only says both were understood (Whisper base
+    # hears espeak's "PostgreSQL" as "Post-GerSQL" or "Post-QSQL" and "five" as "5").
+    assert accuracy(transcript) >= max(0.7, accuracy(wav_transcript) - 0.1)
 
 
 def test_language_is_forced_from_the_job(answer_wav: bytes) -> None:

@@ -53,6 +53,7 @@ class TestStack:
     artifacts: Path
     postgres: EmbeddedPostgres | None = None
     redis: LocalRedis | None = None
+    engine: subprocess.Popen[bytes] | None = None
     workers: dict[WorkerRole, WorkerProcess] = field(default_factory=dict)
 
     def start_services(self) -> None:
@@ -62,6 +63,36 @@ class TestStack:
         # still be reconnecting to.
         self.redis = LocalRedis(self.data_dir / "redis", port=free_port(), persist=True)
         self.redis.start()
+        self.start_engine()
+
+    def start_engine(self) -> None:
+        """llama.cpp's server on the embedded model, as the run command starts it; the GPU
+        worker finds it through the data directory. It dies with the test process."""
+        from ai_worker.llm.engine import endpoint_of, wait_until_ready
+        from ai_worker.llm.settings import LLMSettings
+
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        log = (self.artifacts / f"llm-engine-{int(time.time() * 1000)}.log").open("wb")
+        self.engine = subprocess.Popen(
+            [sys.executable, "-m", "ai_worker", "--role", "engine"],
+            env=dict(os.environ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        settings = LLMSettings()
+        wait_until_ready(settings, endpoint_of(settings), self.engine)
+
+    def stop_engine(self) -> None:
+        if self.engine is not None and self.engine.poll() is None:
+            self.engine.terminate()
+            try:
+                self.engine.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.engine.kill()
+                self.engine.wait()
+        self.engine = None
 
     @property
     def database_url(self) -> str:
@@ -169,6 +200,7 @@ class TestStack:
 
     def stop(self) -> None:
         self.stop_workers()
+        self.stop_engine()
         if self.redis:
             self.redis.stop()
         if self.postgres:

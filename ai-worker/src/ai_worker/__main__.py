@@ -1,5 +1,6 @@
-"""Start a worker of one role: `interview-worker --role gpu|cpu`, or the scheduler:
-`interview-worker --role beat`.
+"""Start a worker of one role: `interview-worker --role gpu|cpu`, the scheduler:
+`interview-worker --role beat`, or this machine's LLM engine: `interview-worker --role engine`
+(llama.cpp's server on the embedded model; see llm/engine.py).
 
 The role decides the queue, the pool and the concurrency, so a GPU worker can never be
 started consuming the CPU queue or with several model copies. Beat only sends the periodic
@@ -46,6 +47,7 @@ def lower_priority(priority: CpuWorkerPriority) -> None:
 
 
 BEAT = "beat"
+ENGINE = "engine"
 
 
 def beat_argv(schedule_file: str, log_level: str) -> list[str]:
@@ -64,12 +66,18 @@ def run_beat() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--role", choices=[*(r.value for r in WorkerRole), BEAT], required=True)
+    roles = [*(r.value for r in WorkerRole), BEAT, ENGINE]
+    parser.add_argument("--role", choices=roles, required=True)
     parser.add_argument("--concurrency", type=int, default=None)
     args = parser.parse_args()
     if args.role == BEAT:
         run_beat()
         return
+    if args.role == ENGINE:
+        from ai_worker.llm.engine import run_engine
+        from ai_worker.llm.settings import get_llm_settings
+
+        run_engine(get_llm_settings())
     role = WorkerRole(args.role)
     os.environ["WORKER_ROLE"] = role.value
 

@@ -35,7 +35,6 @@ class EventType(StrEnum):
     TRANSCRIPTION_FAILED = "transcription_failed"
     EVALUATING = "evaluating"
     EVALUATED = "evaluated"
-    QUESTION_TOKEN = "question_token"
     QUESTION_READY = "question_ready"
     INTERVIEW_COMPLETED = "interview_completed"
     REPORT_READY = "report_ready"

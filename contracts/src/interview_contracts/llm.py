@@ -34,6 +34,7 @@ class QuestionRequest(LLMModel):
     stage_key: str
     stage_type: StageType
     competency: str | None = None
+    competency_name: str | None = None
     competency_description: str | None = None
     job_title: str
     job_description: str = ""

@@ -18,7 +18,6 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [activity, setActivity] = useState<LiveActivity>("idle");
-  const [streamingQuestion, setStreamingQuestion] = useState("");
   const [connected, setConnected] = useState(true);
   const [readAloud, setReadAloud] = useState(() => localStorage.getItem(READ_ALOUD_KEY) !== "off");
   const [uploadProgress, setUploadProgress] = useState<number | null>(null);
@@ -54,16 +53,13 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
     if (finished) stream?.getTracks().forEach((track) => track.stop());
   }, [finished, stream]);
 
-  // Live events: status and the next question token by token; the state stays the truth.
+  // Live events: status changes; the state stays the truth.
   useEffect(() => {
     if (!started || finished) return;
     const controller = new AbortController();
     const onEvent = (event: LiveEvent) => {
       if (event.type === "transcribing") setActivity("transcribing");
-      else if (event.type === "question_token") {
-        setActivity("writing_question");
-        setStreamingQuestion((text) => text + String(event.data.token ?? ""));
-      } else if (["subscribed", "transcribed", "transcription_failed", "question_ready", "interview_completed"].includes(event.type)) {
+      else if (["subscribed", "transcribed", "transcription_failed", "question_ready", "interview_completed"].includes(event.type)) {
         void refresh();
       }
     };
@@ -96,12 +92,8 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
     };
   }, [interviewId, phase, turnId]);
 
-  // A new question replaces the streamed draft.
   useEffect(() => {
-    if (questionText) {
-      setStreamingQuestion("");
-      setActivity("idle");
-    }
+    if (questionText) setActivity("idle");
   }, [questionText, turnId]);
 
   useEffect(() => {
@@ -123,7 +115,6 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
       const accepted = await send(answerKey.current);
       answerKey.current = null;
       recorder.reset();
-      setStreamingQuestion("");
       setState(accepted.state);
     } catch (e) {
       setSubmitError((e as Error).message);
@@ -159,7 +150,6 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
     <InterviewRoomView
       state={state}
       activity={activity}
-      streamingQuestion={streamingQuestion}
       connected={connected}
       readAloud={readAloud}
       onReadAloudChange={(on) => {

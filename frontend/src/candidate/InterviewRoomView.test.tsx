@@ -26,7 +26,7 @@ function stateWith(phase: InterviewState["phase"], changes: Partial<Turn> = {}, 
 
 function renderRoom(overrides: Partial<InterviewRoomViewProps> = {}) {
   const props: InterviewRoomViewProps = {
-    state: stateWith("answering"), activity: "idle", streamingQuestion: "", connected: true, readAloud: true,
+    state: stateWith("answering"), activity: "idle", connected: true, readAloud: true,
     onReadAloudChange: vi.fn(), voiceAvailable: true,
     recorder: { status: "idle", elapsedS: 0, playbackUrl: null, error: null, start: vi.fn(), stop: vi.fn(), reset: vi.fn() },
     uploadProgress: null, submitError: null, submitting: false, onSubmitAudio: vi.fn(), onSubmitText: vi.fn(),
@@ -89,10 +89,11 @@ describe("InterviewRoomView", () => {
     expect(screen.queryByRole("button", { name: "Submit answer" })).toBeNull();
   });
 
-  it("shows the next question token by token while it is written", () => {
-    renderRoom({ state: stateWith("waiting_for_question", { question_text: null }), streamingQuestion: "Tell me about a", activity: "writing_question" });
-    expect(screen.getByTestId("streaming-question").textContent).toBe("Tell me about a");
-    expect(screen.getByText(/being written/)).toBeTruthy();
+  it("shows only a waiting state, never a draft, while the next question is prepared", () => {
+    renderRoom({ state: stateWith("waiting_for_question", { question_text: null }) });
+    expect(screen.getByText(/Preparing the next question/)).toBeTruthy();
+    expect(screen.queryByTestId("question-text")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Submit answer" })).toBeNull();
   });
 
   it("warns while reconnecting and keeps the question", () => {

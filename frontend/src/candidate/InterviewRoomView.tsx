@@ -5,12 +5,11 @@ import { useI18n } from "../i18n";
 import type { Recorder } from "./useRecorder";
 
 /** What the live event stream says is happening right now. */
-export type LiveActivity = "idle" | "transcribing" | "writing_question";
+export type LiveActivity = "idle" | "transcribing";
 
 export interface InterviewRoomViewProps {
   state: InterviewState;
   activity: LiveActivity;
-  streamingQuestion: string;
   connected: boolean;
   readAloud: boolean;
   onReadAloudChange: (on: boolean) => void;
@@ -77,16 +76,12 @@ function QuestionPanel(props: InterviewRoomViewProps) {
     return <Waiting message={t("transcribing")} />;
   }
   if (state.phase === "waiting_for_question" || !turn?.question_text) {
+    // No draft is shown: only a question that passed the server's checks reaches the page.
     return (
       <div className="question-card" aria-live="polite" aria-busy="true">
         <p className="status-line">
-          <span className="spinner" aria-hidden="true" /> {props.streamingQuestion ? t("questionWriting") : t("waitingForQuestion")}
+          <span className="spinner" aria-hidden="true" /> {t("waitingForQuestion")}
         </p>
-        {props.streamingQuestion && (
-          <p className="question-text streaming" data-testid="streaming-question">
-            {props.streamingQuestion}
-          </p>
-        )}
       </div>
     );
   }

@@ -91,7 +91,10 @@ def build_question_request(
         stage_key=turn.stage_key,
         stage_type=turn.stage_type,
         competency=turn.competency,
-        competency_description=str(competency.get("description")) if competency else None,
+        competency_name=str(competency.get("name") or "") or None if competency else None,
+        competency_description=str(competency.get("description") or "") or None
+        if competency
+        else None,
         job_title=job.title,
         job_description=job.description[:2000],
         resume_excerpts=context.resume_excerpts,
@@ -118,14 +121,21 @@ def generate_question(payload: dict[str, Any]) -> str:
         interview, turn, job = _load(session, task)
         if turn.question_text is not None:
             return "already-set"
+        # Past the turn's deadline the bank question is served: generating is wasted work
+        # that would delay the questions still awaited.
+        remaining_s = (
+            (turn.generation_deadline_at - datetime.now(UTC)).total_seconds()
+            if turn.generation_deadline_at is not None
+            else None
+        )
+        if remaining_s is not None and remaining_s <= 0:
+            return "past-deadline"
         request = build_question_request(session, interview, turn, job)
 
-    def on_token(token: str) -> None:
-        publish_event(
-            task.interview_id, EventType.QUESTION_TOKEN, turn_id=task.turn_id, token=token
-        )
-
-    generated = generate(request, on_token=on_token)
+    # Nothing is streamed: the candidate sees only a question that passed validation.
+    generated = generate(
+        request, deadline=None if remaining_s is None else time.monotonic() + remaining_s
+    )
     with session_scope() as session:
         # Only a turn still waiting takes the question: after a timeout the bank question stays.
         result = session.execute(

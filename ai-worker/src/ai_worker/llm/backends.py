@@ -1,14 +1,13 @@
 """Text generation backends: an in-process transformers model, or an OpenAI-compatible endpoint.
 
-Both take chat messages and return text; streaming goes through a per-request callback. The
-transformers backend generates a whole batch in one call (the batcher feeds it); the endpoint
-backend sends each request on its own, since the engine behind it (vLLM, TGI, Ollama) already
-does continuous batching.
+Both take chat messages and return text (nothing is streamed to a candidate: a question is
+shown only once it passed validation). The transformers backend generates a whole batch in
+one call (the batcher feeds it); the endpoint backend sends each request on its own, since
+the engine behind it (llama.cpp's server, vLLM) already does continuous batching.
 """
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedTokenizerBase
 
-TokenCallback = Callable[[str], None]
 ChatMessage = dict[str, str]
 
 
@@ -28,7 +26,6 @@ class GenerationRequest:
     max_new_tokens: int
     deadline: float  # time.monotonic() after which the request is abandoned
     stop: tuple[str, ...] = ()
-    on_token: TokenCallback | None = None
     # Finish once one of these has been generated, keeping it (a question ends at its "?").
     end_after: tuple[str, ...] = ()
 
@@ -40,6 +37,8 @@ class GenerationOutput:
     first_token_s: float | None  # seconds from generation start to the first token
     duration_s: float
     timed_out: bool = False
+    # Generation stopped at max_new_tokens: the text may end mid-word.
+    truncated: bool = False
 
 
 class TextGenerator(Protocol):
@@ -109,8 +108,6 @@ class _BatchProgress:
         if not stopped and text.endswith("\ufffd"):
             return
         if len(text) > len(row.emitted) and text.startswith(row.emitted):
-            if row.request.on_token is not None:
-                row.request.on_token(text[len(row.emitted) :])
             row.emitted = text
         if stopped or ended or len(row.token_ids) >= row.request.max_new_tokens:
             row.done = True
@@ -178,13 +175,14 @@ class TransformersBackend:
                 first_token_s=row.first_token_at,
                 duration_s=duration,
                 timed_out=row.timed_out,
+                truncated=len(row.token_ids) >= row.request.max_new_tokens,
             )
             for row in progress.rows
         ]
 
 
 class OpenAICompatibleBackend:
-    """Streams chat completions from vLLM, TGI or Ollama over HTTP; thread-safe."""
+    """Streams chat completions from llama.cpp's server, vLLM or TGI over HTTP; thread-safe."""
 
     def __init__(self, base_url: str, api_key: str, model: str):
         self.model = model
@@ -194,7 +192,7 @@ class OpenAICompatibleBackend:
 
     def generate(self, request: GenerationRequest) -> GenerationOutput:
         started = time.monotonic()
-        body = {
+        body: dict[str, Any] = {
             "model": self.model,
             "messages": request.messages,
             "max_tokens": request.max_new_tokens,
@@ -202,26 +200,37 @@ class OpenAICompatibleBackend:
             "stream": True,
             **({"stop": list(request.stop)} if request.stop else {}),
         }
-        text, chunks, first_token_s = "", 0, None
-        timeout = max(0.1, request.deadline - started)
+
+        try:
+            return self._stream(body, request, started)
+        except (httpx.RemoteProtocolError, httpx.ConnectError):
+            # A pooled connection the server closed while idle, or the engine restarting:
+            # nothing was generated yet, so one more try costs nothing.
+            return self._stream(body, request, started)
+
+    def _stream(
+        self, body: dict[str, Any], request: GenerationRequest, started: float
+    ) -> GenerationOutput:
+        text, chunks, first_token_s, truncated = "", 0, None, False
+        timeout = max(0.1, request.deadline - time.monotonic())
         try:
             with self._client.stream("POST", "/chat/completions", json=body, timeout=timeout) as r:
                 r.raise_for_status()
                 for line in r.iter_lines():
                     if not line.startswith("data:") or line.strip() == "data: [DONE]":
                         continue
-                    choices = json.loads(line[5:]).get("choices") or [{}]
-                    piece = (choices[0].get("delta") or {}).get("content") or ""
+                    choice = (json.loads(line[5:]).get("choices") or [{}])[0]
+                    truncated = truncated or choice.get("finish_reason") == "length"
+                    piece = (choice.get("delta") or {}).get("content") or ""
                     if not piece:
                         continue
                     if first_token_s is None:
                         first_token_s = time.monotonic() - started
                     chunks += 1
                     text += piece
-                    if request.on_token is not None:
-                        request.on_token(piece)
                     if ends_after(text, request.end_after):
                         break  # closing the stream stops the engine generating for us
         except httpx.TimeoutException:
             return GenerationOutput(text, chunks, first_token_s, time.monotonic() - started, True)
-        return GenerationOutput(text, chunks, first_token_s, time.monotonic() - started)
+        elapsed = time.monotonic() - started
+        return GenerationOutput(text, chunks, first_token_s, elapsed, truncated=truncated)

@@ -1,73 +1,172 @@
-"""Next-question generation on gpu_queue: prompt, validate, repair once, else the bank question."""
+"""Next-question generation on gpu_queue: two attempts, each validated, else the bank question.
+
+Each language's first attempt is the style that measured best on bench/question_quality.py
+(LLM_QUESTION_STYLE_EN / _KO):
+- free: the model writes the question; if the validator rejects it, the model writes it
+  again, told why, or for a follow-up the question is composed from a vetted form around a
+  phrase of the answer (composition.py). English default.
+- composed: composed first; a rejected choice is asked for once more with the reason. Korean
+  default: the embedded 1.5B model does not write Korean questions reliably.
+Nothing reaches the candidate before a question passes: the task publishes the whole
+question once it is stored.
+"""
 
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ai_worker.llm.backends import GenerationRequest, TokenCallback
+from ai_worker.llm.backends import GenerationOutput, GenerationRequest
 from ai_worker.llm.batcher import GenerationTimeoutError
-from ai_worker.llm.loader import get_llm
-from ai_worker.llm.prompts import question_messages, question_repair_messages
-from ai_worker.llm.settings import get_llm_settings
-from ai_worker.llm.validation import extract_question, question_problems
+from ai_worker.llm.composition import (
+    FocusError,
+    compose_question,
+    focus_messages,
+    focus_source,
+    parse_focus,
+)
+from ai_worker.llm.loader import LoadedLLM, get_llm
+from ai_worker.llm.prompts import last_answer, question_messages
+from ai_worker.llm.settings import QuestionStyle, get_llm_settings
+from ai_worker.llm.validation import extract_question, is_near_duplicate, question_problems
 from interview_contracts.llm import GeneratedQuestion, QuestionRequest, QuestionSource
 
 logger = logging.getLogger(__name__)
 
-# A reply is one line; a blank line means the model moved on to something else.
+# A question is one line; a blank line means the model moved on to something else.
 _STOP = ("\n\n",)
-# The first question mark ends the question; what a small model adds after it is discarded
-# by extract_question anyway, so generating it only costs time.
-_END_AFTER = ("?", "\uff1f")  # ASCII and full-width question marks
+# The first question mark ends a free-form question (generation stops one piece later).
+_END_AFTER = ("?", "\uff1f")
+# A phrase of up to six words, in either script; a longer copy is cut to its first words.
+_FOCUS_TOKENS = 14
+
+
+class AttemptRejectedError(ValueError):
+    """An attempt produced nothing usable; the message says why."""
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    name: str
+    run: Callable[[QuestionRequest, LoadedLLM, float, str | None], str]
+
+
+def topic_key(request: QuestionRequest) -> str:
+    """The stage's topic: its competency key, or the stage key itself (e.g. "motivation")."""
+    return request.competency or request.stage_key.removesuffix("_followup")
+
+
+def _generate(llm: LoadedLLM, request: GenerationRequest) -> GenerationOutput:
+    output = llm.generator.generate(request)
+    if output.timed_out:
+        raise GenerationTimeoutError("generation passed its deadline")
+    return output
+
+
+def _free_form(
+    request: QuestionRequest, llm: LoadedLLM, deadline: float, retry_hint: str | None
+) -> str:
+    tokens = get_llm_settings().llm_max_new_tokens
+    messages = question_messages(request, retry_hint)
+    output = _generate(llm, GenerationRequest(messages, tokens, deadline, _STOP, _END_AFTER))
+    return _through_first_question_mark(extract_question(output.text))
+
+
+def _through_first_question_mark(text: str) -> str:
+    """Generation stops one piece after the first question mark (see _END_AFTER); that piece
+    is not part of the question. A closing quote stays, for the validator to see."""
+    marks = [i for i in (text.find(m) for m in _END_AFTER) if i >= 0]
+    if not marks:
+        return text
+    end = min(marks) + 1
+    closing = text[end : end + 1]
+    return text[: end + (1 if closing and closing in "\"'\u201d\u2019" else 0)]
+
+
+def _composed(
+    request: QuestionRequest, llm: LoadedLLM, deadline: float, retry_hint: str | None
+) -> str:
+    source, _ = focus_source(request)
+    messages = focus_messages(request, retry_hint)
+    output = _generate(llm, GenerationRequest(messages, _FOCUS_TOKENS, deadline, ("\n",)))
+    try:
+        focus = parse_focus(output.text, source, topic_key(request), output.truncated)
+    except FocusError as error:
+        raise AttemptRejectedError(str(error)) from error
+    question = compose_question(request, focus, topic_key(request))
+    if is_near_duplicate(question, request.asked_questions):
+        question = compose_question(request, focus, topic_key(request), earlier_is_duplicate=True)
+    return question
+
+
+_FREE, _COMPOSED = _Attempt("free", _free_form), _Attempt("composed", _composed)
+# The second attempt is told why the first was refused. A follow-up that fails freely is
+# composed around the candidate's own words; an opening is written again.
+_ATTEMPTS = {
+    QuestionStyle.FREE: {"opening": (_FREE, _FREE), "followup": (_FREE, _COMPOSED)},
+    QuestionStyle.COMPOSED: {"opening": (_COMPOSED, _COMPOSED), "followup": (_COMPOSED, _COMPOSED)},
+}
+
+
+def question_style(request: QuestionRequest) -> QuestionStyle:
+    settings = get_llm_settings()
+    if request.language == "ko":
+        return settings.llm_question_style_ko
+    return settings.llm_question_style_en
 
 
 def generate_question(
-    request: QuestionRequest, on_token: TokenCallback | None = None
+    request: QuestionRequest, llm: LoadedLLM | None = None, deadline: float | None = None
 ) -> GeneratedQuestion:
-    """Ask the LLM for the next question; fall back to `request.bank_question`.
-
-    `on_token` receives text pieces as they are generated, for every attempt; the returned
-    `text` is authoritative (a rejected attempt or the bank question replaces what streamed).
-    """
+    """Ask the LLM (this process's, unless given) for the next question; fall back to
+    `request.bank_question`. Work stops at `deadline` (time.monotonic()) or after
+    LLM_GENERATION_TIMEOUT_S, whichever comes first."""
     settings = get_llm_settings()
     started = time.monotonic()
-    deadline = started + settings.llm_generation_timeout_s
-    llm = get_llm()
+    deadline = min(deadline or float("inf"), started + settings.llm_generation_timeout_s)
+    llm = llm or get_llm()
     earlier = [*request.asked_questions, *(turn.question for turn in request.previous_turns)]
+    followed = last_answer(request)
+    kind = "followup" if followed is not None else "opening"
     rejected: list[str] = []
-    messages = question_messages(request)
-    attempts = 0
-    for source in (QuestionSource.LLM, QuestionSource.LLM_REPAIRED):
-        attempts += 1
+    # Why the previous attempt failed, for an attempt that can use it.
+    retry_hint: str | None = None
+    sources = (QuestionSource.LLM, QuestionSource.LLM_REPAIRED)
+    for number, (attempt, source) in enumerate(
+        zip(_ATTEMPTS[question_style(request)][kind], sources, strict=True), start=1
+    ):
         try:
-            output = llm.generator.generate(
-                GenerationRequest(
-                    messages, settings.llm_max_new_tokens, deadline, _STOP, on_token, _END_AFTER
-                )
-            )
+            text = attempt.run(request, llm, deadline, retry_hint)
         except GenerationTimeoutError:
-            rejected.append(f"attempt {attempts}: timed out")
+            rejected.append(f"attempt {number} ({attempt.name}): timed out")
             break
-        except Exception as error:  # an unreachable endpoint must not stop the interview
+        except AttemptRejectedError as error:
+            rejected.append(f"attempt {number} ({attempt.name}): {error}")
+            retry_hint = str(error)
+            continue
+        except Exception as error:  # an unreachable engine must not stop the interview
             logger.exception(
                 "question generation failed", extra={"interview_id": str(request.interview_id)}
             )
-            rejected.append(f"attempt {attempts}: generation failed ({type(error).__name__})")
+            rejected.append(f"attempt {number}: generation failed ({type(error).__name__})")
             break
-        if output.timed_out:
-            rejected.append(f"attempt {attempts}: timed out")
-            break
-        text = extract_question(output.text)
-        problems = question_problems(text, request.language, earlier)
+        problems = question_problems(
+            text,
+            request.language,
+            earlier,
+            topic=topic_key(request),
+            answer=followed.answer if followed is not None else None,
+        )
         if not problems:
-            return _result(request, text, source, llm.model_id, attempts, started, rejected)
-        rejected.append(f"attempt {attempts}: " + "; ".join(problems))
-        messages = question_repair_messages(request, problems)
+            return _result(request, text, source, llm.model_id, number, started, rejected)
+        rejected.append(f"attempt {number} ({attempt.name}): {'; '.join(problems)}: {text[:160]!r}")
+        retry_hint = "; ".join(problems)
     return _result(
         request,
         request.bank_question,
         QuestionSource.BANK_FALLBACK,
         llm.model_id,
-        attempts,
+        len(rejected),
         started,
         rejected,
     )
@@ -97,6 +196,7 @@ def _result(
             "turn_id": str(request.turn_id) if request.turn_id else None,
             "source": source.value,
             "attempts": attempts,
+            "rejected": rejected,
         },
     )
     return question

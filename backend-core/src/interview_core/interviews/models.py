@@ -9,9 +9,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -196,3 +198,13 @@ class VideoFrame(UUIDPrimaryKey, Timestamped, Base):
     path: Mapped[str | None] = mapped_column(String(500))
     observation: Mapped[dict[str, object] | None] = mapped_column(JSONB)
     analysis_error: Mapped[str | None] = mapped_column(String(300))
+
+
+def reached_turns(interview: Interview) -> Select[Turn]:
+    """The interview's turns up to its current stage, in order. A turn prepared ahead for the
+    next stage is not part of the interview until that stage opens: nobody sees it early."""
+    return (
+        select(Turn)
+        .where(Turn.interview_id == interview.id, Turn.stage_index <= interview.current_stage_index)
+        .order_by(Turn.stage_index)
+    )

@@ -29,6 +29,7 @@ from interview_core.interviews.models import (
     QuestionSource,
     Resume,
     Turn,
+    reached_turns,
 )
 from interview_core.interviews.schemas import (
     Consent,
@@ -290,7 +291,29 @@ def start_interview(
 
 
 def open_turn(session: Session, interview: Interview, stage_index: int) -> Turn:
-    """Create the turn for a stage: a template question at once, or dispatch generation."""
+    """Make a stage the current one: its turn was prepared ahead, or is created now. Then the
+    next stage is prepared while the candidate answers this one, when its question does not
+    depend on this answer, so the wait after the answer is a database read."""
+    turn = session.scalar(
+        select(Turn).where(Turn.interview_id == interview.id, Turn.stage_index == stage_index)
+    )
+    if turn is None:
+        turn = _create_turn(session, interview, stage_index)
+    next_index = stage_index + 1
+    if (
+        next_index < len(interview.stages)
+        and StageType(str(interview.stages[next_index]["type"])) is not StageType.FOLLOWUP
+        and session.scalar(
+            select(Turn.id).where(Turn.interview_id == interview.id, Turn.stage_index == next_index)
+        )
+        is None
+    ):
+        _create_turn(session, interview, next_index)
+    return turn
+
+
+def _create_turn(session: Session, interview: Interview, stage_index: int) -> Turn:
+    """A stage's turn: a template question at once, or dispatch generation."""
     stage = interview.stages[stage_index]
     asked = list(
         session.scalars(
@@ -452,5 +475,5 @@ def cancel_interview(session: Session, user: User, interview_id: uuid.UUID) -> I
 def list_turns(
     session: Session, interview: Interview, limit: int | None = None, offset: int = 0
 ) -> list[Turn]:
-    query = select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)
+    query = reached_turns(interview)
     return list(session.scalars(query.limit(limit).offset(offset)))

@@ -1,8 +1,9 @@
 """The README's run command: the whole platform on one machine, embedded defaults included.
 
 Starts PostgreSQL (pgvector) and Redis when DATABASE_URL / REDIS_URL are not set, applies
-migrations, seeds the demo organisation, then runs the API, both worker roles and Celery beat
-as child processes until interrupted. Data stays in the data directory across restarts.
+migrations, seeds the demo organisation, then runs the LLM engine, the API, both worker roles
+and Celery beat as child processes until interrupted. Data stays in the data directory across
+restarts.
 """
 
 import os
@@ -20,7 +21,7 @@ import httpx
 from interview_core.localrun.postgres import EmbeddedPostgres
 from interview_core.localrun.redis_server import LocalRedis
 
-READY_TIMEOUT_S = 180.0
+READY_TIMEOUT_S = 300.0
 
 
 def load_or_create_secret(data_dir: Path) -> str:
@@ -65,7 +66,12 @@ class LocalPlatform:
         python = sys.executable
         subprocess.run([python, "-m", "interview_core.cli", "migrate"], env=env, check=True)
         subprocess.run([python, "-m", "interview_core.cli", "seed-demo"], env=env, check=True)
-        commands = {
+        commands: dict[str, list[str]] = {}
+        if env.get("LLM_BACKEND", "llamacpp").lower() == "llamacpp":
+            # This machine's LLM engine (llama.cpp's server on the embedded model), first: the
+            # GPU worker waits for it to load, then reaches it on loopback with its key.
+            commands["llm engine"] = [python, "-m", "ai_worker", "--role", "engine"]
+        commands |= {
             "api": [
                 python,
                 "-m",

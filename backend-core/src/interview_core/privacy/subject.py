@@ -24,7 +24,7 @@ from interview_core.auth.passwords import verify_password
 from interview_core.auth.policy import ensure_data_subject, ensure_own_interview
 from interview_core.auth.throttling import ensure_login_allowed, record_login_attempt
 from interview_core.errors import Forbidden
-from interview_core.interviews.models import Interview, Resume, Turn, VideoFrame
+from interview_core.interviews.models import Interview, Resume, Turn, VideoFrame, reached_turns
 from interview_core.jobs.models import Job
 from interview_core.privacy.media import interview_media_dirs, remove_media_file, remove_media_tree
 from interview_core.privacy.schemas import (
@@ -71,9 +71,7 @@ def _export_interview(session: Session, interview: Interview) -> ExportedIntervi
             .group_by(VideoFrame.turn_id)
         ).tuples()
     }
-    turns = session.scalars(
-        select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)
-    )
+    turns = session.scalars(reached_turns(interview))
     report = session.scalar(select(Report).where(Report.interview_id == interview.id))
     shared = (
         candidate_summary(ReportContent.model_validate(report.content))

@@ -14,7 +14,13 @@ from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.audit.service import record_audit
 from interview_core.auth.policy import ensure_org_access
 from interview_core.errors import Forbidden, NotFound
-from interview_core.interviews.models import Interview, ProcessingStatus, Turn, TurnEvaluation
+from interview_core.interviews.models import (
+    Interview,
+    ProcessingStatus,
+    Turn,
+    TurnEvaluation,
+    reached_turns,
+)
 from interview_core.jobs.models import Job
 from interview_core.jobs.service import get_job
 from interview_core.reports.assembly import (
@@ -38,16 +44,15 @@ def load_inputs(session: Session, interview_id: uuid.UUID) -> ReportInputs:
     interview = session.get(Interview, interview_id)
     if interview is None:
         raise NotFound("Interview not found.")
-    turns = list(
-        session.scalars(
-            select(Turn).where(Turn.interview_id == interview_id).order_by(Turn.stage_index)
-        )
-    )
+    turns = list(session.scalars(reached_turns(interview)))
     evaluations = list(
         session.scalars(
             select(TurnEvaluation)
             .join(Turn, Turn.id == TurnEvaluation.turn_id)
-            .where(Turn.interview_id == interview_id)
+            .where(
+                Turn.interview_id == interview_id,
+                Turn.stage_index <= interview.current_stage_index,
+            )
         )
     )
     return ReportInputs(
