@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from engine_process import engine_description, llm_engine
+from turn_latency import percentile
 
 from ai_worker.llm.embedded import INTERVIEWER_GGUF
 from ai_worker.llm.generation import generate_question, question_style
@@ -66,14 +67,6 @@ def request_of(case: dict[str, Any], language: Language) -> QuestionRequest:
         asked_questions=[case["previous_question"]] if case["previous_question"] else [],
         bank_question=case["bank_question"],
     )
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, round(fraction * len(ordered) + 0.5 - 1e-9))
-    return round(ordered[min(rank, len(ordered)) - 1], 3)
 
 
 def run_language(language: Language, cases: list[dict[str, Any]]) -> dict[str, Any]:

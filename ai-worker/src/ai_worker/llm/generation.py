@@ -2,9 +2,9 @@
 
 Each language's first attempt is the style that measured best on bench/question_quality.py
 (LLM_QUESTION_STYLE_EN / _KO):
-- free: the model writes the question; if the validator rejects it, the model writes it
-  again, told why, or for a follow-up the question is composed from a vetted form around a
-  phrase of the answer (composition.py). English default.
+- free: the model writes the question; if the validator rejects it, the question is
+  composed from a vetted form around a phrase of the answer, résumé or job
+  (composition.py). English default.
 - composed: composed first; a rejected choice is asked for once more with the reason. Korean
   default: the embedded 1.5B model does not write Korean questions reliably.
 Nothing reaches the candidate before a question passes: the task publishes the whole
@@ -64,10 +64,10 @@ def _generate(llm: LoadedLLM, request: GenerationRequest) -> GenerationOutput:
 
 
 def _free_form(
-    request: QuestionRequest, llm: LoadedLLM, deadline: float, retry_hint: str | None
+    request: QuestionRequest, llm: LoadedLLM, deadline: float, _retry_hint: str | None
 ) -> str:
     tokens = get_llm_settings().llm_max_new_tokens
-    messages = question_messages(request, retry_hint)
+    messages = question_messages(request)
     output = _generate(llm, GenerationRequest(messages, tokens, deadline, _STOP, _END_AFTER))
     return _through_first_question_mark(extract_question(output.text))
 
@@ -100,10 +100,11 @@ def _composed(
 
 
 _FREE, _COMPOSED = _Attempt("free", _free_form), _Attempt("composed", _composed)
-# The second attempt is told why the first was refused. A follow-up that fails freely is
-# composed around the candidate's own words; an opening is written again.
+# A question the model wrote that is refused is composed instead: a vetted form of the
+# stage's topic around a phrase of the answer, résumé or job (a free second attempt drifted
+# off the same topic again). A refused composition is tried once more, told why.
 _ATTEMPTS = {
-    QuestionStyle.FREE: {"opening": (_FREE, _FREE), "followup": (_FREE, _COMPOSED)},
+    QuestionStyle.FREE: {"opening": (_FREE, _COMPOSED), "followup": (_FREE, _COMPOSED)},
     QuestionStyle.COMPOSED: {"opening": (_COMPOSED, _COMPOSED), "followup": (_COMPOSED, _COMPOSED)},
 }
 

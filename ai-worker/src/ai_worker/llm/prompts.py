@@ -122,10 +122,9 @@ def last_answer(request: QuestionRequest) -> PreviousTurn | None:
     return last if last.answer.strip() else None
 
 
-def question_messages(request: QuestionRequest, rejected: str | None = None) -> list[ChatMessage]:
+def question_messages(request: QuestionRequest) -> list[ChatMessage]:
     """Free-form generation of the next question, in the interview's language. Short: on a
-    CPU every prompt token costs about as much as a word of the answer being read.
-    `rejected`: why the last question was refused, for a second attempt."""
+    CPU every prompt token costs about as much as a word of the answer being read."""
     followed = last_answer(request)
     if followed is not None:
         lines = [
@@ -141,8 +140,6 @@ def question_messages(request: QuestionRequest, rejected: str | None = None) -> 
         ]
         # The topic last, nearest the reply: small models otherwise drift to the résumé.
         lines.append(f"Ask one question about this topic: {stage_topic(request)}.")
-    if rejected:
-        lines.append(f"Your last question was rejected ({rejected}). Write a better one.")
     kind = "followup" if followed is not None else "opening"
     return [
         {"role": "system", "content": _question_system(request.language, kind)},
