@@ -26,7 +26,6 @@ def _model(content: bytes, sha256: str | None = None) -> SplitGGUF:
         size=len(content),
         sha256=sha256 or hashlib.sha256(content).hexdigest(),
         quantization="Q4_K_M",
-        licence="test",
     )
 
 

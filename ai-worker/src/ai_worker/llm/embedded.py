@@ -45,9 +45,9 @@ class SplitGGUF:
     size: int
     sha256: str
     quantization: str
-    licence: str
 
 
+# Upstream weights Apache-2.0 (Qwen2.5-Coder); the part packages carry no licence metadata.
 INTERVIEWER_GGUF = SplitGGUF(
     model_id="Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF:Q4_K_M",
     file_name="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
@@ -55,7 +55,6 @@ INTERVIEWER_GGUF = SplitGGUF(
     size=1_117_320_768,
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     quantization="Q4_K_M",
-    licence="Apache-2.0 (upstream Qwen2.5-Coder weights; the part packages carry none)",
 )
 
 

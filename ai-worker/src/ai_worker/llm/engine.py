@@ -56,8 +56,6 @@ class EngineEndpoint:
 class EngineModel:
     path: Path
     model_id: str
-    sha256: str | None
-    quantization: str | None
 
 
 def engine_dir(settings: LLMSettings) -> Path:
@@ -69,13 +67,11 @@ def served_model(settings: LLMSettings) -> EngineModel:
     first use) or an operator's file."""
     if settings.llm_engine_model == "embedded":
         path = assembled_gguf(INTERVIEWER_GGUF, settings.resolved_cache_dir)
-        return EngineModel(
-            path, INTERVIEWER_GGUF.model_id, INTERVIEWER_GGUF.sha256, INTERVIEWER_GGUF.quantization
-        )
-    path = Path(settings.llm_engine_model)
-    if not path.is_file():
-        raise EngineUnavailableError(f"LLM_ENGINE_MODEL {path} is not a file")
-    return EngineModel(path, path.name, None, None)
+    else:
+        path = Path(settings.llm_engine_model)
+        if not path.is_file():
+            raise EngineUnavailableError(f"LLM_ENGINE_MODEL {path} is not a file")
+    return EngineModel(path, model_id_of(settings))
 
 
 def model_id_of(settings: LLMSettings) -> str:
