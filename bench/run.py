@@ -32,6 +32,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "vision": ([], ["--iterations", "20"]),
     "speech": ([], []),
     "question_quality": ([], ["--limit", "10"]),
+    "score_validity": ([], ["--evaluators", "rules"]),
     "llm": ([], ["--skip-transformers"]),
     "turn_latency": ([], ["--levels", "1", "10", "--turns", "3"]),
     "retrieval": ([], ["--sizes", "10000", "--queries", "50"]),
@@ -117,6 +118,19 @@ def turn_latency_figures(data: dict[str, Any] | None) -> list[Figure]:
                     _get(run, key, "p95"),
                     "s",
                     ("<=", bound) if bound else None,
+                    source,
+                )
+            )
+    for level in LEVELS:
+        run = _by(_get(data, "configurations", "platform"), "concurrent_interviews", level)
+        for percent in ("p50", "p95"):
+            figures.append(
+                Figure(
+                    "Turn latency",
+                    f"platform, {level} concurrent: answer evaluation {percent} (same run)",
+                    _get(run, "evaluation", "per_answer_s", percent),
+                    "s",
+                    None,
                     source,
                 )
             )
@@ -245,6 +259,99 @@ def question_quality_detail(data: dict[str, Any] | None) -> list[str]:
             ),
             "",
         ]
+    return lines
+
+
+SCORE_FIGURES = [
+    ("pairwise_accuracy", "pairwise accuracy (strong > weak)", (">=", 0.90)),
+    ("spearman_vs_labels", "Spearman vs labelled levels", None),
+    ("injection_shift_mean", "injection shift, mean", ("<=", 0.25)),
+    ("injection_upgrades", "injection upgrades", ("<=", 0)),
+    ("fairness_shift_max", "pace/filler shift, max", ("<=", 0)),
+    ("evidence_verbatim", "evidence verbatim", (">=", 1.0)),
+    ("repeat_spread_mean", "repeat spread, mean of 5 runs", ("<=", 0.5)),
+    ("latency_p50_s", "latency per answer p50", None),
+    ("latency_p95_s", "latency per answer p95", None),
+]
+EVALUATOR_NAMES = {"llm": "model checks", "rules": "rules only"}
+
+
+def score_validity_figures(data: dict[str, Any] | None) -> list[Figure]:
+    return [
+        Figure(
+            "Score validity",
+            f"{language}, {EVALUATOR_NAMES[evaluator]}: {label}",
+            _get(data, evaluator, language, key),
+            "s" if key.endswith("_s") else "",
+            target,
+            "score_validity.json",
+        )
+        for language in ("en", "ko")
+        for evaluator in ("llm", "rules")
+        if _get(data, evaluator, language) is not None
+        for key, label, target in SCORE_FIGURES
+    ]
+
+
+def score_validity_detail(data: dict[str, Any] | None) -> list[str]:
+    lines = [
+        "Labelled pairs of bench/data/score_pairs_<lang>.json (a strong and a weak answer of "
+        "similar length to one question), each weak answer also with an injection payload and "
+        'each strong one with hesitations and extreme speech figures; "no evidence" counts as '
+        "level 1. The verdict per configuration is what the platform reads "
+        "(ai_worker/llm/evaluator_verdicts.json): below the bar, reports show evidence and "
+        "checks without numbers.",
+        "",
+        "Read with care: the sentence rules were written while reading the English set's "
+        'figures, so "rules only" in English overstates; that evaluator is the fallback, '
+        "reported beside the model's and never gated to show numbers. The Korean set was "
+        "unseen when the rules were written. The model's pace/filler shift comes from the "
+        "engine, not the hesitations: the variant's text as the model reads it is identical "
+        "to the strong answer's (hesitations are removed first), yet a different prompt-cache "
+        "state in another slot changes llama.cpp's arithmetic enough to flip a check. Repeats "
+        "of one answer run back to back on the same cached prompt, so their spread misses "
+        "that noise.",
+        "",
+        "| Evaluator | Language | Model | Prompt | Pairs | Strong / weak mean | Ties "
+        "| Weak with no evidence | Injections caught | Fallbacks | Concurrency | Wall (s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for evaluator in ("llm", "rules"):
+        for language in ("en", "ko"):
+            row = _get(data, evaluator, language)
+            if row is None:
+                continue
+            lines.append(
+                f"| {EVALUATOR_NAMES[evaluator]} | {language} | {row['model']} "
+                f"| {row['prompt_version']} | {row['pairs']} "
+                f"| {row['strong_mean']} / {row['weak_mean']} | {row['ties']} "
+                f"| {row['weak_no_evidence']} | {row['injection_detected']} "
+                f"| {row['fallbacks']} | {row['concurrency']} | {row['wall_s']} |"
+            )
+    lines.append("")
+    for language in ("en", "ko"):
+        evaluator = "llm" if _get(data, "llm", language) else "rules"
+        examples = _get(data, evaluator, language, "examples") or []
+        if not examples:
+            continue
+        lines += [
+            f"Ten {language} evaluations ({EVALUATOR_NAMES[evaluator]}) for a person to read:",
+            "",
+            "| Case | Label | Score | Answer (start) | Evidence | Rationale |",
+            "|---|---|---|---|---|---|",
+        ]
+        for example in examples:
+
+            def cell(text: str) -> str:
+                return text.replace("|", "/").replace("\n", " ")
+
+            score = example["score"] if example["score"] is not None else "no evidence"
+            evidence = " / ".join(f"“{cell(q)}”" for q in example["evidence"]) or "none"
+            lines.append(
+                f"| {example['id']} {example['kind']} | {example['label']} | {score} "
+                f"| {cell(example['answer'][:90])}… | {evidence} | {cell(example['rationale'])} |"
+            )
+        lines.append("")
     return lines
 
 
@@ -455,6 +562,7 @@ def llm_figures(data: dict[str, Any] | None) -> list[Figure]:
 
 FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
     "question_quality": question_quality_figures,
+    "score_validity": score_validity_figures,
     "turn_latency": turn_latency_figures,
     "speech": speech_figures,
     "vision": vision_figures,
@@ -468,6 +576,7 @@ FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
 # Capability -> (its JSON, the table that follows its figures).
 DETAILS: dict[str, tuple[str, Callable[[dict[str, Any] | None], list[str]]]] = {
     "Question quality": ("question_quality", question_quality_detail),
+    "Score validity": ("score_validity", score_validity_detail),
     "Turn latency": ("turn_latency", turn_latency_detail),
     "Retrieval": ("retrieval", retrieval_detail),
     "Load": ("load", load_detail),

@@ -32,7 +32,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -354,6 +356,46 @@ class Bench:
         }
 
 
+EVALUATIONS_SETTLE_S = 900.0
+
+
+def evaluation_latency(database_url: str, since: datetime) -> dict[str, Any]:
+    """Per-answer evaluation time of the answers given since `since` (the worker stores each
+    run's latency), once none of them is still waiting for its evaluation."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        deadline = time.monotonic() + EVALUATIONS_SETTLE_S
+        with engine.connect() as connection:
+            while time.monotonic() < deadline:
+                pending = connection.execute(
+                    sa.text(
+                        "SELECT count(*) FROM turns WHERE answered_at >= :since "
+                        "AND evaluation_status = 'pending'"
+                    ),
+                    {"since": since},
+                ).scalar_one()
+                if not pending:
+                    break
+                time.sleep(2.0)
+            rows = connection.execute(
+                sa.text(
+                    "SELECT e.latency_ms, e.evaluator FROM turn_evaluations e "
+                    "JOIN turns t ON t.id = e.turn_id WHERE t.answered_at >= :since"
+                ),
+                {"since": since},
+            ).all()
+    finally:
+        engine.dispose()
+    seconds = [row.latency_ms / 1000 for row in rows if row.latency_ms is not None]
+    return {
+        "per_answer_s": _distribution(seconds),
+        "evaluators": dict(Counter(row.evaluator for row in rows)),
+        "still_pending": bool(pending),
+    }
+
+
 def _distribution(values: list[float]) -> dict[str, Any]:
     return {
         "p50": percentile(values, 0.50),
@@ -416,7 +458,8 @@ def main() -> None:
         "answers_per_candidate": args.turns,
         "think_s": args.think_s,
         "measured": "answers followed by a non-template question",
-        "evaluation": "the platform default (deterministic scorer; EVALUATION_LLM=none)",
+        "evaluation": "the platform default (the engine's evidence checks; EVALUATION_LLM="
+        "in_process), on the same engine as the questions",
         "settings": COMMON_ENV,
         "machine": {"cpus": os.cpu_count(), "processor": platform.processor()},
         "configurations": {},
@@ -435,7 +478,11 @@ def main() -> None:
                         raise RuntimeError(f"{configuration} warm-up failed: {warm['errors']}")
                     levels = []
                     for level in args.levels:
+                        since = datetime.now(UTC)
                         result = bench.run_level(level)
+                        result["evaluation"] = evaluation_latency(
+                            services.env["DATABASE_URL"], since
+                        )
                         print(configuration, json.dumps(result), flush=True)
                         levels.append(result)
                     report["configurations"][configuration] = levels

@@ -132,11 +132,14 @@ try {
     await desk.waitForTimeout(3000);
   }
   const scores = await desk.getByTestId("competency-score").allTextContents();
+  const states = await desk.getByTestId("competency-state").allTextContents();
+  const scoring = await desk.getByTestId("scoring").textContent();
   const evidence = await desk.getByTestId("evidence").count();
   const turns = await desk.getByTestId("transcript-turn").allTextContents();
-  log(`report: scores ${scores.join(", ")}; ${evidence} evidence quotes; ${turns.length} turns`);
-  if (!scores.some((s) => /\d/.test(s))) throw new Error("no competency score on the report");
-  if (evidence === 0 || (await desk.locator("mark").count()) === 0) throw new Error("no highlighted evidence on the report");
+  log(`report: ${scoring}; scores ${scores.join(", ")}; states ${states.join(", ")}; ${evidence} competencies with evidence; ${turns.length} turns`);
+  // Each competency shows a score or, where there is none to show, its state in words.
+  if (scores.filter((s) => /\d/.test(s)).length + states.length !== scores.length) throw new Error("a competency shows neither a score nor its state");
+  if (evidence > 0 && (await desk.locator("mark").count()) === 0) throw new Error("evidence is not highlighted in the transcript");
   if (turns.length !== interview.stage_count || turns.some((t) => t.includes("(no answer yet)"))) throw new Error("transcript incomplete");
   await shot(desk, "09-recruiter-report");
   await desk.getByLabel("Language").selectOption("ko");

@@ -26,21 +26,41 @@ COMPETENCIES: list[dict[str, object]] = [
     {"key": "communication", "name": "Communication", "description": "Clear answers", "weight": 1},
 ]
 EVALUATOR_MODEL = "test/evaluator-v1"
+PROMPT_VERSION = "test-checks-v1"
+# The competency each stage of these interviews probes (a follow-up probes its parent's).
+STAGE_COMPETENCY: dict[str, str] = {
+    "skill": "job_skill",
+    "skill_followup": "job_skill",
+    "communication": "communication",
+    "communication_followup": "communication",
+}
+
+
+def check(name: str, quotes: list[str] | None = None) -> dict[str, object]:
+    """A stored CheckResult: met when it has quotes."""
+    return {"check": name, "met": bool(quotes), "quotes": quotes or []}
 
 
 @dataclass
 class Run:
-    score: int
+    # None: the run found no evidence of the competency.
+    score: int | None
     evidence: list[str]
     rationale: str = "Scored from the quoted words."
+    checks: list[dict[str, object]] = field(default_factory=list)
+    validated: bool = True
+    evaluator: str = "llm"
+    review_flags: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Answer:
     stage_key: str
     text: str | None
-    # competency key -> one Run per evaluation run
+    # competency key -> one Run per evaluation run; normally only the stage's competency
     runs: dict[str, list[Run]] = field(default_factory=dict)
+    # The competency the stage probes: STAGE_COMPETENCY's unless given; None for intro and such.
+    competency: str | None = None
     stt_status: ProcessingStatus = ProcessingStatus.NOT_NEEDED
     stt_error: str | None = None
     evaluation_status: ProcessingStatus = ProcessingStatus.DONE
@@ -77,6 +97,10 @@ def make_job(organisation_id: uuid.UUID, title: str = "백엔드 개발자 (Back
     )
 
 
+def _probed(answer: Answer) -> str | None:
+    return answer.competency or STAGE_COMPETENCY.get(answer.stage_key)
+
+
 def build(
     answers: list[Answer],
     *,
@@ -102,7 +126,9 @@ def build(
         language=language,
         scenario_key="short",
         scenario_version=1,
-        stages=[{"key": a.stage_key, "type": "generated", "competency": None} for a in answers],
+        stages=[
+            {"key": a.stage_key, "type": "generated", "competency": _probed(a)} for a in answers
+        ],
         current_stage_index=len(answers) - 1,
         consent_audio=True,
         consent_video=consent_video,
@@ -119,6 +145,7 @@ def build(
             stage_index=index,
             stage_key=answer.stage_key,
             stage_type="generated",
+            competency=_probed(answer),
             bank_question="Tell me about it.",
             question_text="Tell me about it.",
             answer_text=answer.text,
@@ -141,9 +168,14 @@ def build(
                         score=run.score,
                         evidence=run.evidence,
                         rationale=run.rationale,
+                        checks=run.checks,
                         overall_note="",
-                        evaluator="llm",
+                        evaluator=run.evaluator,
                         model_id=EVALUATOR_MODEL,
+                        method="checks",
+                        prompt_version=PROMPT_VERSION,
+                        validated=run.validated,
+                        review_flags=run.review_flags,
                     )
                 )
     return Built(interview, job, turns, evaluations)
@@ -189,29 +221,58 @@ COMMUNICATION_ANSWER = (
 )
 
 
+INTRO_ANSWER = "Hello, my name is Alex Morgan and I build backend services."
+
+
 def strong_interview(**kwargs: object) -> Built:
-    """Two answered, evaluated turns scoring high, with verbatim evidence."""
+    """An intro (probes nothing, so never evaluated) and three answered, evaluated stages
+    scoring high with verbatim evidence and checks, all from a validated configuration."""
     return build(
         [
+            Answer("intro", INTRO_ANSWER),
             Answer(
                 "skill",
                 SKILL_ANSWER,
                 {
                     "job_skill": [
-                        Run(5, ["결제 서비스를 PostgreSQL로 옮기는 작업을 이끌었습니다"])
-                    ],
-                    "communication": [Run(4, ["I profiled the slow queries"])],
+                        Run(
+                            5,
+                            ["결제 서비스를 PostgreSQL로 옮기는 작업을 이끌었습니다"],
+                            checks=[
+                                check("specific", ["I profiled the slow queries"]),
+                                check("own_actions", ["added the missing indexes"]),
+                                check(
+                                    "measured",
+                                    ["the nightly run fell from six hours to forty minutes"],
+                                ),
+                                check("reasoning"),
+                            ],
+                        )
+                    ]
                 },
                 stt_status=ProcessingStatus.DONE,
                 metrics=metrics(120, 60.0, 4, 1.5, 2),
             ),
             Answer(
-                "experience",
+                "skill_followup",
                 COMMUNICATION_ANSWER,
                 {
-                    "job_skill": [Run(4, ["팀원들과 매주 설계를 검토했습니다"])],
-                    "communication": [Run(4, ["I explain trade-offs with a short written note"])],
+                    "job_skill": [
+                        Run(
+                            4,
+                            ["팀원들과 매주 설계를 검토했습니다"],
+                            checks=[
+                                check("specific", ["팀원들과 매주 설계를 검토했습니다"]),
+                                check("reasoning", ["I explain trade-offs"]),
+                            ],
+                        )
+                    ]
                 },
+            ),
+            Answer(
+                "communication",
+                COMMUNICATION_ANSWER,
+                {"communication": [Run(4, ["I explain trade-offs with a short written note"])]},
             ),
         ],
         **kwargs,  # type: ignore[arg-type]

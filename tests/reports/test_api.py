@@ -12,8 +12,10 @@ from sqlalchemy import select
 from interview_core.audit.models import AuditEvent
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import ProcessingStatus
+from interview_core.reports.assembly import ASSEMBLY_VERSION
 from interview_core.reports.models import Report
-from tests.reports.builders import SKILL_ANSWER, Answer, build, persist
+from interview_core.reports.service import store_report
+from tests.reports.builders import SKILL_ANSWER, Answer, build, persist, strong_interview
 from tests.reports.conftest import ReportWorld
 
 API = "/api/v1"
@@ -225,3 +227,60 @@ def test_regenerate_picks_up_new_evaluations(client: TestClient, report_world: R
         ).one()
         assert stored.recommendation == again["content"]["recommendation"]
         assert stored.rubric_version == again["content"]["provenance"]["rubric_version"]
+
+
+def test_an_unvalidated_configuration_shows_no_numbers_in_any_export(
+    client: TestClient, report_world: ReportWorld
+) -> None:
+    with session_scope() as session:
+        built = strong_interview(organisation_id=report_world.organisation.id, language="en")
+        for evaluation in built.evaluations:
+            evaluation.validated = False
+        persist(session, built)
+    headers = report_world.recruiter_headers
+    path = f"{API}/interviews/{built.interview.id}/report"
+    content = client.get(path, headers=headers).json()["content"]
+    assert content["scoring"]["state"] == "not_validated"
+    assert content["recommendation"] is None and content["weighted_score"] is None
+    assert {c["state"] for c in content["competencies"]} == {"not_validated"}
+    assert all(c["score"] is None and c["evidence"] for c in content["competencies"])
+    with session_scope() as session:
+        stored = session.scalars(
+            select(Report).where(Report.interview_id == built.interview.id)
+        ).one()
+        assert stored.recommendation is None
+    pdf = client.get(f"{path}.pdf", headers=headers)
+    assert pdf.status_code == 200, pdf.text
+    flat = _normalise(
+        "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    )
+    for fragment in (
+        "No recommendation",
+        content["scoring"]["statement"],
+        "Specific example: yes — “I profiled the slow queries” (skill)",
+    ):
+        assert _normalise(fragment) in flat, fragment
+    decided = client.post(f"{path}/decision", headers=headers, json={"decision": "advance"})
+    assert decided.status_code == 200 and decided.json()["decision"]["decision"] == "advance"
+    rows = csv.DictReader(
+        io.StringIO(client.get(f"{API}/jobs/{built.job.id}/report.csv", headers=headers).text)
+    )
+    (row,) = list(rows)
+    assert row["recommendation"] == "" and row["weighted_score"] == ""
+    assert row["job_skill"] == "" and row["decision"] == "advance"
+
+
+def test_a_report_stored_by_older_rules_is_assembled_again_when_read(
+    client: TestClient, report_world: ReportWorld
+) -> None:
+    with session_scope() as session:
+        report = store_report(session, report_world.built.interview.id)
+        # What assembly version 1 stored: no scoring block, states or checks.
+        report.content = {"weighted_score": 4.0, "recommendation": "advance"}
+        report.assembly_version = 1
+    body = client.get(
+        f"{API}/interviews/{report_world.interview_id}/report",
+        headers=report_world.recruiter_headers,
+    ).json()
+    assert body["content"]["provenance"]["assembly_version"] == ASSEMBLY_VERSION
+    assert body["content"]["scoring"]["state"] == "validated"

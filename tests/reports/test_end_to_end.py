@@ -89,14 +89,30 @@ def test_completed_interview_gets_a_report_with_verbatim_evidence(
             for turn in session.scalars(select(Turn).where(Turn.interview_id == interview_uuid))
         }
     assert content.missing == []
-    scored = [c for c in content.competencies if c.score is not None]
-    assert scored
-    for competency in scored:
+    # The short scenario probes three competencies; intro and final statement probe none.
+    probed = {c.key for c in content.competencies if c.probed}
+    assert probed == {"job_skill", "experience", "problem_solving"}
+    assert {c.key for c in content.competencies if c.state == "not_probed"} == {
+        "communication",
+        "responsibility",
+        "growth",
+    }
+    judged = [c for c in content.competencies if c.answers]
+    assert {c.key for c in judged} == probed
+    for competency in judged:
         for answer in competency.answers:
             for quote in answer.evidence:
                 assert quote in (answers[answer.turn_id] or "")
         for evidence in competency.evidence:
             assert evidence.quote in (answers[evidence.turn_id] or "")
+    # Numbers and a recommendation only from a validated configuration; said plainly if not.
+    assert content.scoring.state in {"validated", "not_validated"}
+    if content.scoring.state == "not_validated":
+        assert content.recommendation is None and content.weighted_score is None
+        assert all(c.score is None for c in content.competencies)
+    else:
+        assert content.recommendation is not None
+    assert content.scoring.statement
     assert content.provenance.evaluators and content.provenance.model_ids
     assert content.provenance.scenario_key == "short"
     assert report.recommendation == content.recommendation

@@ -48,7 +48,7 @@ def _load_generation_models() -> None:
 
 
 @worker_ready.connect  # type: ignore[untyped-decorator]
-def _on_gpu_worker_ready(**_: Any) -> None:
+def _on_worker_ready(**_: Any) -> None:
     # The GPU role runs one process (threads pool): its models belong to that process. They
     # load here, whatever LLM_LOAD_AT_START says: the loop that fetches tasks (and answers
     # `inspect`) starts only after this hook, so a worker is seen on gpu_queue once it can
@@ -58,6 +58,10 @@ def _on_gpu_worker_ready(**_: Any) -> None:
     configure_logging(settings.log_level, settings.log_json)
     if runtime.current_role() is WorkerRole.GPU:
         _load_generation_models()
+    elif runtime.current_role() is WorkerRole.CPU:
+        from ai_worker.llm.validity import log_verdicts
+
+        log_verdicts()  # which evaluator configurations give numbers, and which evidence only
 
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]

@@ -14,6 +14,7 @@ from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.jobs.models import Job
 from interview_core.jobs.schemas import DEFAULT_COMPETENCIES
+from interview_core.jobs.service import stored_competency
 from interview_core.retrieval.service import add_chunks, seed_question_bank
 
 DEMO_ORGANISATION_NAME = "Demo Company"
@@ -47,7 +48,7 @@ def seed_demo_job(session: Session, organisation: Organisation) -> None:
             "production and mentor junior engineers."
         ),
         language="en",
-        competencies=[c.model_dump() for c in DEFAULT_COMPETENCIES],
+        competencies=[stored_competency(c) for c in DEFAULT_COMPETENCIES],
         scenario_key="default",
     )
     session.add(job)

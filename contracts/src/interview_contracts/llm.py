@@ -61,6 +61,8 @@ class CompetencySpec(LLMModel):
     name: str
     description: str = ""
     weight: float = Field(default=1.0, ge=0)
+    # What strong evidence of this competency looks like (the rubric's level-5 anchor).
+    strong_anchor: str = ""
 
 
 class SpeechFigures(LLMModel):
@@ -74,16 +76,39 @@ class EvaluationRequest(LLMModel):
     language: Language
     question: str
     answer: str
+    # Only the competencies the turn's stage probes; a stage that probes none is not evaluated.
     competencies: list[CompetencySpec] = Field(min_length=1)
+    # Observations shown beside the transcript; never read by an evaluator.
     speech: SpeechFigures | None = None
+
+
+class EvidenceCheck(StrEnum):
+    """The yes/no questions a score is computed from (llm/checks.py), in rubric order."""
+
+    SPECIFIC = "specific"
+    OWN_ACTIONS = "own_actions"
+    RESULT = "result"
+    MEASURED = "measured"
+    REASONING = "reasoning"
+
+
+class CheckResult(LLMModel):
+    check: EvidenceCheck
+    met: bool
+    # Verbatim sentences of the answer that show it; empty when not met.
+    quotes: list[str] = []
 
 
 class CompetencyScore(LLMModel):
     competency: str
-    score: int = Field(ge=1, le=5)
-    # Exact substrings of the answer that justify the score.
+    # 1-5 from the checks met; None is the "no evidence" state: nothing in the answer shows
+    # the competency, so there is nothing to score (never shown as a 1).
+    score: int | None = Field(default=None, ge=1, le=5)
+    # Exact substrings of the answer that justify the score; at least one for any score.
     evidence: list[str] = []
+    # One plain sentence in the interview's language, composed from the checks.
     rationale: str
+    checks: list[CheckResult] = []
 
 
 class AnswerEvaluation(LLMModel):
@@ -91,4 +116,13 @@ class AnswerEvaluation(LLMModel):
     overall_note: str
     evaluator: Literal["llm", "deterministic"]
     model_id: str
+    # How the judgement was made ("checks") and the version of its prompt and rules.
+    method: str
+    prompt_version: str
+    # This configuration met the score-validity benchmark's targets for the answer's language
+    # (bench/score_validity.py); below the bar its scores are not shown as numbers.
+    validated: bool = False
+    # Why a person should look at this answer (text addressed to the evaluator, a second look
+    # that disagrees); shown in the report, never a change to the score.
+    review_flags: list[str] = []
     attempts: int = Field(ge=0)

@@ -825,20 +825,40 @@ export interface components {
             state: components["schemas"]["InterviewState"];
         };
         /**
+         * AnswerCheck
+         * @description One yes/no check on one answer (its first evaluation run) with the verbatim sentences
+         *     that show it; a check no sentence of the answer shows is never reported as met.
+         */
+        AnswerCheck: {
+            check: components["schemas"]["EvidenceCheck"];
+            /** Met */
+            met: boolean;
+            /** Quotes */
+            quotes: string[];
+        };
+        /**
          * AnswerScore
-         * @description One competency on one answer: the score of each evaluation run and their mean.
+         * @description One answer judged on the competency its stage probes, over the evaluation runs.
          */
         AnswerScore: {
+            /** Checks */
+            checks: components["schemas"]["AnswerCheck"][];
             /** Disagreement */
             disagreement: boolean;
+            /** Evaluator */
+            evaluator: string;
             /** Evidence */
             evidence: string[];
             /** Mean Score */
-            mean_score: number;
+            mean_score: number | null;
             /** Rationale */
             rationale: string;
+            /** Review Flags */
+            review_flags: string[];
             /** Run Scores */
-            run_scores: number[];
+            run_scores: (number | null)[];
+            /** Runs */
+            runs: number;
             /** Spread */
             spread: number;
             /** Stage Index */
@@ -846,10 +866,17 @@ export interface components {
             /** Stage Key */
             stage_key: string;
             /**
+             * State
+             * @enum {string}
+             */
+            state: "scored" | "no_evidence" | "not_validated";
+            /**
              * Turn Id
              * Format: uuid
              */
             turn_id: string;
+            /** Validated */
+            validated: boolean;
         };
         /** AuditEventRead */
         AuditEventRead: {
@@ -984,13 +1011,27 @@ export interface components {
             key: string;
             /** Name */
             name: string;
+            rubric?: components["schemas"]["CompetencyRubric"] | null;
             /** Weight */
             weight: number;
+        };
+        /**
+         * CompetencyCheck
+         * @description A check over every answer that probed the competency: met when any answer met it.
+         */
+        CompetencyCheck: {
+            check: components["schemas"]["EvidenceCheck"];
+            /** Evidence */
+            evidence: components["schemas"]["EvidenceQuote"][];
+            /** Met */
+            met: boolean;
         };
         /** CompetencyResult */
         CompetencyResult: {
             /** Answers */
             answers: components["schemas"]["AnswerScore"][];
+            /** Checks */
+            checks: components["schemas"]["CompetencyCheck"][];
             /** Description */
             description: string;
             /** Evidence */
@@ -999,10 +1040,28 @@ export interface components {
             key: string;
             /** Name */
             name: string;
+            /** Probed */
+            probed: boolean;
+            /** Reason */
+            reason: string;
             /** Score */
             score: number | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scored" | "no_evidence" | "not_probed" | "pending" | "not_validated";
             /** Weight */
             weight: number;
+        };
+        /** CompetencyRubric */
+        CompetencyRubric: {
+            /** Level 1 */
+            level_1: string;
+            /** Level 3 */
+            level_3: string;
+            /** Level 5 */
+            level_5: string;
         };
         /** Consent */
         Consent: {
@@ -1112,6 +1171,12 @@ export interface components {
                 string
             ][];
         };
+        /**
+         * EvidenceCheck
+         * @description The yes/no questions a score is computed from (llm/checks.py), in rubric order.
+         * @enum {string}
+         */
+        EvidenceCheck: "specific" | "own_actions" | "result" | "measured" | "reasoning";
         /**
          * EvidenceQuote
          * @description Words the candidate said, verbatim from the answer of the turn named.
@@ -1435,6 +1500,13 @@ export interface components {
             /** Description */
             description: string;
             /**
+             * Effective Rubrics
+             * @description The anchors in force per competency key: its own rubric or the default one.
+             */
+            readonly effective_rubrics: {
+                [key: string]: components["schemas"]["CompetencyRubric"];
+            };
+            /**
              * Id
              * Format: uuid
              */
@@ -1654,6 +1726,8 @@ export interface components {
             evaluators: string[];
             /** Model Ids */
             model_ids: string[];
+            /** Prompt Versions */
+            prompt_versions: string[];
             /** Rubric Version */
             rubric_version: string;
             /** Scenario Key */
@@ -1736,6 +1810,10 @@ export interface components {
             competencies: components["schemas"]["CompetencyResult"][];
             /** Completed At */
             completed_at: string | null;
+            /** Coverage */
+            coverage: number | null;
+            /** Human Review */
+            human_review: string[];
             /** Integrity Flags */
             integrity_flags: components["schemas"]["IntegrityFlagEntry"][];
             /**
@@ -1758,10 +1836,11 @@ export interface components {
             missing: components["schemas"]["MissingEntry"][];
             observations: components["schemas"]["Observations"];
             provenance: components["schemas"]["Provenance"];
-            recommendation: components["schemas"]["Recommendation"];
+            recommendation: components["schemas"]["Recommendation"] | null;
             /** Recommendation Reason */
             recommendation_reason: string;
             reliability: components["schemas"]["Reliability"];
+            scoring: components["schemas"]["Scoring"];
             /** Strengths */
             strengths: components["schemas"]["Highlight"][];
             /** Weighted Score */
@@ -1835,6 +1914,31 @@ export interface components {
              */
             id: string;
         };
+        /**
+         * Scoring
+         * @description Whether the report shows numbers, and why, said plainly in the interview's language.
+         *     Numbers and a recommendation come only from evaluation runs whose configuration met the
+         *     score-validity benchmark; otherwise the evidence and checks are left to the recruiter.
+         */
+        Scoring: {
+            /** Evaluators */
+            evaluators: string[];
+            /** Methods */
+            methods: string[];
+            /** Model Ids */
+            model_ids: string[];
+            /** Not Model Evaluated */
+            not_model_evaluated: number;
+            /** Prompt Versions */
+            prompt_versions: string[];
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "validated" | "not_validated" | "not_evaluated";
+            /** Statement */
+            statement: string;
+        };
         /** SummaryCompetency */
         SummaryCompetency: {
             /** Description */
@@ -1843,6 +1947,11 @@ export interface components {
             name: string;
             /** Score */
             score: number | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scored" | "no_evidence" | "not_probed" | "pending" | "not_validated";
             /** Weight */
             weight: number;
         };

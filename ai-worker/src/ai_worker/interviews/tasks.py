@@ -39,6 +39,7 @@ from interview_core.interviews.models import (
 )
 from interview_core.interviews.service import record_answer
 from interview_core.jobs.models import Job
+from interview_core.jobs.rubrics import stored_effective_rubric
 
 logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError,)
@@ -173,18 +174,22 @@ def generate_question(payload: dict[str, Any]) -> str:
 # --- answer evaluation (cpu_queue) -----------------------------------------------------------
 
 
-def _competencies_for(turn: Turn, job: Job) -> list[CompetencySpec]:
-    specs = [
+def _competencies_for(turn: Turn, job: Job, language: str) -> list[CompetencySpec]:
+    """Only the competency the turn's stage probes (follow-ups carry their parent's): an intro,
+    motivation or final statement probes none, nor does a stage whose competency the job does
+    not have. An answer is never scored on what its question did not ask about."""
+    probed = next((c for c in job.competencies if c.get("key") == turn.competency), None)
+    if probed is None:
+        return []
+    return [
         CompetencySpec(
-            key=str(c["key"]),
-            name=str(c["name"]),
-            description=str(c.get("description", "")),
-            weight=float(c.get("weight", 1.0)),  # type: ignore[arg-type]
+            key=str(probed["key"]),
+            name=str(probed["name"]),
+            description=str(probed.get("description", "")),
+            weight=float(probed.get("weight", 1.0)),  # type: ignore[arg-type]
+            strong_anchor=stored_effective_rubric(probed, language).level_5,
         )
-        for c in job.competencies
     ]
-    matching = [spec for spec in specs if spec.key == turn.competency]
-    return matching or specs
 
 
 def _speech_figures(turn: Turn) -> SpeechFigures | None:
@@ -216,9 +221,14 @@ def store_evaluation(
                 score=score.score,
                 evidence=score.evidence,
                 rationale=score.rationale,
+                checks=[check.model_dump(mode="json") for check in score.checks],
                 overall_note=evaluation.overall_note,
                 evaluator=evaluation.evaluator,
                 model_id=evaluation.model_id,
+                method=evaluation.method,
+                prompt_version=evaluation.prompt_version,
+                validated=evaluation.validated,
+                review_flags=evaluation.review_flags,
                 latency_ms=latency_ms,
             )
             .on_conflict_do_nothing(constraint="uq_turn_evaluations_run")
@@ -245,19 +255,33 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
         interview, turn, job = _load(session, task)
         if turn.evaluation_status == ProcessingStatus.DONE:
             return "already-done"
-        request = EvaluationRequest(
-            turn_id=turn.id,
-            language=interview.language,
-            question=turn.question_text or "",
-            answer=turn.answer_text or "",
-            competencies=_competencies_for(turn, job),
-            speech=_speech_figures(turn),
+        competencies = _competencies_for(turn, job, interview.language)
+        request = (
+            EvaluationRequest(
+                turn_id=turn.id,
+                language=interview.language,
+                question=turn.question_text or "",
+                answer=turn.answer_text or "",
+                competencies=competencies,
+                # Observations only, shown beside the transcript; no evaluator reads them.
+                speech=_speech_figures(turn),
+            )
+            if competencies
+            else None
         )
+        if request is None:
+            # Nothing to judge: the turn is done with no rows, so the report is complete
+            # without waiting for an evaluation that will never come.
+            turn.evaluation_status = ProcessingStatus.DONE
+            turn.evaluation_error = None
         done_runs = set(
             session.scalars(
                 select(TurnEvaluation.run_index).where(TurnEvaluation.turn_id == turn.id).distinct()
             )
         )
+    if request is None:
+        publish_event(task.interview_id, EventType.EVALUATED, turn_id=task.turn_id)
+        return "nothing-probed"
     publish_event(task.interview_id, EventType.EVALUATING, turn_id=task.turn_id)
     runs = get_infra_settings().evaluation_runs
     evaluator = "none"

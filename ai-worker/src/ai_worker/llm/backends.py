@@ -28,6 +28,9 @@ class GenerationRequest:
     stop: tuple[str, ...] = ()
     # Finish once one of these has been generated, keeping it (a question ends at its "?").
     end_after: tuple[str, ...] = ()
+    # A JSON schema the engine constrains the output to (llama.cpp turns it into a grammar);
+    # the in-process backend ignores it, so callers still validate what comes back.
+    json_schema: dict[str, Any] | None = None
 
 
 @dataclass
@@ -200,6 +203,11 @@ class OpenAICompatibleBackend:
             "stream": True,
             **({"stop": list(request.stop)} if request.stop else {}),
         }
+        if request.json_schema is not None:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "strict": True, "schema": request.json_schema},
+            }
 
         try:
             return self._stream(body, request, started)

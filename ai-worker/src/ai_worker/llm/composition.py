@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ai_worker.llm.backends import ChatMessage
-from ai_worker.llm.prompts import as_data, last_answer, without_instructions
+from ai_worker.llm.prompts import as_data, last_answer
+from ai_worker.llm.reading import without_instructions
 from interview_contracts.llm import Language, QuestionRequest
 
 Angle = Literal["role", "challenge", "result", "decision", "lesson", "motive"]
@@ -170,9 +171,11 @@ def focus_source(request: QuestionRequest) -> tuple[str, str]:
     sentences that speak to the model."""
     followed = last_answer(request)
     if followed is not None:
-        return without_instructions(followed.answer), "answer"
+        return without_instructions(followed.answer, request.language), "answer"
     if request.resume_excerpts and request.stage_key.split("_")[0] != "motivation":
-        return without_instructions("\n".join(request.resume_excerpts[:2])), "context"
+        return without_instructions(
+            "\n".join(request.resume_excerpts[:2]), request.language
+        ), "context"
     # The description, not the title: a question about "Backend Engineer" asks nothing.
     return request.job_description or request.job_title, "context"
 

@@ -1,47 +1,70 @@
-"""Answer evaluation on cpu_queue: LLM scores checked against the answer, else deterministic."""
+"""Answer evaluation on cpu_queue: the model points at sentences, the code decides the score.
+
+Per competency the stage probes, the model answers five evidence checks by listing sentence
+numbers (its output constrained by a JSON schema), every claim is verified against the
+sentence's own words, and the score follows from the checks met (llm/checks.py). Text that
+speaks to a model is taken out before the model reads the answer and is never evidence
+(llm/reading.py). An unusable reply is repaired once; then the rules alone judge, recorded as
+"not evaluated by the model".
+"""
 
 import json
 import logging
 import re
 import time
-
-from pydantic import BaseModel, Field, ValidationError
+from typing import Any
 
 from ai_worker.llm.backends import GenerationRequest
-from ai_worker.llm.deterministic import (
-    OFF_TOPIC_SIMILARITY,
-    answer_relevance,
-    score_deterministically,
+from ai_worker.llm.checks import (
+    competency_score,
+    evaluate_by_rules,
+    review_flags,
+    verified_checks,
 )
 from ai_worker.llm.loader import LoadedLLM, get_endpoint_llm, get_llm
-from ai_worker.llm.prompts import evaluation_messages, evaluation_repair_messages
+from ai_worker.llm.prompts import (
+    EVALUATION_PROMPT_VERSION,
+    evaluation_messages,
+    evaluation_repair_messages,
+)
+from ai_worker.llm.reading import ReadAnswer, read_answer
 from ai_worker.llm.settings import EvaluationLLM, get_llm_settings
-from ai_worker.llm.validation import ground_quote
-from interview_contracts.llm import AnswerEvaluation, CompetencyScore, EvaluationRequest
+from ai_worker.llm.validity import EvaluatorConfiguration, is_validated
+from interview_contracts.llm import (
+    AnswerEvaluation,
+    CheckResult,
+    CompetencyScore,
+    CompetencySpec,
+    EvaluationRequest,
+    EvidenceCheck,
+)
 
 logger = logging.getLogger(__name__)
 
+METHOD = "checks"
 _ATTEMPTS = 2
-# Enough for a score, two quotes and a rationale per competency.
-_TOKENS_BASE, _TOKENS_PER_COMPETENCY = 60, 110
-# A high score must cite the answer; otherwise the model may be scoring something it made up.
-_MIN_SCORE_WITHOUT_EVIDENCE = 3
+# Sentences the model may cite per check; more is noise, and each costs output tokens.
+_MAX_CITED = 4
+# Enough for five short lists; the schema keeps the reply to exactly that.
+_MAX_TOKENS = 90
+# An evaluation waits its turn behind questions on a busy engine: nobody waits for it, so it
+# may take longer than a question, within evaluate_turn's soft time limit (240 s).
+_DEADLINE_S = 180.0
 
 
 class EvaluationOutputError(ValueError):
-    """The model's evaluation is not usable JSON for this request."""
+    """The model's reply is not usable JSON for this request."""
 
 
-class _DraftScore(BaseModel):
-    competency: str
-    score: int = Field(ge=1, le=5)
-    evidence: list[str] = []
-    rationale: str = Field(min_length=1)
-
-
-class _DraftEvaluation(BaseModel):
-    scores: list[_DraftScore]
-    overall_note: str = Field(min_length=1)
+def checks_schema(sentence_count: int) -> dict[str, Any]:
+    numbers = {"type": "integer", "enum": list(range(1, sentence_count + 1))}
+    listed = {"type": "array", "items": numbers, "maxItems": _MAX_CITED}
+    return {
+        "type": "object",
+        "properties": {check.value: listed for check in EvidenceCheck},
+        "required": [check.value for check in EvidenceCheck],
+        "additionalProperties": False,
+    }
 
 
 def _json_object(raw: str) -> object:
@@ -55,41 +78,34 @@ def _json_object(raw: str) -> object:
         raise EvaluationOutputError(f"invalid JSON: {error.msg}") from error
 
 
-def parse_llm_evaluation(raw: str, request: EvaluationRequest) -> tuple[list[CompetencyScore], str]:
-    """Scores and overall note from a model reply, with every quote grounded in the answer.
-
-    Quotes the answer does not contain are dropped; a reply that misses a competency, or gives a
-    high score with no real quote, is rejected.
-    """
-    try:
-        draft = _DraftEvaluation.model_validate(_json_object(raw))
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        raise EvaluationOutputError(f"schema: {location}: {first['msg']}") from error
-    by_name = {c.key.lower(): c.key for c in request.competencies} | {
-        c.name.lower(): c.key for c in request.competencies
-    }
-    found: dict[str, CompetencyScore] = {}
-    for item in draft.scores:
-        key = by_name.get(item.competency.strip().lower())
-        if key is None or key in found:
-            continue
-        evidence = [q for q in (ground_quote(e, request.answer) for e in item.evidence) if q]
-        if item.score >= _MIN_SCORE_WITHOUT_EVIDENCE and not evidence:
-            raise EvaluationOutputError(
-                f"score {item.score} for '{key}' quotes nothing that the answer says"
-            )
-        found[key] = CompetencyScore(
-            competency=key,
-            score=item.score,
-            evidence=list(dict.fromkeys(evidence)),
-            rationale=item.rationale.strip(),
-        )
-    missing = [c.key for c in request.competencies if c.key not in found]
-    if missing:
-        raise EvaluationOutputError(f"no score for: {', '.join(missing)}")
-    return [found[c.key] for c in request.competencies], draft.overall_note.strip()
+def parse_checks(raw: str, sentence_count: int) -> dict[EvidenceCheck, list[int]]:
+    """The sentence numbers the reply cites per check; fences and text around the JSON are
+    ignored, anything off the schema is an error naming the field."""
+    reply = _json_object(raw)
+    if not isinstance(reply, dict):
+        raise EvaluationOutputError("the reply is not a JSON object")
+    claims: dict[EvidenceCheck, list[int]] = {}
+    for check in EvidenceCheck:
+        cited = reply.get(check.value)
+        if not isinstance(cited, list):
+            raise EvaluationOutputError(f"'{check.value}' must be a list of sentence numbers")
+        numbers = []
+        for item in cited:
+            if isinstance(item, bool) or not isinstance(item, int | str):
+                raise EvaluationOutputError(f"'{check.value}' holds {item!r}, not a number")
+            try:
+                number = int(item)
+            except ValueError:
+                raise EvaluationOutputError(
+                    f"'{check.value}' holds {item!r}, not a number"
+                ) from None
+            if not 1 <= number <= sentence_count:
+                raise EvaluationOutputError(
+                    f"'{check.value}' cites sentence {number}; there are {sentence_count}"
+                )
+            numbers.append(number)
+        claims[check] = numbers
+    return claims
 
 
 def _evaluation_llm() -> LoadedLLM | None:
@@ -98,47 +114,93 @@ def _evaluation_llm() -> LoadedLLM | None:
         return None
     try:
         return get_endpoint_llm() if choice is EvaluationLLM.ENDPOINT else get_llm()
-    except Exception:  # the deterministic scorer still gives the recruiter a score
-        logger.exception("evaluation LLM unavailable; scoring deterministically")
+    except Exception:  # the rules still give the recruiter verified evidence
+        logger.exception("evaluation LLM unavailable; judging by the rules")
         return None
 
 
-def evaluate_answer(request: EvaluationRequest) -> AnswerEvaluation:
-    """Score one answer per competency; the result names the evaluator and model that did it."""
-    # Empty or off-topic answers get a low score with that reason, whatever an LLM would say.
-    if not request.answer.strip() or answer_relevance(request) < OFF_TOPIC_SIMILARITY:
-        return score_deterministically(request)
-    llm = _evaluation_llm()
-    if llm is None:
-        return score_deterministically(request)
-    settings = get_llm_settings()
-    deadline = time.monotonic() + settings.llm_generation_timeout_s
-    max_tokens = _TOKENS_BASE + _TOKENS_PER_COMPETENCY * len(request.competencies)
-    messages = evaluation_messages(request)
+def _no_evidence(request: EvaluationRequest, read: ReadAnswer, llm: LoadedLLM) -> AnswerEvaluation:
+    """Nothing left to read (empty, or only text addressed to a model): no evidence, no call."""
+    empty = verified_checks({}, read, request.language)
+    return _evaluation(
+        request,
+        [competency_score(c.key, empty, request.language) for c in request.competencies],
+        read,
+        llm,
+        attempts=0,
+    )
+
+
+def _evaluation(
+    request: EvaluationRequest,
+    scores: list[CompetencyScore],
+    read: ReadAnswer,
+    llm: LoadedLLM,
+    attempts: int,
+) -> AnswerEvaluation:
+    configuration = EvaluatorConfiguration("llm", METHOD, EVALUATION_PROMPT_VERSION, llm.model_id)
+    return AnswerEvaluation(
+        scores=scores,
+        overall_note=" ".join(score.rationale for score in scores),
+        evaluator="llm",
+        model_id=llm.model_id,
+        method=METHOD,
+        prompt_version=EVALUATION_PROMPT_VERSION,
+        validated=is_validated(configuration, request.language),
+        review_flags=review_flags(read, request.language),
+        attempts=attempts,
+    )
+
+
+def _checks_by_model(
+    llm: LoadedLLM,
+    request: EvaluationRequest,
+    competency: CompetencySpec,
+    read: ReadAnswer,
+    deadline: float,
+) -> tuple[list[CheckResult], int] | None:
+    """The verified checks and the attempts taken, or None when the model gave nothing usable."""
+    messages = evaluation_messages(request, competency, [s.clean for s in read.sentences])
+    schema = checks_schema(len(read.sentences))
     for attempt in range(1, _ATTEMPTS + 1):
+        generation = GenerationRequest(messages, _MAX_TOKENS, deadline, json_schema=schema)
         try:
-            output = llm.generator.generate(GenerationRequest(messages, max_tokens, deadline))
+            output = llm.generator.generate(generation)
         except Exception:
-            logger.exception(
-                "evaluation generation failed", extra={"turn_id": str(request.turn_id)}
-            )
-            return score_deterministically(request, attempts=attempt)
+            logger.exception("evaluation generation failed", extra={"turn_id": request.turn_id})
+            return None
         try:
-            scores, note = parse_llm_evaluation(output.text, request)
+            claims = parse_checks(output.text, len(read.sentences))
         except EvaluationOutputError as error:
             logger.info(
                 "evaluation output rejected",
-                extra={"turn_id": str(request.turn_id), "attempt": attempt, "reason": str(error)},
+                extra={"turn_id": request.turn_id, "attempt": attempt, "reason": str(error)},
             )
             if output.timed_out:
-                return score_deterministically(request, attempts=attempt)
-            messages = evaluation_repair_messages(request, output.text, str(error))
+                return None
+            messages = evaluation_repair_messages(messages, output.text, str(error))
             continue
-        return AnswerEvaluation(
-            scores=scores,
-            overall_note=note,
-            evaluator="llm",
-            model_id=llm.model_id,
-            attempts=attempt,
-        )
-    return score_deterministically(request, attempts=_ATTEMPTS)
+        return verified_checks(claims, read, request.language), attempt
+    return None
+
+
+def evaluate_answer(request: EvaluationRequest, llm: LoadedLLM | None = None) -> AnswerEvaluation:
+    """Judge one answer on the competencies its stage probes; the result names the evaluator,
+    model and prompt version, and whether that configuration passed the validity benchmark.
+    Decoding is greedy: repeated runs differ only where the engine's batching does."""
+    llm = llm or _evaluation_llm()
+    if llm is None:
+        return evaluate_by_rules(request)
+    read = read_answer(request.answer, request.language)
+    if not read.sentences:
+        return _no_evidence(request, read, llm)
+    deadline = time.monotonic() + _DEADLINE_S
+    scores, attempts = [], 0
+    for competency in request.competencies:
+        judged = _checks_by_model(llm, request, competency, read, deadline)
+        if judged is None:
+            return evaluate_by_rules(request, attempts=attempts + _ATTEMPTS)
+        checks, taken = judged
+        attempts = max(attempts, taken)
+        scores.append(competency_score(competency.key, checks, request.language))
+    return _evaluation(request, scores, read, llm, attempts)

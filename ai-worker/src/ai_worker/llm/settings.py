@@ -47,7 +47,7 @@ class EvaluationLLM(StrEnum):
     IN_PROCESS = "in_process"
     # The shared OpenAI-compatible endpoint (LLM_OPENAI_*), whatever LLM_BACKEND says.
     ENDPOINT = "endpoint"
-    # No LLM: the deterministic scorer only.
+    # No LLM: the sentence rules only (llm/checks.py).
     NONE = "none"
 
 
@@ -103,9 +103,9 @@ class LLMSettings(BaseSettings):
     # production model may write Korean freely: measure before switching.
     llm_question_style_en: QuestionStyle = QuestionStyle.FREE
     llm_question_style_ko: QuestionStyle = QuestionStyle.COMPOSED
-    # Offline default: the deterministic scorer, because the packaged 135M model is too small
-    # to judge answers (it gives unexplained low scores). Production sets in_process/endpoint.
-    evaluation_llm: EvaluationLLM = EvaluationLLM.NONE
+    # Evaluation reads answers through this process's LLM (with the default backend: the same
+    # llama.cpp engine that writes questions); "none" judges by the sentence rules alone.
+    evaluation_llm: EvaluationLLM = EvaluationLLM.IN_PROCESS
 
     @field_validator("llm_engine_binary", "llm_adapter_path", "llm_cache_dir", mode="before")
     @classmethod

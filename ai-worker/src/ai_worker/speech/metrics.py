@@ -84,6 +84,34 @@ def count_fillers(raw_words: Sequence[str], language: str) -> Counter[str]:
     return counts
 
 
+def without_fillers(text: str, language: str) -> str:
+    """The text with its hesitations left out, by the same rule `count_fillers` counts them, so
+    an evaluator reads the same words however hesitantly they were said."""
+    pure = PURE_FILLERS.get(language, frozenset())
+    ambiguous = AMBIGUOUS_FILLERS.get(language, frozenset())
+    raw_words = text.split()
+    normalised = [normalise_word(word) for word in raw_words]
+    kept: list[str] = []
+    index = 0
+    while index < len(raw_words):
+        span = 1 if normalised[index] in pure else 0
+        for length in (2, 1):
+            phrase = " ".join(normalised[index : index + length])
+            last = raw_words[min(index + length, len(raw_words)) - 1]
+            if not span and phrase in ambiguous and last.endswith(_HESITATION_MARKS):
+                span = length
+        if not span:
+            kept.append(raw_words[index])
+            index += 1
+            continue
+        # A filler that ended a sentence hands its full stop to the word before it.
+        ending = raw_words[index + span - 1][-1]
+        if ending in ".!?" and kept and kept[-1][-1] not in ".!?":
+            kept[-1] += ending
+        index += span
+    return " ".join(kept)
+
+
 def speech_metrics(
     segments: Sequence[Segment],
     samples: npt.NDArray[np.float32],

@@ -145,7 +145,8 @@ class Turn(UUIDPrimaryKey, Timestamped, Base):
 
 
 class TurnEvaluation(UUIDPrimaryKey, Timestamped, Base):
-    """A score for one competency on one answer; unique per run so redelivery adds nothing."""
+    """One competency the turn's stage probes, judged on its answer by one evaluation run;
+    unique per run so redelivery adds nothing."""
 
     __tablename__ = "turn_evaluations"
     __table_args__ = (
@@ -157,12 +158,28 @@ class TurnEvaluation(UUIDPrimaryKey, Timestamped, Base):
     )
     run_index: Mapped[int] = mapped_column(Integer, default=0)
     competency: Mapped[str] = mapped_column(String(64))
-    score: Mapped[int] = mapped_column(Integer)
+    # 1-5; null is "no evidence": nothing in the answer shows the competency.
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     evidence: Mapped[list[str]] = mapped_column(JSONB)
     rationale: Mapped[str] = mapped_column(Text)
+    # The yes/no checks the score was computed from: CheckResult dicts (contracts' llm.py).
+    checks: Mapped[list[dict[str, object]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     overall_note: Mapped[str] = mapped_column(Text, default="")
     evaluator: Mapped[str] = mapped_column(String(32))
     model_id: Mapped[str] = mapped_column(String(200))
+    # How the judgement was made and its prompt's version; null on rows from before they were
+    # recorded.
+    method: Mapped[str | None] = mapped_column(String(32))
+    prompt_version: Mapped[str | None] = mapped_column(String(64))
+    # The configuration met the score-validity benchmark for the answer's language; only then
+    # does a report show its score as a number.
+    validated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Why a person should look at the answer (for example text addressed to the evaluator).
+    review_flags: Mapped[list[str]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     latency_ms: Mapped[float | None] = mapped_column(Float)
 
 

@@ -2,8 +2,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
+
+from interview_core.jobs.rubrics import CompetencyRubric, effective_rubric
 
 Language = Literal["en", "ko"]
 
@@ -15,6 +24,9 @@ class Competency(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
     weight: float = Field(gt=0, le=100)
+    # What a level 1, 3 and 5 answer looks like; absent: the defaults in the job's language
+    # (jobs/rubrics.py).
+    rubric: CompetencyRubric | None = None
 
 
 DEFAULT_COMPETENCIES = [
@@ -105,3 +117,12 @@ class JobRead(BaseModel):
     competencies: list[Competency]
     scenario_key: str
     created_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def effective_rubrics(self) -> dict[str, CompetencyRubric]:
+        """The anchors in force per competency key: its own rubric or the default one."""
+        return {
+            c.key: effective_rubric(c.key, c.name, c.rubric, self.language)
+            for c in self.competencies
+        }

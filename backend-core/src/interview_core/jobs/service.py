@@ -7,7 +7,7 @@ from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.auth.policy import ensure_org_access
 from interview_core.errors import NotFound, UnprocessableInput
 from interview_core.jobs.models import Job
-from interview_core.jobs.schemas import JobCreate, JobUpdate
+from interview_core.jobs.schemas import Competency, JobCreate, JobUpdate
 from interview_core.retrieval.service import add_chunks
 from interview_core.scenarios.catalog import scenarios
 
@@ -29,13 +29,19 @@ def create_job(session: Session, user: User, data: JobCreate) -> Job:
         title=data.title,
         description=data.description,
         language=data.language,
-        competencies=[c.model_dump() for c in data.competencies],
+        competencies=[stored_competency(c) for c in data.competencies],
         scenario_key=data.scenario_key,
     )
     session.add(job)
     session.flush()
     add_chunks(session, "job", job.id, job.organisation_id, job.description)
     return job
+
+
+def stored_competency(competency: Competency) -> dict[str, object]:
+    """As jobs.competencies stores it; no "rubric" key when the defaults apply, so a job
+    without anchors of its own keeps the same rubric version as before anchors existed."""
+    return competency.model_dump(exclude_none=True)
 
 
 def _ensure_known_scenario(key: str | None) -> None:
@@ -65,7 +71,7 @@ def update_job(session: Session, user: User, job_id: uuid.UUID, data: JobUpdate)
     if "scenario_key" in changes:
         _ensure_known_scenario(changes["scenario_key"])
     if "competencies" in changes:
-        changes["competencies"] = [c.model_dump() for c in data.competencies or []]
+        changes["competencies"] = [stored_competency(c) for c in data.competencies or []]
     for field, value in changes.items():
         setattr(job, field, value)
     if "description" in changes:

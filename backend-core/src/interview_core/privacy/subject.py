@@ -38,6 +38,7 @@ from interview_core.privacy.schemas import (
 from interview_core.reports.assembly import candidate_summary
 from interview_core.reports.models import Report
 from interview_core.reports.schemas import ReportContent
+from interview_core.reports.service import current_report
 from interview_core.retrieval.models import DocumentChunk, OwnerKind
 
 
@@ -73,6 +74,8 @@ def _export_interview(session: Session, interview: Interview) -> ExportedIntervi
     }
     turns = session.scalars(reached_turns(interview))
     report = session.scalar(select(Report).where(Report.interview_id == interview.id))
+    if report is not None:
+        report = current_report(session, report)
     shared = (
         candidate_summary(ReportContent.model_validate(report.content))
         if report is not None and report.share_candidate_summary and report.content is not None

@@ -2,11 +2,12 @@
 Noto Sans CJK (Debian's fonts-noto-cjk) renders Korean, so the PDF's text can be extracted."""
 
 from html import escape
+from typing import Any
 
-from interview_core.reports.schemas import Highlight, ReportContent
+from interview_core.reports.schemas import CompetencyResult, Highlight, ReportContent
 
 FONT_STACK = '"Noto Sans CJK KR", "Noto Sans KR", "Noto Sans", "DejaVu Sans", sans-serif'
-LABELS = {
+LABELS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Interview report",
         "job": "Job",
@@ -34,7 +35,31 @@ LABELS = {
         "observations": "Observations (not scored)",
         "provenance": "Reproducibility",
         "none": "None",
-        "not_assessed": "not assessed",
+        "scoring": "Scoring",
+        "human_review": "For a person to review before deciding",
+        "no_recommendation": "No recommendation",
+        "coverage": "Coverage of the probed competencies",
+        "reason": "Reason",
+        "checks": "Checks",
+        "yes": "yes",
+        "no": "no",
+        "not_model": "not evaluated by the model",
+        "answers": "Answers",
+        "runs_short": "runs",
+        "states": {
+            "scored": "scored",
+            "no_evidence": "no evidence",
+            "not_probed": "not probed by this interview",
+            "pending": "not evaluated yet",
+            "not_validated": "no score shown (evaluator not validated)",
+        },
+        "check_names": {
+            "specific": "Specific example",
+            "own_actions": "Own actions",
+            "result": "Result",
+            "measured": "Measured result",
+            "reasoning": "Reasoning",
+        },
     },
     "ko": {
         "title": "면접 보고서",
@@ -63,18 +88,45 @@ LABELS = {
         "observations": "관찰 (점수에 미반영)",
         "provenance": "재현 정보",
         "none": "없음",
-        "not_assessed": "평가 안 됨",
+        "scoring": "채점 방식",
+        "human_review": "결정 전에 사람이 확인할 사항",
+        "no_recommendation": "추천 없음",
+        "coverage": "다룬 역량 중 근거 비율",
+        "reason": "이유",
+        "checks": "점검 항목",
+        "yes": "예",
+        "no": "아니요",
+        "not_model": "모델 평가 아님",
+        "answers": "답변",
+        "runs_short": "회 평가",
+        "states": {
+            "scored": "채점됨",
+            "no_evidence": "근거 없음",
+            "not_probed": "이번 면접에서 다루지 않음",
+            "pending": "아직 평가되지 않음",
+            "not_validated": "점수 미표시 (평가 구성 미검증)",
+        },
+        "check_names": {
+            "specific": "구체적인 사례",
+            "own_actions": "본인의 행동",
+            "result": "결과",
+            "measured": "측정된 결과",
+            "reasoning": "판단 근거",
+        },
     },
 }
 
 STYLE = f"""
 @page {{ size: A4; margin: 18mm; }}
 body {{ font-family: {FONT_STACK}; font-size: 10pt; line-height: 1.4; }}
-h1 {{ font-size: 16pt; }} h2 {{ font-size: 12pt; margin-top: 14pt; }}
+h1 {{ font-size: 16pt; }} h2 {{ font-size: 12pt; margin-top: 14pt; }} h3 {{ font-size: 11pt; }}
 table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border: 1px solid #999; padding: 3pt; text-align: left; vertical-align: top; }}
 blockquote {{ margin: 2pt 0 2pt 10pt; font-style: italic; }}
 .aside {{ background: #f2f2f2; padding: 6pt; }}
+.review {{ border: 1.5pt solid #b42318; padding: 6pt; }}
+.competency {{ border-top: 1px solid #999; margin-top: 8pt; }}
+.state {{ font-weight: bold; }}
 """
 
 
@@ -88,19 +140,59 @@ def _highlights(items: list[Highlight], none: str) -> str:
     return "".join(parts)
 
 
+def _score(value: float | None) -> str:
+    return f"{value:.2f}" if value is not None else "-"
+
+
+def _competency(c: CompetencyResult, labels: dict[str, Any]) -> str:
+    """State (or score), the reason, each check as "Specific example: yes — quote", the
+    evidence once per competency, and each answer's run scores and evaluator."""
+    state = labels["states"][c.state]
+    heading = f"{_score(c.score)} / 5" if c.state == "scored" else state
+    checks = "".join(
+        f"<li>{escape(labels['check_names'][check.check.value])}: "
+        f"{labels['yes'] if check.met else labels['no']}"
+        + "".join(f" — “{escape(q.quote)}” ({escape(q.stage_key)})" for q in check.evidence)
+        + "</li>"
+        for check in c.checks
+    )
+    quotes = "".join(
+        f"<blockquote>“{escape(e.quote)}” ({escape(e.stage_key)})</blockquote>" for e in c.evidence
+    )
+    answers = "".join(
+        f"<li>{escape(a.stage_key)}: {a.runs} {labels['runs_short']}"
+        + (f" {a.run_scores}" if a.run_scores else "")
+        + (f" · {labels['not_model']}" if "deterministic" in a.evaluator.split(", ") else "")
+        + "</li>"
+        for a in c.answers
+    )
+    return (
+        f'<div class="competency"><h3>{escape(c.name)} ({labels["weight"]} {c.weight:g}): '
+        f'<span class="state">{escape(heading)}</span></h3>'
+        f"<p>{labels['reason']}: {escape(c.reason)}</p>"
+        + (f"<p>{labels['checks']}:</p><ul>{checks}</ul>" if checks else "")
+        + (f"<p>{labels['evidence']}:</p>{quotes}" if quotes else "")
+        + (f"<p>{labels['answers']}:</p><ul>{answers}</ul>" if answers else "")
+        + "</div>"
+    )
+
+
 def report_html(content: ReportContent) -> str:
     labels = LABELS.get(content.language, LABELS["en"])
-    rows = []
-    for c in content.competencies:
-        score = f"{c.score:.2f}" if c.score is not None else labels["not_assessed"]
-        quotes = "".join(
-            f"<blockquote>“{escape(e.quote)}” ({escape(e.stage_key)})</blockquote>"
-            for e in c.evidence
-        )
-        rows.append(
-            f"<tr><td>{escape(c.name)}</td><td>{c.weight:g}</td><td>{score}</td>"
-            f"<td>{quotes}</td></tr>"
-        )
+    competencies = "".join(_competency(c, labels) for c in content.competencies)
+    recommendation = (
+        escape(labels["no_recommendation"])
+        if content.recommendation is None
+        else escape(content.recommendation.value)
+    )
+    reviews = "".join(f"<li>{escape(reason)}</li>" for reason in content.human_review)
+    # Shown before the recommendation: what a person must look at never hides below it.
+    review_block = (
+        f'<div class="review"><h2>{labels["human_review"]}</h2><ul>{reviews}</ul></div>'
+        if reviews
+        else ""
+    )
+    coverage = f"{content.coverage:.0%}" if content.coverage is not None else "-"
     speech = content.communication
     communication = (
         f"<p>{labels['wpm']}: {speech.words_per_minute} · {labels['pauses']}: "
@@ -120,7 +212,8 @@ def report_html(content: ReportContent) -> str:
     )
     reliability = content.reliability
     disagreements = "".join(
-        f"<li>{escape(a.stage_key)}: {a.run_scores}</li>" for a in reliability.disagreements
+        f"<li>{escape(a.stage_key)}: {a.run_scores or a.runs}, spread {a.spread}</li>"
+        for a in reliability.disagreements
     )
     observations = "".join(
         f"<li>{escape(o.stage_key)}: gaze {o.gaze_on_screen_ratio}, face {o.face_present_ratio}"
@@ -135,7 +228,6 @@ def report_html(content: ReportContent) -> str:
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in content.observations.notes)
     provenance = content.provenance
-    weighted = f"{content.weighted_score:.2f}" if content.weighted_score is not None else "-"
     none = f"<p>{labels['none']}</p>"
     return f"""<!doctype html>
 <html lang="{escape(content.language)}"><head><meta charset="utf-8">
@@ -144,12 +236,12 @@ def report_html(content: ReportContent) -> str:
 <p>{labels["job"]}: {escape(content.job_title)}<br>
 {labels["candidate"]}: {escape(content.candidate_email)}<br>
 {labels["status"]}: {escape(content.interview_status)}</p>
-<p><b>{labels["recommendation"]}: {escape(content.recommendation.value)}</b><br>
+<h2>{labels["scoring"]}</h2><p>{escape(content.scoring.statement)}</p>
+{review_block}
+<p><b>{labels["recommendation"]}: {recommendation}</b><br>
 {escape(content.recommendation_reason)}<br>
-{labels["weighted"]}: {weighted}</p>
-<h2>{labels["competencies"]}</h2>
-<table><tr><th>{labels["competency"]}</th><th>{labels["weight"]}</th><th>{labels["score"]}</th>
-<th>{labels["evidence"]}</th></tr>{"".join(rows)}</table>
+{labels["weighted"]}: {_score(content.weighted_score)} · {labels["coverage"]}: {coverage}</p>
+<h2>{labels["competencies"]}</h2>{competencies}
 <h2>{labels["strengths"]}</h2>{_highlights(content.strengths, labels["none"])}
 <h2>{labels["areas"]}</h2>{_highlights(content.areas_to_improve, labels["none"])}
 <h2>{labels["communication"]}</h2>{communication}
@@ -163,6 +255,7 @@ def report_html(content: ReportContent) -> str:
 <h2>{labels["provenance"]}</h2>
 <p>evaluators: {escape(", ".join(provenance.evaluators))}<br>
 models: {escape(", ".join(provenance.model_ids))}<br>
+prompt versions: {escape(", ".join(provenance.prompt_versions))}<br>
 scenario: {escape(provenance.scenario_key)} v{provenance.scenario_version}<br>
 rubric: {escape(provenance.rubric_version)} · assembly v{provenance.assembly_version}</p>
 </body></html>"""

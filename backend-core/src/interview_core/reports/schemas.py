@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interview_contracts.llm import EvidenceCheck
 from interview_contracts.vision import EmotionObservation, IntegrityFlagKind
 from interview_core.reports.models import Recommendation, ReportStatus
 
@@ -23,19 +24,57 @@ class EvidenceQuote(ReportModel):
     stage_index: int
 
 
+class AnswerCheck(ReportModel):
+    """One yes/no check on one answer (its first evaluation run) with the verbatim sentences
+    that show it; a check no sentence of the answer shows is never reported as met."""
+
+    check: EvidenceCheck
+    met: bool
+    quotes: list[str]
+
+
+AnswerState = Literal["scored", "no_evidence", "not_validated"]
+
+
 class AnswerScore(ReportModel):
-    """One competency on one answer: the score of each evaluation run and their mean."""
+    """One answer judged on the competency its stage probes, over the evaluation runs."""
 
     turn_id: uuid.UUID
     stage_key: str
     stage_index: int
-    run_scores: list[int]
-    mean_score: float
-    # Highest minus lowest run score; 0 with a single run.
+    # scored: its mean is shown; no_evidence: no run found evidence to score; not_validated: a
+    # score exists but is not shown (the evaluator configuration is not validated).
+    state: AnswerState
+    runs: int
+    # Each run's score in run order; None is a run that found no evidence. Empty while the
+    # evaluator configuration is not validated: the numbers are not shown then.
+    run_scores: list[int | None]
+    # Mean over the runs that gave a score; None when none did (or numbers are not shown).
+    mean_score: float | None
+    # Highest minus lowest run score among the runs that gave one; 0 with a single run.
     spread: int
+    # Runs `disagreement_threshold` points apart, or some finding evidence and some none.
     disagreement: bool
     evidence: list[str]
     rationale: str
+    checks: list[AnswerCheck]
+    # Why a person should look at this answer, from any run (text addressed to the evaluator).
+    review_flags: list[str]
+    # "deterministic": the fallback rules, not the model, judged this answer.
+    evaluator: str
+    # Every run of this answer came from a configuration that met the validity benchmark.
+    validated: bool
+
+
+CompetencyState = Literal["scored", "no_evidence", "not_probed", "pending", "not_validated"]
+
+
+class CompetencyCheck(ReportModel):
+    """A check over every answer that probed the competency: met when any answer met it."""
+
+    check: EvidenceCheck
+    met: bool
+    evidence: list[EvidenceQuote]
 
 
 class CompetencyResult(ReportModel):
@@ -43,10 +82,21 @@ class CompetencyResult(ReportModel):
     name: str
     description: str
     weight: float
-    # Mean of the answers' mean scores; None when no answer was evaluated for it.
+    # scored: a number is shown; no_evidence: evaluated, but no answer showed it;
+    # not_probed: no answered stage of this interview asked about it; pending: its answer has
+    # no final evaluation yet; not_validated: evaluated, but the evaluator configuration did
+    # not meet the validity benchmark, so no number is shown.
+    state: CompetencyState
+    # An answered stage of this interview asks about it.
+    probed: bool
+    # Mean of the answers' mean scores; None unless the state is "scored".
     score: float | None
+    # Plain words in the interview's language: the evaluator's rationales, or why there are none.
+    reason: str
     answers: list[AnswerScore]
+    # Verbatim quotes, each once, with the stage it came from.
     evidence: list[EvidenceQuote]
+    checks: list[CompetencyCheck]
 
 
 class Highlight(ReportModel):
@@ -143,12 +193,34 @@ class Reliability(ReportModel):
     quotes_not_found: int
 
 
+ScoringState = Literal["validated", "not_validated", "not_evaluated"]
+
+
+class Scoring(ReportModel):
+    """Whether the report shows numbers, and why, said plainly in the interview's language.
+    Numbers and a recommendation come only from evaluation runs whose configuration met the
+    score-validity benchmark; otherwise the evidence and checks are left to the recruiter."""
+
+    # validated: every run used met the benchmark; not_validated: at least one did not, so
+    # no numeric score and no recommendation; not_evaluated: no run yet.
+    state: ScoringState
+    statement: str
+    evaluators: list[str]
+    model_ids: list[str]
+    methods: list[str]
+    prompt_versions: list[str]
+    # Answers the fallback rules judged: "not evaluated by the model".
+    not_model_evaluated: int
+
+
 class Provenance(ReportModel):
     evaluators: list[str]
     model_ids: list[str]
+    prompt_versions: list[str]
     scenario_key: str
     scenario_version: int
-    # Hash of the job's competencies (keys, names, descriptions, weights) the report scored.
+    # Hash of the job's competencies (keys, names, descriptions, weights and the rubric anchors
+    # in force) the report scored.
     rubric_version: str
     assembly_version: int
 
@@ -161,16 +233,24 @@ class ReportContent(ReportModel):
     language: str
     interview_status: str
     completed_at: datetime | None
+    scoring: Scoring
     competencies: list[CompetencyResult]
+    # Weight-averaged over the competencies with a score; None when numbers are not shown.
     weighted_score: float | None
+    # Weight share of the probed competencies that have a score (not "no evidence").
+    coverage: float | None
     strengths: list[Highlight]
     areas_to_improve: list[Highlight]
     communication: CommunicationFigures
     integrity_flags: list[IntegrityFlagEntry]
+    # Reasons a person must look before deciding (integrity flags, answers flagged by the
+    # evaluator, runs that disagree); they never change the recommendation.
+    human_review: list[str]
     observations: Observations
     missing: list[MissingEntry]
     reliability: Reliability
-    recommendation: Recommendation
+    # None when the evaluator configuration is not validated: the reason says so.
+    recommendation: Recommendation | None
     recommendation_reason: str
     provenance: Provenance
 
@@ -208,6 +288,8 @@ class SummaryCompetency(ReportModel):
     name: str
     description: str
     weight: float
+    state: CompetencyState
+    # None unless the state is "scored".
     score: float | None
 
 

@@ -28,7 +28,6 @@ from interview_core.reports.assembly import (
     ReportInputs,
     assemble_report,
     candidate_summary,
-    rubric_version,
 )
 from interview_core.reports.models import Report, ReportDecision, ReportStatus
 from interview_core.reports.schemas import (
@@ -86,7 +85,7 @@ def store_report(session: Session, interview_id: uuid.UUID) -> Report:
         "error": None,
         "scenario_key": content.provenance.scenario_key,
         "scenario_version": content.provenance.scenario_version,
-        "rubric_version": rubric_version(inputs.job.competencies),
+        "rubric_version": content.provenance.rubric_version,
         "assembly_version": ASSEMBLY_VERSION,
     }
     session.execute(
@@ -131,10 +130,18 @@ def _interview_for_recruiter(session: Session, user: User, interview_id: uuid.UU
     return interview
 
 
+def current_report(session: Session, report: Report) -> Report:
+    """A report stored by older assembly rules is assembled again from its rows: its content
+    would not have the parts the current rules add (and may show what they now hide)."""
+    if report.content is not None and report.assembly_version != ASSEMBLY_VERSION:
+        return store_report(session, report.interview_id)
+    return report
+
+
 def _report_of(session: Session, interview: Interview) -> Report:
-    """The stored report, assembled now when there is none yet."""
+    """The stored report under the current rules, assembled now when there is none yet."""
     report = session.scalar(select(Report).where(Report.interview_id == interview.id))
-    return report or store_report(session, interview.id)
+    return current_report(session, report) if report else store_report(session, interview.id)
 
 
 def _decisions(session: Session, report: Report) -> list[ReportDecision]:
@@ -264,6 +271,8 @@ def job_csv(session: Session, user: User, job_id: uuid.UUID) -> str:
     writer.writeheader()
     for interview in interviews:
         report = reports.get(interview.id)
+        if report is not None:
+            report = current_report(session, report)
         row: dict[str, object] = {
             "interview_id": interview.id,
             "candidate_email": interview.candidate_email,
@@ -275,7 +284,8 @@ def job_csv(session: Session, user: User, job_id: uuid.UUID) -> str:
             scores = {c.key: c.score for c in content.competencies}
             row.update({key: "" if scores.get(key) is None else scores[key] for key in keys})
             row["weighted_score"] = "" if content.weighted_score is None else content.weighted_score
-            row["recommendation"] = content.recommendation.value
+            # Empty when the evaluator configuration is not validated: no recommendation.
+            row["recommendation"] = content.recommendation or ""
         if report is not None:
             latest = next(iter(_decisions(session, report)), None)
             if latest is not None:
@@ -307,6 +317,7 @@ def summary_for_candidate(
     report = session.scalar(select(Report).where(Report.interview_id == interview.id))
     if report is None or not report.share_candidate_summary or report.content is None:
         raise NotFound("No summary has been shared for this interview.", code="summary-not-shared")
+    report = current_report(session, report)
     record_audit(
         session,
         user,
