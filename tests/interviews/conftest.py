@@ -89,22 +89,27 @@ def job_id(client: TestClient, recruiter: Party) -> str:
     return str(response.json()["id"])
 
 
-def invite_and_start(
-    client: TestClient, recruiter: Party, candidate: Party, job_id: str, **consent: bool
-) -> dict:  # type: ignore[type-arg]
+def invite_and_accept(client: TestClient, recruiter: Party, candidate: Party, job_id: str) -> str:
+    """The interview's id, invited by the recruiter and accepted by the candidate."""
     created = client.post(
         "/api/v1/interviews",
         headers=recruiter.headers,
         json={"job_id": job_id, "candidate_email": candidate.email},
     )
     assert created.status_code == 201, created.text
-    interview_id = created.json()["interview"]["id"]
     accepted = client.post(
         "/api/v1/interviews/accept",
         headers=candidate.headers,
         json={"token": created.json()["invite_token"]},
     )
     assert accepted.status_code == 200, accepted.text
+    return str(created.json()["interview"]["id"])
+
+
+def invite_and_start(
+    client: TestClient, recruiter: Party, candidate: Party, job_id: str, **consent: bool
+) -> dict:  # type: ignore[type-arg]
+    interview_id = invite_and_accept(client, recruiter, candidate, job_id)
     started = client.post(
         f"/api/v1/interviews/{interview_id}/start", headers=candidate.headers, json=consent
     )

@@ -19,7 +19,7 @@ from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import Turn
 from interview_core.scenarios.catalog import get_scenario
-from tests.interviews.conftest import wait_for_question
+from tests.interviews.conftest import invite_and_accept, wait_for_question
 
 JOBS = {
     "en": {
@@ -145,19 +145,7 @@ def test_every_generated_stage_gets_a_generated_question_in_the_interviews_langu
 ) -> None:  # type: ignore[no-untyped-def]
     job = client.post("/api/v1/jobs", headers=recruiter.headers, json=JOBS[language])
     assert job.status_code == 201, job.text
-    created = client.post(
-        "/api/v1/interviews",
-        headers=recruiter.headers,
-        json={"job_id": job.json()["id"], "candidate_email": candidate.email},
-    )
-    assert created.status_code == 201, created.text
-    interview_id = created.json()["interview"]["id"]
-    accepted = client.post(
-        "/api/v1/interviews/accept",
-        headers=candidate.headers,
-        json={"token": created.json()["invite_token"]},
-    )
-    assert accepted.status_code == 200, accepted.text
+    interview_id = invite_and_accept(client, recruiter, candidate, job.json()["id"])
     events = EventRecorder(stack.redis_url, interview_id)
     # Measured here: whether each question is generated. How fast is bench/turn_latency.py's
     # part; a slow shared machine must not turn a late question into a bank question.
