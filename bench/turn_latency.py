@@ -54,6 +54,8 @@ COMMON_ENV = {
     # Load models when each worker process starts, so the first measured turn is not a cold load.
     "LLM_LOAD_AT_START": "true",
     "HF_HUB_OFFLINE": "1",
+    # Every simulated candidate registers from 127.0.0.1.
+    "REGISTRATION_MAX_PER_IP": "1000",
     # The assembled model is kept with the checkout (as the tests keep it), not per run.
     "LLM_CACHE_DIR": os.environ.get(
         "LLM_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache/models/llm")
@@ -175,7 +177,7 @@ class Services:
     postgres: EmbeddedPostgres | None = None
     redis: LocalRedis | None = None
     api: subprocess.Popen[bytes] | None = None
-    engine: subprocess.Popen[bytes] | None = None
+    engines: list[subprocess.Popen[bytes]] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     base_url: str = ""
 
@@ -191,7 +193,7 @@ class Services:
             "REDIS_URL": self.redis.start(),
         }
         python = sys.executable
-        self.start_engine()
+        self.start_engines()
         for command in ("migrate", "seed-demo"):
             subprocess.run([python, "-m", "interview_core.cli", command], env=self.env, check=True)
         port = _free_port()
@@ -213,21 +215,18 @@ class Services:
                 time.sleep(0.5)
         raise TimeoutError("API did not start")
 
-    def start_engine(self) -> None:
-        """The LLM engine for both configurations, started like the run command starts it."""
-        from ai_worker.llm.engine import endpoint_of, wait_until_ready
+    def start_engines(self) -> None:
+        """The question and the evaluation engine for both configurations, started like the
+        run command starts them."""
+        from ai_worker.llm.engine import endpoint_of, spawn_engine, wait_until_ready
         from ai_worker.llm.settings import LLMSettings
 
-        log = (self.data_dir / "llm-engine.log").open("wb")
-        self.engine = subprocess.Popen(
-            [sys.executable, "-m", "ai_worker", "--role", "engine"],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        settings = LLMSettings(data_dir=self.data_dir)
-        wait_until_ready(settings, endpoint_of(settings), self.engine)
+        questions = LLMSettings(data_dir=self.data_dir)
+        for settings in (questions, questions.for_evaluation_engine()):
+            log = (self.data_dir / f"llm-engine-{settings.llm_engine_for}.log").open("wb")
+            engine = spawn_engine(settings, log, self.env, start_new_session=True)
+            self.engines.append(engine)
+            wait_until_ready(settings, endpoint_of(settings), engine)
 
     def recruiter_headers(self) -> dict[str, str]:
         lines = (self.data_dir / "demo_credentials.txt").read_text().splitlines()
@@ -243,7 +242,7 @@ class Services:
         return {"Authorization": f"Bearer {tokens['access_token']}"}
 
     def stop(self) -> None:
-        for process in (self.api, self.engine):
+        for process in [self.api, *self.engines]:
             if process and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
@@ -295,15 +294,10 @@ class Bench:
         self.job_id = str(job["id"])
 
     def candidate(self) -> Candidate:
+        """Invited first: registering with the invite token proves the address (it was mailed
+        there), so the account exists at once and the interview is bound to it."""
         base = self.services.base_url
         email = f"bench-{secrets.token_hex(5)}@example.com"
-        _ok(
-            httpx.post(
-                f"{base}/api/v1/auth/register",
-                json={"email": email, "password": PASSWORD, "full_name": "Bench Candidate"},
-            )
-        )
-        headers = self.services.login(email, PASSWORD)
         created = _ok(
             httpx.post(
                 f"{base}/api/v1/interviews",
@@ -312,6 +306,18 @@ class Bench:
             )
         )
         interview_id = created["interview"]["id"]
+        _ok(
+            httpx.post(
+                f"{base}/api/v1/auth/register",
+                json={
+                    "email": email,
+                    "password": PASSWORD,
+                    "full_name": "Bench Candidate",
+                    "invite_token": created["invite_token"],
+                },
+            )
+        )
+        headers = self.services.login(email, PASSWORD)
         _ok(
             httpx.post(
                 f"{base}/api/v1/interviews/accept",

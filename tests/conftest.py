@@ -37,9 +37,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
             "STT_CACHE_DIR": str(MODEL_CACHE / "speech"),
         }
     )
-    stack.start_services()
+    try:
+        stack.start_services()
+    except BaseException:
+        stack.stop()  # what did start (PostgreSQL, Redis) must not outlive a failed session
+        raise
     os.environ["DATABASE_URL"] = stack.database_url
     os.environ["REDIS_URL"] = stack.redis_url
+    assert stack.mail_sink is not None
+    os.environ.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(stack.mail_sink.port)})
     stack.migrate()
     yield stack
     stack.stop()

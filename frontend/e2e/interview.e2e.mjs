@@ -67,9 +67,12 @@ try {
   const candidate = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await candidate.newPage();
   page.on("pageerror", (error) => log(`page error: ${error.message}`));
-  await page.goto(new URL(new URL(inviteUrl).pathname, BASE_URL).href);
+  const invite = new URL(inviteUrl);
+  await page.goto(new URL(invite.pathname + invite.hash, BASE_URL).href);
   await page.getByLabel("Full name").fill("Casey Candidate");
-  await page.getByLabel("E-mail").fill(candidateEmail);
+  // The invite page names the address it was sent to and registers with it (not editable).
+  const invitedEmail = await page.getByLabel("E-mail").inputValue();
+  if (invitedEmail !== candidateEmail) throw new Error(`invite page shows ${invitedEmail}, not ${candidateEmail}`);
   await page.getByLabel("Password", { exact: true }).fill("correct-horse-battery-42");
   await shot(page, "01-invite-register");
   await page.getByRole("button", { name: "Create account" }).click();

@@ -1,7 +1,9 @@
 // The application shell: header with navigation and language switch, and the routes.
 import { AdminPage } from "./admin/AdminPage";
-import { AuthForms } from "./auth/AuthForms";
+import { AuthForms, ErrorNote } from "./auth/AuthForms";
 import { InterviewInvitePage, OrganisationInvitePage } from "./auth/InvitePages";
+import { interviewInviteHref, readInterviewInvite } from "./auth/inviteLink";
+import { VerifyEmailPage } from "./auth/VerifyEmailPage";
 import { SessionProvider, useSession } from "./auth/session";
 import { InterviewRoom } from "./candidate/InterviewRoom";
 import { MyInterviews } from "./candidate/MyInterviews";
@@ -9,7 +11,7 @@ import { I18nProvider, useI18n, type Language } from "./i18n";
 import { InterviewsPage } from "./recruiter/InterviewsPage";
 import { JobsPage } from "./recruiter/JobsPage";
 import { ReportPage } from "./recruiter/ReportPage";
-import { Link, matchRoute, navigate, useLocation } from "./router";
+import { Link, matchRoute, navigate, Redirect, useLocation } from "./router";
 
 export function App() {
   return (
@@ -67,8 +69,10 @@ function Routes() {
   const { path, hash } = useLocation();
   const { user, loading } = useSession();
   if (path === "/invite") return <OrganisationInvitePage token={new URLSearchParams(hash.slice(1)).get("token")} />;
-  const invite = matchRoute("/invite/:token", path);
-  if (invite) return <InterviewInvitePage token={invite.token} />;
+  if (path === "/verify-email") return <VerifyEmailPage token={new URLSearchParams(hash.slice(1)).get("token")} />;
+  const invite = readInterviewInvite(path, hash);
+  if (invite?.legacy && invite.token) return <Redirect to={interviewInviteHref(invite.token)} />;
+  if (invite) return invite.token ? <InterviewInvitePage token={invite.token} /> : <ErrorNote error={t("inviteMissing")} />;
   if (loading) return <p>{t("loading")}</p>;
   if (!user)
     return (

@@ -23,6 +23,12 @@ export function useLocation(): { path: string; hash: string; search: URLSearchPa
   return { path: location.pathname, hash: location.hash, search: new URLSearchParams(location.search) };
 }
 
+/** Go to `to` at once, replacing the current entry of the history. */
+export function Redirect({ to }: { to: string }): null {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}
+
 /** Match "/interviews/:id/report" style patterns; returns the parameters or null. */
 export function matchRoute(pattern: string, path: string): Record<string, string> | null {
   const want = pattern.split("/").filter(Boolean);

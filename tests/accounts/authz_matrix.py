@@ -79,6 +79,8 @@ ONLY_CANDIDATE_A = _expect(
     recruiter_org2=403,
     admin=403,
 )
+# The candidate an interview invite was sent to; any other candidate is refused by address.
+INVITEE_A = {**ONLY_CANDIDATE_A, Actor.CANDIDATE_B: 403}
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ MATRIX: list[Route] = [
     # METRICS_TOKEN is unset in tests: only admins (tests/observability covers the token).
     Route("GET", "/metrics", ADMIN_ONLY),
     Route("POST", f"{API}/diagnostics/routing", ADMIN_ONLY, needs_workers=True),
+    Route("GET", f"{API}/diagnostics/workers", ADMIN_ONLY, needs_workers=True),
     # --- auth ---------------------------------------------------------------------------
     Route(
         "POST",
@@ -120,6 +123,14 @@ MATRIX: list[Route] = [
             "password": DEFAULT_PASSWORD,
             "full_name": "New Person",
         },
+        ok=frozenset({202}),
+    ),
+    Route(
+        "POST",
+        f"{API}/auth/verify-email",
+        PUBLIC,
+        body=lambda w: {"token": w.fresh_verification_token(), "password": DEFAULT_PASSWORD},
+        note="links, passwords and expiry in tests/accounts/test_registration.py",
     ),
     Route(
         "POST",
@@ -219,9 +230,17 @@ MATRIX: list[Route] = [
     ),
     Route(
         "POST",
-        f"{API}/interviews/accept",
-        ONLY_CANDIDATE_A,
+        f"{API}/interviews/invite-preview",
+        PUBLIC,
         body=lambda w: {"token": w.interview_of_candidate_a(started=False)["token"]},
+        note="the token is the credential, as for accepting it",
+    ),
+    Route(
+        "POST",
+        f"{API}/interviews/accept",
+        INVITEE_A,
+        body=lambda w: {"token": w.interview_of_candidate_a(started=False)["token"]},
+        note="another candidate holding the link is told it was sent to another address",
     ),
     Route(
         "GET",

@@ -1,9 +1,12 @@
 """A fresh set of real rows per matrix row: two organisations and one user per actor."""
 
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from interview_core.accounts.models import Organisation, User, UserRole
+from interview_core.accounts.models import Organisation, PendingRegistration, User, UserRole
 from interview_core.accounts.organisations import create_invite
+from interview_core.auth.tokens import issue_verification_token
 from interview_core.db.engine import session_scope
 from interview_core.interviews import service as interviews
 from interview_core.interviews.schemas import Consent, InterviewCreate
@@ -11,8 +14,10 @@ from interview_core.jobs.schemas import JobCreate
 from interview_core.jobs.service import create_job
 from tests.accounts.authz_matrix import Actor
 from tests.support.accounts import (
+    DEFAULT_PASSWORD,
     make_organisation,
     make_user,
+    password_hash,
     signed_in_headers,
     signed_in_tokens,
     unique_email,
@@ -46,6 +51,21 @@ class World:
 
     def fresh_refresh_token(self) -> str:
         return signed_in_tokens(self.users[Actor.CANDIDATE_A]).refresh_token
+
+    def fresh_verification_token(self) -> str:
+        """The token of a registration's e-mail link, for a new address, as the API mails it."""
+        email = unique_email("pending")
+        with session_scope() as session:
+            pending = PendingRegistration(
+                id=uuid.uuid4(),
+                email=email,
+                password_hash=password_hash(DEFAULT_PASSWORD),
+                full_name="Pending Person",
+                preferred_language="en",
+                expires_at=datetime.now(UTC) + timedelta(hours=1),
+            )
+            session.add(pending)
+        return issue_verification_token(pending.id, email, 3600)
 
     def fresh_invite_token(self) -> str:
         with session_scope() as session:

@@ -61,7 +61,7 @@ def test_secret_key_is_required_and_strong(monkeypatch) -> None:
 
     from interview_core.config import Settings
 
-    for weak in ["", "changeme", "short-secret"]:
+    for weak in ["", "changeme", "short-secret", "s" * 20 + "x" * 28]:
         monkeypatch.setenv("SECRET_KEY", weak)
         monkeypatch.setenv("ENVIRONMENT", "production")
         with pytest.raises(ValidationError):

@@ -1,5 +1,7 @@
 """docker compose accepts the operators' file, with every service the platform needs."""
 
+import ipaddress
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,6 +24,7 @@ SERVICES = {
 }
 # Services behind a profile: started only with `docker compose --profile NAME`.
 PROFILED_SERVICES = {"vllm"}
+REDIS_PASSWORD = "redis-check"
 
 
 def _compose_command() -> list[str]:
@@ -43,8 +46,9 @@ def _compose_config(tmp_path: Path, *options: str) -> dict[str, Any]:
             link.symlink_to(ROOT / name)
     env = (ROOT / ".env.example").read_text()
     for key, value in {
-        "SECRET_KEY": "k" * 48,
+        "SECRET_KEY": secrets.token_urlsafe(48),
         "POSTGRES_PASSWORD": "compose-check",
+        "REDIS_PASSWORD": REDIS_PASSWORD,
         "LLM_ENGINE_API_KEY": "engine-check",
     }.items():
         assert f"\n{key}=\n" in env, f".env.example should leave {key} empty"
@@ -128,3 +132,38 @@ def test_every_setting_is_documented_in_env_example() -> None:
     fields = set(Settings.model_fields) | set(WorkerSettings.model_fields)
     missing = {name.upper() for name in fields} - documented
     assert not missing, f"settings missing from .env.example: {sorted(missing)}"
+
+
+def test_the_api_is_reached_only_through_nginx_which_alone_it_trusts(tmp_path: Path) -> None:
+    config = _compose_config(tmp_path)
+    services = _default_services(config)
+    api = services["backend-core"]
+    assert not api.get("ports"), "the API must not be published past nginx"
+    assert [str(port) for port in api["expose"]] == ["8000"]
+    nginx_address = services["frontend"]["networks"]["default"]["ipv4_address"]
+    assert api["environment"]["FORWARDED_ALLOW_IPS"] == nginx_address
+    subnet = config["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(nginx_address) in ipaddress.ip_network(subnet)
+    nginx = (ROOT / "frontend" / "nginx.conf").read_text()
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+
+
+def test_redis_requires_a_password_and_every_client_sends_it(tmp_path: Path) -> None:
+    services = _default_services(_compose_config(tmp_path))
+    redis = services["redis"]
+    assert "--requirepass" in " ".join(redis["command"])
+    assert redis["environment"]["REDISCLI_AUTH"] == REDIS_PASSWORD
+    urls = {
+        f"{name}.{key}": value
+        for name, service in services.items()
+        for key, value in (service.get("environment") or {}).items()
+        if isinstance(value, str) and value.startswith("redis://")
+    }
+    assert {"backend-core.REDIS_URL", "flower.CELERY_BROKER_URL"} <= set(urls)
+    for where, url in urls.items():
+        assert url.startswith(f"redis://:{REDIS_PASSWORD}@redis:"), where
+
+
+def test_vllm_runs_no_code_from_the_model_repository(tmp_path: Path) -> None:
+    vllm = _compose_config(tmp_path, "--profile", "vllm")["services"]["vllm"]
+    assert "--trust-remote-code" not in vllm["command"]

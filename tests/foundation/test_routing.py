@@ -8,6 +8,7 @@ from interview_contracts.tasks import TaskName
 from interview_core.accounts.models import UserRole
 from interview_core.broker.client import send
 from interview_core.db.engine import session_scope
+from interview_core.health.service import live_workers_by_queue
 from tests.support.accounts import make_user, signed_in_headers
 
 
@@ -26,13 +27,8 @@ def test_routing_endpoint_runs_each_task_on_its_role(client, workers, stack) -> 
     assert body["gpu"]["pid"] == stack.workers[WorkerRole.GPU].process.pid
 
 
-def test_readyz_lists_a_live_worker_per_queue(client, workers) -> None:
-    response = client.get("/readyz")
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["ready"] is True
-    assert body["database"]["detail"] == "pgvector installed"
-    by_queue = {q["queue"]: q["workers"] for q in body["queues"]}
+def test_each_queue_is_served_by_its_own_role(workers) -> None:
+    by_queue = live_workers_by_queue()
     assert any(name.startswith("gpu@") for name in by_queue[Queue.GPU.value])
     assert any(name.startswith("cpu@") for name in by_queue[Queue.CPU.value])
     assert not any(name.startswith("cpu@") for name in by_queue[Queue.GPU.value])

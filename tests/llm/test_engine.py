@@ -5,6 +5,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from ai_worker.llm.backends import GenerationOutput, GenerationRequest
@@ -85,3 +86,43 @@ def test_a_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(EngineUnavailableError, match=r"absent\.gguf"):
         served_model(settings)
+
+
+@pytest.mark.slow
+def test_answers_are_read_by_an_engine_of_their_own_at_idle_priority(
+    stack, engine_llm: LoadedLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """An evaluation never takes cycles from a question: the CPU role's engine is another
+    process at the CPU role's (idle) priority, started once and found again."""
+    import os
+
+    from ai_worker.llm.engine import _recorded_pid, _stop, engine_dir
+    from ai_worker.llm.loader import _connect_engine
+
+    monkeypatch.setenv("CPU_WORKER_PRIORITY", "idle")
+    questions = LLMSettings(llm_backend=LLMBackend.LLAMACPP)
+    evaluation = questions.for_evaluation_engine()
+    try:
+        reader = _connect_engine(evaluation)
+        pid = _recorded_pid(engine_dir(evaluation))
+        assert pid is not None and pid != stack.engine.pid
+        assert endpoint_of(evaluation).base_url != endpoint_of(questions).base_url
+        assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+        assert os.sched_getscheduler(stack.engine.pid) == os.SCHED_OTHER
+        assert ensure_engine(evaluation) == endpoint_of(evaluation)
+        assert _recorded_pid(engine_dir(evaluation)) == pid
+        reply = reader.generator.generate(
+            GenerationRequest(
+                [{"role": "user", "content": "Say hello."}], 8, time.monotonic() + 120
+            )
+        )
+        assert reply.text and reader.model_id == engine_llm.model_id
+        endpoint = endpoint_of(evaluation)
+        slots = httpx.get(
+            f"{endpoint.root}/slots", headers={"Authorization": f"Bearer {endpoint.api_key}"}
+        ).json()
+        assert len(slots) == evaluation.evaluation_engine_parallel
+    finally:
+        running = _recorded_pid(engine_dir(evaluation))
+        if running is not None:
+            _stop(running)

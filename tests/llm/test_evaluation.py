@@ -4,13 +4,16 @@ sentences, text addressed to the evaluator never read, delivery never counted.
 The model's judgement runs on the stack's llama.cpp engine with the embedded bilingual model;
 a reply the code cannot use comes from a tiny random model, which writes no JSON."""
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from ai_worker.llm.backends import GenerationOutput, GenerationRequest
 from ai_worker.llm.checks import evaluate_by_rules
 from ai_worker.llm.evaluation import EvaluationOutputError, evaluate_answer, parse_checks
 from ai_worker.llm.loader import LoadedLLM
@@ -148,6 +151,51 @@ def test_hesitations_and_pace_never_change_the_scores(engine_llm: LoadedLLM) -> 
     assert [s.score for s in rushed.scores] == [s.score for s in calm.scores]
     assert [c.met for c in rushed.scores[0].checks] == [c.met for c in calm.scores[0].checks]
     _assert_grounded(rushed, hesitant)
+
+
+class _CountingEngine:
+    """The engine itself, counting the requests that reach it."""
+
+    def __init__(self, llm: LoadedLLM) -> None:
+        self.llm = llm
+        self.requests = 0
+
+    def generate(self, request: GenerationRequest) -> GenerationOutput:
+        self.requests += 1
+        return self.llm.generator.generate(request)
+
+
+def test_the_same_reading_gets_the_same_judgement_without_asking_the_engine_again(
+    engine_llm: LoadedLLM,
+) -> None:
+    """A batching engine's arithmetic varies with what it batches, so one answer could come
+    back judged differently; the same reading (hesitations and text addressed to a model taken
+    out) gets the reply given before, while a repeated run samples the engine again."""
+    engine = _CountingEngine(engine_llm)
+    counted = dataclasses.replace(engine_llm, generator=engine)
+    question = f"{QUESTIONS['en']} ({uuid.uuid4().hex[:8]})"  # nothing judged before
+
+    def judged(answer: str, run_index: int = 0) -> AnswerEvaluation:
+        request = _request(answer).model_copy(update={"question": question})
+        return evaluate_answer(request, llm=counted, run_index=run_index)
+
+    first = judged(STRONG["en"])
+    asked = engine.requests
+    assert asked >= 1
+    again = judged(STRONG["en"].replace("I added", "um, I added") + " " + PAYLOADS["en"])
+    assert engine.requests == asked
+    assert [s.score for s in again.scores] == [s.score for s in first.scores]
+    assert again.review_flags and not first.review_flags
+    repeated = judged(STRONG["en"], run_index=1)
+    assert engine.requests > asked
+    _assert_grounded(repeated, STRONG["en"])
+
+    # Asked at the same moment (two workers' threads), the engine still answers once.
+    before = engine.requests
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(lambda _: judged(WEAK["en"]), range(2)))
+    assert engine.requests - before == together[0].attempts == together[1].attempts
+    assert together[0].scores == together[1].scores
 
 
 def test_an_unusable_reply_falls_back_to_the_rules_and_says_so(tiny_model_dir: Path) -> None:

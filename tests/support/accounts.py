@@ -5,10 +5,15 @@ with session_scope() as session:
     recruiter = make_user(session, UserRole.RECRUITER, organisation)
 headers = auth_headers(client, recruiter)   # a real login through the API
 headers = signed_in_headers(recruiter)      # a real session, no login round trip
+tokens = register_and_verify(client, email)  # registration as a person does it, by e-mail
+
+Users made by make_user are accounts whose address is verified: since registration verifies
+e-mail ownership before an account exists, every account is one.
 """
 
 import uuid
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,13 +21,15 @@ from sqlalchemy.orm import Session
 from interview_core.accounts.models import EmotionAnalysis, Organisation, User, UserRole
 from interview_core.auth.passwords import hash_password
 from interview_core.auth.service import TokenPair, start_session
+from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
+from tests.support.mail import fragment_token, last_mail_to, link_in
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
 
 @lru_cache
-def _password_hash(password: str) -> str:
+def password_hash(password: str) -> str:
     # Hashing is deliberately slow; every test user with the same password can share one hash.
     return hash_password(password)
 
@@ -62,7 +69,7 @@ def make_user(
     user = User(
         id=uuid.uuid4(),
         email=email or unique_email(role.value),
-        password_hash=_password_hash(password),
+        password_hash=password_hash(password),
         full_name=f"Test {role.value.title()}",
         role=role,
         organisation_id=organisation.id if organisation else None,
@@ -96,3 +103,34 @@ def signed_in_tokens(user: User) -> TokenPair:
 
 def signed_in_headers(user: User) -> dict[str, str]:
     return bearer(signed_in_tokens(user).access_token)
+
+
+def mail_dir() -> Path:
+    """Where the session's SMTP sink stores what the API sent."""
+    return get_infra_settings().data_dir / "mail"
+
+
+def register(client: Any, email: str, password: str = DEFAULT_PASSWORD, **extra: Any) -> Any:
+    body = {"email": email, "password": password, "full_name": "Registered Person", **extra}
+    return client.post("/api/v1/auth/register", json=body)
+
+
+def verification_token(email: str) -> str:
+    """The token of the newest verification link mailed to `email`."""
+    return fragment_token(link_in(last_mail_to(mail_dir(), email, "verify-email")))
+
+
+def register_and_verify(
+    client: Any, email: str, password: str = DEFAULT_PASSWORD
+) -> dict[str, Any]:
+    """Register through the API, open the link from the mail the sink received, and return
+    the token pair the verification signs in with."""
+    registered = register(client, email, password)
+    assert registered.status_code == 202, registered.text
+    verified = client.post(
+        "/api/v1/auth/verify-email",
+        json={"token": verification_token(email), "password": password},
+    )
+    assert verified.status_code == 200, verified.text
+    tokens: dict[str, Any] = verified.json()
+    return tokens

@@ -17,6 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from interview_contracts.queues import Queue, WorkerRole
 from interview_core.localrun.postgres import EmbeddedPostgres
 from interview_core.localrun.redis_server import LocalRedis, free_port
+from tests.support.mail import MailSink
 
 WORKER_READY_TIMEOUT_S = 120.0
 PR_SET_PDEATHSIG = 1
@@ -54,11 +55,18 @@ class TestStack:
     postgres: EmbeddedPostgres | None = None
     redis: LocalRedis | None = None
     engine: subprocess.Popen[bytes] | None = None
+    mail_sink: MailSink | None = None
     workers: dict[WorkerRole, WorkerProcess] = field(default_factory=dict)
 
     def start_services(self) -> None:
         self.postgres = EmbeddedPostgres(self.data_dir / "postgres")
         self.postgres.start()
+        # The SMTP sink the API sends to, as in the embedded run: messages under data_dir/mail.
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        self.mail_sink = MailSink(
+            self.data_dir, self.artifacts / f"mail-sink-{int(time.time() * 1000)}.log"
+        )
+        self.mail_sink.start(preexec_fn=_die_with_parent)
         # A random port: never one that a worker left behind by an earlier, killed run could
         # still be reconnecting to.
         self.redis = LocalRedis(self.data_dir / "redis", port=free_port(), persist=True)
@@ -68,20 +76,15 @@ class TestStack:
     def start_engine(self) -> None:
         """llama.cpp's server on the embedded model, as the run command starts it; the GPU
         worker finds it through the data directory. It dies with the test process."""
-        from ai_worker.llm.engine import endpoint_of, wait_until_ready
+        from ai_worker.llm.engine import endpoint_of, spawn_engine, wait_until_ready
         from ai_worker.llm.settings import LLMSettings
 
         self.artifacts.mkdir(parents=True, exist_ok=True)
         log = (self.artifacts / f"llm-engine-{int(time.time() * 1000)}.log").open("wb")
-        self.engine = subprocess.Popen(
-            [sys.executable, "-m", "ai_worker", "--role", "engine"],
-            env=dict(os.environ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
         settings = LLMSettings()
+        self.engine = spawn_engine(
+            settings, log, start_new_session=True, preexec_fn=_die_with_parent
+        )
         wait_until_ready(settings, endpoint_of(settings), self.engine)
 
     def stop_engine(self) -> None:
@@ -201,6 +204,8 @@ class TestStack:
     def stop(self) -> None:
         self.stop_workers()
         self.stop_engine()
+        if self.mail_sink:
+            self.mail_sink.stop()
         if self.redis:
             self.redis.stop()
         if self.postgres:

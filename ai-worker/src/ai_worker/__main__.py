@@ -75,9 +75,16 @@ def main() -> None:
         return
     if args.role == ENGINE:
         from ai_worker.llm.engine import run_engine
-        from ai_worker.llm.settings import get_llm_settings
+        from ai_worker.llm.settings import EngineUse, get_llm_settings
+        from ai_worker.settings import get_worker_settings
 
-        run_engine(get_llm_settings())
+        engine_settings = get_llm_settings()
+        if engine_settings.llm_engine_for is EngineUse.EVALUATION:
+            # Its own port, key and slots (LLM_ENGINE_PORT and the rest are the question
+            # engine's), and the CPU role's priority: it computes for that role.
+            engine_settings = engine_settings.for_evaluation_engine()
+            lower_priority(get_worker_settings().cpu_worker_priority)
+        run_engine(engine_settings)
     role = WorkerRole(args.role)
     os.environ["WORKER_ROLE"] = role.value
 

@@ -52,15 +52,23 @@ def _create_admin(args: argparse.Namespace) -> None:
 
 
 def _up(args: argparse.Namespace) -> None:
-    from interview_core.localrun.platform import LocalPlatform, run_forever
+    import sys
 
+    from interview_core.localrun.console import Console
+    from interview_core.localrun.platform import LOGS_DIR, LocalPlatform, run_forever
+
+    data_dir = Path(args.data_dir)
+    console = Console(
+        sys.stdout, verbose=args.verbose, history=data_dir / LOGS_DIR / "platform.log"
+    )
     run_forever(
         LocalPlatform(
-            data_dir=Path(args.data_dir),
+            data_dir=data_dir,
             host=args.host,
             port=args.port,
             frontend_dist=Path(args.frontend_dist) if args.frontend_dist else None,
-        )
+        ),
+        console,
     )
 
 
@@ -87,6 +95,11 @@ def main(argv: list[str] | None = None) -> None:
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=8000)
     up.add_argument("--frontend-dist", default=None)
+    up.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show every process's output on the console too (it always goes to the log files)",
+    )
     up.set_defaults(func=_up)
     args = parser.parse_args(argv)
     args.func(args)

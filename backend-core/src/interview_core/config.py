@@ -1,8 +1,13 @@
 """One typed settings object per process kind, validated at start so misconfiguration fails fast."""
 
+import ipaddress
+import itertools
+import math
+from collections import Counter
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,7 +80,53 @@ class InfraSettings(BaseSettings):
         return self.data_dir / "media"
 
 
-WEAK_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development", "please-change"}
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT_CHARACTERS = 8
+# Padding such as xxxxxxxx; a random hex key has such a run about once in ten million.
+MAX_SECRET_RUN = 8
+# Length times the entropy of the value's own character frequencies: a 32-character hex key
+# (128 random bits) measures about 112: this refuses only values dominated by a few characters.
+MIN_SECRET_ENTROPY_BITS = 80.0
+# Words that mark a value typed in from an example rather than generated (six letters or more,
+# so a generated key contains one by chance about once in ten million).
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "change-me",
+    "change_me",
+    "secret",
+    "replace",
+    "example",
+    "placeholder",
+    "password",
+    "default",
+    "insecure",
+)
+HOW_TO_GENERATE = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def secret_weakness(value: str) -> str | None:
+    """Why `value` cannot serve as a key or token, or None. What `secrets.token_urlsafe`,
+    `openssl rand -hex` or `-base64` generate passes; what people type does not: placeholders,
+    repeated characters or phrases, runs such as abcd… or 1234…"""
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    lowered = value.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS):
+        return "looks like a placeholder"
+    if len(set(value)) < MIN_SECRET_DISTINCT_CHARACTERS:
+        return f"uses fewer than {MIN_SECRET_DISTINCT_CHARACTERS} different characters"
+    if any(value[period:] == value[:-period] for period in range(1, len(value) // 2 + 1)):
+        return "repeats a shorter sequence"
+    if any(len(list(run)) >= MAX_SECRET_RUN for _, run in itertools.groupby(value)):
+        return f"repeats one character {MAX_SECRET_RUN} or more times in a row"
+    neighbours = sum(abs(ord(a) - ord(b)) <= 1 for a, b in itertools.pairwise(value))
+    if neighbours * 3 > (len(value) - 1) * 2:
+        return "is mostly runs of neighbouring characters (abcd…, 1234…, aaaa…)"
+    counts = Counter(value).values()
+    bits = -sum(n * math.log2(n / len(value)) for n in counts)
+    if bits < MIN_SECRET_ENTROPY_BITS:
+        return "repeats a few characters too often"
+    return None
 
 
 class Settings(InfraSettings):
@@ -95,8 +146,15 @@ class Settings(InfraSettings):
     login_throttle_window_s: int = 900
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 30
+    # Reverse proxies (IP addresses or networks, comma-separated; empty: none) whose
+    # X-Forwarded-For names the client. Login throttling counts per client address, so only a
+    # proxy may say who the client is; from any other caller the header is ignored.
+    forwarded_allow_ips: str = "127.0.0.1"
     # Bearer token a Prometheus scraper sends to GET /metrics; unset: only admins read it.
     metrics_token: str | None = None
+    # Seconds between checks that an event stream's sign-in still stands; after a logout or a
+    # revoked session the stream ends at the next check.
+    stream_session_recheck_s: float = Field(default=30.0, gt=0)
     # Uploads one interview may store (audio answers, camera frames), by count and bytes, and
     # résumés one candidate may keep; above them an upload is refused with 413 (see
     # docs/architecture.md, "Limits").
@@ -109,6 +167,40 @@ class Settings(InfraSettings):
     # Upload requests (audio, frames, résumé) one user may make within the window (429 above).
     upload_rate_window_s: int = Field(default=60, ge=1)
     upload_max_requests_per_window: int = Field(default=120, ge=1)
+    # Registration: how long an e-mail verification link works, and how many registrations
+    # one client address and one e-mail address may make per window (429 above).
+    email_verification_ttl_s: int = Field(default=24 * 3600, ge=60)
+    registration_throttle_window_s: int = Field(default=3600, ge=1)
+    registration_max_per_ip: int = Field(default=30, ge=1)
+    registration_max_per_email: int = Field(default=5, ge=1)
+    # Outgoing mail (verification links, invites) over SMTP; an empty host sends nothing (each
+    # message is recorded as not sent). The embedded run starts a local sink on the default
+    # port that stores messages under DATA_DIR/mail (interview_core/mail/sink.py).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "AI Interview Platform <no-reply@interview.localhost>"
+    # "none" (a local sink or relay), "starttls" (usually port 587) or "tls" (usually 465).
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        # uvicorn would silently treat a malformed entry as a name that never matches.
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"FORWARDED_ALLOW_IPS: {entry!r} is not an IP address or network"
+                ) from None
+        return value
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        return [part.strip() for part in self.forwarded_allow_ips.split(",") if part.strip()]
 
     @field_validator("metrics_token")
     @classmethod
@@ -117,13 +209,18 @@ class Settings(InfraSettings):
         return value or None
 
     @model_validator(mode="after")
-    def _require_strong_secret(self) -> "Settings":
+    def _require_strong_secrets(self) -> "Settings":
         # No signing key ships in code: the run command generates one into the data directory.
-        if self.secret_key.lower() in WEAK_SECRETS or len(self.secret_key) < 32:
-            raise ValueError(
-                "SECRET_KEY must be a random value of at least 32 characters "
-                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-            )
+        checked = {"SECRET_KEY": self.secret_key, "METRICS_TOKEN": self.metrics_token}
+        for name, value in checked.items():
+            if value is None:
+                continue
+            weakness = secret_weakness(value)
+            if weakness:
+                raise ValueError(
+                    f"{name} {weakness}: it must be a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters, for example from `{HOW_TO_GENERATE}`"
+                )
         return self
 
 

@@ -7,6 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from interview_core.accounts.router import routers as accounts_routers
 from interview_core.audit.router import router as audit_router
@@ -60,9 +61,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    # Added last, so it is outermost: its ids are bound for everything below, and its latency
-    # and status include the 413s and security headers of the middleware above.
+    # Added after the middleware above, so it wraps it: its ids are bound for everything below,
+    # and its latency and status include the 413s and security headers of the middleware above.
     app.add_middleware(RequestContext, api=app)
+    # Outermost of all: the client address every part sees (login throttling, logs) is the one
+    # a trusted proxy forwarded, and only a trusted proxy's (servers run uvicorn with
+    # --no-proxy-headers, so this is the one place that decides).
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     app.include_router(health_router)
     app.include_router(metrics_router)

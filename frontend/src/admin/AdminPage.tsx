@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, type AuditEvent, type Organisation, type User } from "../api/client";
 import { ErrorNote, Field } from "../auth/AuthForms";
+import { CopyableLink } from "../CopyableLink";
 import { useI18n } from "../i18n";
 
 const ROLES = ["candidate", "recruiter", "admin"] as const;
@@ -99,7 +100,7 @@ function Organisations({ organisations, onCreated }: { organisations: Organisati
   const [name, setName] = useState("");
   const [inviteEmail, setInviteEmail] = useState("");
   const [inviteOrg, setInviteOrg] = useState("");
-  const [inviteUrl, setInviteUrl] = useState<string | null>(null);
+  const [invited, setInvited] = useState<{ url: string; email: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -113,7 +114,8 @@ function Organisations({ organisations, onCreated }: { organisations: Organisati
   const invite = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      setInviteUrl((await api.inviteToOrganisation(inviteOrg, { email: inviteEmail, as_owner: false })).accept_url);
+      const created = await api.inviteToOrganisation(inviteOrg, { email: inviteEmail, as_owner: false });
+      setInvited({ url: created.accept_url, email: created.email });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -148,9 +150,9 @@ function Organisations({ organisations, onCreated }: { organisations: Organisati
         <Field label={t("email")} name="invite-email" type="email" value={inviteEmail} onChange={setInviteEmail} />
         <button type="submit">{t("create")}</button>
       </form>
-      {inviteUrl && (
+      {invited && (
         <p className="notice success">
-          ✓ {t("inviteLink")}: <code>{inviteUrl}</code>
+          ✓ {t("inviteMailed", { email: invited.email })} <CopyableLink url={invited.url} />
         </p>
       )}
       <ErrorNote error={error} />

@@ -9,6 +9,7 @@ export type Competency = Schemas["Competency"];
 export type Interview = Schemas["InterviewRead"];
 export type InterviewState = Schemas["InterviewState"];
 export type InterviewStatus = Schemas["InterviewStatus"];
+export type InvitePreview = Schemas["InvitePreview"];
 export type Turn = Schemas["TurnRead"];
 export type TokenResponse = Schemas["TokenResponse"];
 export type Organisation = Schemas["OrganisationRead"];
@@ -146,7 +147,13 @@ export const api = {
     tokenStore.set(tokens);
     return tokens;
   },
-  register: (body: Schemas["RegisterRequest"]) => request<User>("POST", "/auth/register", body),
+  register: (body: Schemas["RegisterRequest"]) => request<Schemas["RegistrationAccepted"]>("POST", "/auth/register", body),
+  /** Open a registration's e-mail link with the password chosen: the account exists and is signed in. */
+  verifyEmail: async (body: Schemas["EmailVerification"]) => {
+    const tokens = await request<TokenResponse>("POST", "/auth/verify-email", body);
+    tokenStore.set(tokens);
+    return tokens;
+  },
   logout: () => request<void>("POST", "/auth/logout").finally(() => tokenStore.clear()),
   exportMyData: () => request<DataExport>("GET", "/me/data"),
   deleteMyData: (currentPassword: string) =>
@@ -172,6 +179,7 @@ export const api = {
     request<Interview[]>("GET", `/interviews${query({ ...filters, limit: 100 })}`),
   createInterview: (body: Schemas["InterviewCreate"]) => request<Schemas["InterviewCreated"]>("POST", "/interviews", body),
   cancelInterview: (id: string) => request<Interview>("POST", `/interviews/${id}/cancel`),
+  previewInterviewInvite: (token: string) => request<InvitePreview>("POST", "/interviews/invite-preview", { token }),
   acceptInterviewInvite: (token: string) => request<Interview>("POST", "/interviews/accept", { token }),
   state: (id: string, waitS = 0) => request<InterviewState>("GET", `/interviews/${id}${query({ wait_s: waitS || undefined })}`),
   turns: (id: string) => request<Turn[]>("GET", `/interviews/${id}/turns`),

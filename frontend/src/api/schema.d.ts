@@ -115,7 +115,8 @@ export interface paths {
         put?: never;
         /**
          * Post Password
-         * @description Change the password; every sign-in ends and a fresh token pair is returned.
+         * @description Change the password; every sign-in ends and a fresh token pair is returned. Wrong
+         *     current passwords are throttled like failed logins of the account.
          */
         post: operations["post_password_api_v1_auth_password_post"];
         delete?: never;
@@ -155,9 +156,34 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Create a candidate account. Recruiters join by invite; admins come from the CLI.
+         * @description Register as a candidate: a link to confirm the address is e-mailed to it, and the
+         *     account exists once it is opened (POST /auth/verify-email). With the invite token of an
+         *     interview sent to this address, the account is created at once. The answer is the same
+         *     whether or not the address already has an account. Recruiters join by invite; admins come
+         *     from the CLI.
          */
         post: operations["register_api_v1_auth_register_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Email
+         * @description Open a registration's e-mail link, with the password chosen when registering: the
+         *     account is created and signed in.
+         */
+        post: operations["verify_email_api_v1_auth_verify_email_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -184,6 +210,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/diagnostics/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Workers
+         * @description The checks behind /readyz with their errors, the live workers per queue by name and
+         *     what each role has loaded (admins; cached 30 s, as each fresh answer sends tasks).
+         */
+        get: operations["workers_api_v1_diagnostics_workers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/interviews": {
         parameters: {
             query?: never;
@@ -199,7 +246,8 @@ export interface paths {
         put?: never;
         /**
          * Create Interview
-         * @description Invite a candidate to an interview for a job; the invite link is shown once.
+         * @description Invite a candidate to an interview for a job: the link is e-mailed to them (after
+         *     commit; a failed send is recorded) and shown once here.
          */
         post: operations["create_interview_api_v1_interviews_post"];
         delete?: never;
@@ -222,6 +270,27 @@ export interface paths {
          * @description The logged-in candidate accepts an invite link.
          */
         post: operations["accept_invite_api_v1_interviews_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/interviews/invite-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Invite
+         * @description An invite link's context before signing in: organisation, role, length, language and
+         *     the address it was sent to (public: the token is the credential).
+         */
+        post: operations["preview_invite_api_v1_interviews_invite_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -662,7 +731,8 @@ export interface paths {
         put?: never;
         /**
          * Post Invite
-         * @description Invite a recruiter (owner or admin). The token is shown only in this response.
+         * @description Invite a recruiter (owner or admin): the link is e-mailed to them and shown only in
+         *     this response.
          */
         post: operations["post_invite_api_v1_organisations__organisation_id__invites_post"];
         delete?: never;
@@ -804,7 +874,8 @@ export interface paths {
         };
         /**
          * Readyz
-         * @description Database, broker and a live worker per queue; `?models=true` adds what workers loaded.
+         * @description Database, broker and a live worker per queue (cached briefly; details are for admins
+         *     at /api/v1/diagnostics/workers).
          */
         get: operations["readyz_readyz_get"];
         put?: never;
@@ -1146,6 +1217,13 @@ export interface components {
             /** Note */
             note: string;
         };
+        /** EmailVerification */
+        EmailVerification: {
+            /** Password */
+            password: string;
+            /** Token */
+            token: string;
+        };
         /**
          * EmotionAnalysis
          * @description Whether an organisation records facial-expression observations (never scored).
@@ -1203,6 +1281,76 @@ export interface components {
             /** Video */
             video: boolean;
         };
+        /**
+         * ExportedDecision
+         * @description A recruiter's decision on the candidate (who decided is the recruiter's own data).
+         */
+        ExportedDecision: {
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decision */
+            decision: string;
+            /** Note */
+            note: string;
+        };
+        /**
+         * ExportedEvaluation
+         * @description One evaluation run of an answer on one competency, as stored.
+         */
+        ExportedEvaluation: {
+            /** Checks */
+            checks: {
+                [key: string]: unknown;
+            }[];
+            /** Competency */
+            competency: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Evaluator */
+            evaluator: string;
+            /** Evidence */
+            evidence: string[];
+            /** Method */
+            method: string | null;
+            /** Model Id */
+            model_id: string;
+            /** Overall Note */
+            overall_note: string;
+            /** Prompt Version */
+            prompt_version: string | null;
+            /** Rationale */
+            rationale: string;
+            /** Review Flags */
+            review_flags: string[];
+            /** Run Index */
+            run_index: number;
+            /** Score */
+            score: number | null;
+            /** Validated */
+            validated: boolean;
+        };
+        /**
+         * ExportedFrameObservation
+         * @description What the analysis of one camera frame recorded (the frame file itself is not exported).
+         */
+        ExportedFrameObservation: {
+            /** Analysis Error */
+            analysis_error: string | null;
+            /** Observation */
+            observation: {
+                [key: string]: unknown;
+            } | null;
+            /** Sequence */
+            sequence: number;
+            /** Timestamp S */
+            timestamp_s: number;
+        };
         /** ExportedInterview */
         ExportedInterview: {
             /** Completed At */
@@ -1213,6 +1361,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Decisions */
+            decisions: components["schemas"]["ExportedDecision"][];
             /**
              * Id
              * Format: uuid
@@ -1224,6 +1374,7 @@ export interface components {
             language: string;
             /** Organisation Name */
             organisation_name: string;
+            report: components["schemas"]["ReportContent"] | null;
             shared_summary: components["schemas"]["CandidateSummary"] | null;
             /** Started At */
             started_at: string | null;
@@ -1250,6 +1401,8 @@ export interface components {
             id: string;
             /** Size Bytes */
             size_bytes: number;
+            /** Text */
+            text: string;
         };
         /** ExportedTurn */
         ExportedTurn: {
@@ -1261,6 +1414,10 @@ export interface components {
             answered_at: string | null;
             /** Camera Frames Stored */
             camera_frames_stored: number;
+            /** Evaluations */
+            evaluations: components["schemas"]["ExportedEvaluation"][];
+            /** Frame Observations */
+            frame_observations: components["schemas"]["ExportedFrameObservation"][];
             /** Has Audio Recording */
             has_audio_recording: boolean;
             /** Question */
@@ -1271,6 +1428,10 @@ export interface components {
             stage_key: string;
             /** Transcript */
             transcript: {
+                [key: string]: unknown;
+            } | null;
+            /** Vision Summary */
+            vision_summary: {
                 [key: string]: unknown;
             } | null;
         };
@@ -1465,6 +1626,28 @@ export interface components {
             organisation_id: string;
             /** Token */
             token: string;
+        };
+        /**
+         * InvitePreview
+         * @description What an invite link's holder sees before signing in: who invites, for what, and the
+         *     address the invitation was sent to (the account must have it).
+         */
+        InvitePreview: {
+            /** Accepted */
+            accepted: boolean;
+            /** Candidate Email */
+            candidate_email: string;
+            /** Job Title */
+            job_title: string;
+            /** Language */
+            language: string;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Question Count */
+            question_count: number;
+            status: components["schemas"]["InterviewStatus"];
+            /** Window Closes At */
+            window_closes_at: string | null;
         };
         /** JobCreate */
         JobCreate: {
@@ -1740,6 +1923,13 @@ export interface components {
          * @enum {string}
          */
         QuestionSource: "bank" | "llm" | "llm_repaired" | "bank_fallback";
+        /** QueueReadiness */
+        QueueReadiness: {
+            /** Live Workers */
+            live_workers: number;
+            /** Queue */
+            queue: string;
+        };
         /** QueueWorkers */
         QueueWorkers: {
             /** Queue */
@@ -1747,16 +1937,17 @@ export interface components {
             /** Workers */
             workers: string[];
         };
-        /** Readiness */
+        /**
+         * Readiness
+         * @description Public: whether the API can serve, without naming hosts, models or raw errors.
+         */
         Readiness: {
             broker: components["schemas"]["CheckResult"];
             database: components["schemas"]["CheckResult"];
             /** Queues */
-            queues: components["schemas"]["QueueWorkers"][];
+            queues: components["schemas"]["QueueReadiness"][];
             /** Ready */
             ready: boolean;
-            /** Worker Status */
-            worker_status: components["schemas"]["WorkerStatus"][];
         };
         /**
          * Recommendation
@@ -1777,6 +1968,8 @@ export interface components {
             email: string;
             /** Full Name */
             full_name: string;
+            /** Invite Token */
+            invite_token?: string | null;
             /** Password */
             password: string;
             /**
@@ -1785,6 +1978,16 @@ export interface components {
              * @enum {string}
              */
             preferred_language: "en" | "ko";
+        };
+        /**
+         * RegistrationAccepted
+         * @description The same answer whether or not the address already has an account.
+         */
+        RegistrationAccepted: {
+            /** Detail */
+            detail: string;
+            /** Email */
+            email: string;
         };
         /** Reliability */
         Reliability: {
@@ -2076,6 +2279,25 @@ export interface components {
          * @enum {string}
          */
         UserRole: "candidate" | "recruiter" | "admin";
+        /**
+         * WorkerDetails
+         * @description For admins: the checks' own errors, the workers by name and what each role loaded.
+         */
+        WorkerDetails: {
+            broker: components["schemas"]["CheckResult"];
+            /**
+             * Checked At
+             * Format: date-time
+             */
+            checked_at: string;
+            database: components["schemas"]["CheckResult"];
+            /** Queues */
+            queues: components["schemas"]["QueueWorkers"][];
+            /** Ready */
+            ready: boolean;
+            /** Worker Status */
+            worker_status: components["schemas"]["WorkerStatus"][];
+        };
         /**
          * WorkerRole
          * @enum {string}
@@ -2378,6 +2600,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request Entity Too Large */
             413: {
                 headers: {
@@ -2519,6 +2750,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -2613,16 +2853,94 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["RegistrationAccepted"];
                 };
             };
             /** @description Bad Request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_email_api_v1_auth_verify_email_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailVerification"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2657,6 +2975,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -2684,6 +3011,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoutingReport"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    workers_api_v1_diagnostics_workers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerDetails"];
                 };
             };
             /** @description Unauthorized */
@@ -2917,6 +3291,75 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_invite_api_v1_interviews_invite_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["interview_core__interviews__schemas__InviteAccept"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitePreview"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5355,9 +5798,7 @@ export interface operations {
     };
     readyz_readyz_get: {
         parameters: {
-            query?: {
-                models?: boolean;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -5371,15 +5812,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Service Unavailable */

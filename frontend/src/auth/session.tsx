@@ -6,6 +6,8 @@ interface Session {
   user: User | null;
   loading: boolean;
   signIn: (email: string, password: string) => Promise<User>;
+  /** Open a registration's e-mail link: the account is created and signed in. */
+  completeRegistration: (token: string, password: string) => Promise<User>;
   signOut: () => Promise<void>;
 }
 
@@ -27,11 +29,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(me);
     return me;
   }, []);
+  const completeRegistration = useCallback(async (token: string, password: string) => {
+    await api.verifyEmail({ token, password });
+    const me = await api.me();
+    setUser(me);
+    return me;
+  }, []);
   const signOut = useCallback(async () => {
     await api.logout().catch(() => undefined);
     setUser(null);
   }, []);
-  return <SessionContext.Provider value={{ user, loading, signIn, signOut }}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={{ user, loading, signIn, completeRegistration, signOut }}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {

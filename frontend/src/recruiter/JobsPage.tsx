@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, type Competency, type Job } from "../api/client";
 import { ErrorNote, Field } from "../auth/AuthForms";
+import { CopyableLink } from "../CopyableLink";
 import { useI18n } from "../i18n";
 
 const SCENARIOS = ["default", "short"];
@@ -113,12 +114,13 @@ function JobForm({ onCreated }: { onCreated: () => void }) {
 function JobCard({ job }: { job: Job }) {
   const { t } = useI18n();
   const [email, setEmail] = useState("");
-  const [inviteUrl, setInviteUrl] = useState<string | null>(null);
+  const [invited, setInvited] = useState<{ url: string; email: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const invite = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      setInviteUrl((await api.createInterview({ job_id: job.id, candidate_email: email })).invite_url);
+      const created = await api.createInterview({ job_id: job.id, candidate_email: email });
+      setInvited({ url: created.invite_url, email: created.interview.candidate_email });
       setEmail("");
     } catch (e) {
       setError((e as Error).message);
@@ -143,9 +145,9 @@ function JobCard({ job }: { job: Job }) {
         <button type="submit">{t("createInvite")}</button>
       </form>
       <ErrorNote error={error} />
-      {inviteUrl && (
+      {invited && (
         <p className="notice success">
-          ✓ {t("inviteLink")}: <code data-testid="invite-url">{inviteUrl}</code>
+          ✓ {t("inviteMailed", { email: invited.email })} <CopyableLink url={invited.url} testId="invite-url" />
         </p>
       )}
     </li>

@@ -46,15 +46,18 @@ TRANSIENT = (OperationalError,)
 
 
 class TurnGoneError(Exception):
-    """The turn was deleted (interview removed) before its task ran."""
+    """The turn was deleted (interview removed) before its task ran, or the payload names a
+    turn of another interview."""
 
 
 def _load(session: Session, task: TurnTask, *, lock: bool = False) -> tuple[Interview, Turn, Job]:
-    query = select(Turn).where(Turn.id == task.turn_id)
+    # Both ids must agree: a payload pairing one interview with another's turn would otherwise
+    # mix their data (another job, résumé or organisation setting) into this turn's work.
+    query = select(Turn).where(Turn.id == task.turn_id, Turn.interview_id == task.interview_id)
     turn = session.scalar(query.with_for_update() if lock else query)
     interview = session.get(Interview, task.interview_id)
     if turn is None or interview is None:
-        raise TurnGoneError(str(task.turn_id))
+        raise TurnGoneError(f"turn {task.turn_id} of interview {task.interview_id}")
     job = session.get_one(Job, interview.job_id)
     return interview, turn, job
 
@@ -291,7 +294,7 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
             continue
         started = time.perf_counter()
         try:
-            evaluation = evaluate_answer(request)
+            evaluation = evaluate_answer(request, run_index=run_index)
         except SoftTimeLimitExceeded:
             _mark_evaluation(
                 task.turn_id, ProcessingStatus.FAILED, "evaluation ran past its time limit"
@@ -333,7 +336,11 @@ def _on_evaluation_failed(exception: BaseException, kwargs: dict[str, Any], **_:
     reason = _failure_reason("evaluation", exception)
     _update_turn_outside_the_pool(
         update(Turn)
-        .where(Turn.id == task.turn_id, Turn.evaluation_status == ProcessingStatus.PENDING)
+        .where(
+            Turn.id == task.turn_id,
+            Turn.interview_id == task.interview_id,
+            Turn.evaluation_status == ProcessingStatus.PENDING,
+        )
         .values(evaluation_status=ProcessingStatus.FAILED, evaluation_error=reason)
     )
     logger.warning(reason, extra={"interview_id": task.interview_id, "turn_id": task.turn_id})
@@ -391,7 +398,11 @@ def _on_transcription_failed(exception: BaseException, kwargs: dict[str, Any], *
     reason = _failure_reason("transcription", exception)
     failed = _update_turn_outside_the_pool(
         update(Turn)
-        .where(Turn.id == task.turn_id, Turn.stt_status == ProcessingStatus.PENDING)
+        .where(
+            Turn.id == task.turn_id,
+            Turn.interview_id == task.interview_id,
+            Turn.stt_status == ProcessingStatus.PENDING,
+        )
         .values(stt_status=ProcessingStatus.FAILED, stt_error=reason, answer_idempotency_key=None)
     )
     if failed:

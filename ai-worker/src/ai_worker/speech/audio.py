@@ -15,6 +15,11 @@ SAMPLE_RATE = 16_000
 SILENCE_RMS = 10 ** (-60 / 20)
 # Resample in chunks so a long recording never holds two full-length copies in memory.
 _FRAME_SAMPLES = 4096
+# What a microphone records (browsers: mono or stereo at 48 kHz). Decoding cost grows with
+# channels times rate, so a few kilobytes of silence in 255 channels at 384 kHz would keep a
+# worker busy for its whole time limit; such streams are refused before decoding.
+MAX_CHANNELS = 8
+MAX_SAMPLE_RATE = 192_000
 
 
 class SpeechInputError(Exception):
@@ -97,6 +102,7 @@ def _decode_stream(
             )
         stream = container.streams.audio[0]
         codec = stream.codec_context.name
+        _refuse_before_decoding(container, stream, max_duration_s)
         resampler = av.AudioResampler(
             format="flt", layout="mono", rate=SAMPLE_RATE, frame_size=_FRAME_SAMPLES
         )
@@ -116,6 +122,23 @@ def _decode_stream(
     if samples.size > max_samples:
         _raise_too_long(max_duration_s)
     return samples, codec
+
+
+def _refuse_before_decoding(
+    container: av.container.InputContainer, stream: av.AudioStream, max_duration_s: float
+) -> None:
+    """Limits read from the headers; decoding still stops at the limit if they lie."""
+    channels = stream.codec_context.channels
+    rate = stream.codec_context.sample_rate
+    if channels > MAX_CHANNELS or rate > MAX_SAMPLE_RATE:
+        raise SpeechInputError(
+            SpeechErrorCode.UNSUPPORTED_FORMAT,
+            f"The recording has {channels} channels at {rate} Hz; at most {MAX_CHANNELS} "
+            f"channels at {MAX_SAMPLE_RATE} Hz are accepted.",
+        )
+    # Containers that declare a duration (wav, mp4, most ogg) are refused without decoding.
+    if container.duration is not None and container.duration / av.time_base > max_duration_s:
+        _raise_too_long(max_duration_s)
 
 
 def _raise_too_long(max_duration_s: float) -> NoReturn:

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -14,6 +15,9 @@ from interview_core.auth.policy import ensure_org_access, ensure_org_manager
 from interview_core.auth.tokens import hash_opaque_token, new_opaque_token
 from interview_core.config import get_settings
 from interview_core.errors import Conflict, Forbidden, NotFound
+from interview_core.mail.messages import recruiter_invite_mail
+from interview_core.mail.sender import send_after_commit
+from interview_core.privacy.emotion import erase_emotion_observations
 
 
 def create_organisation(
@@ -66,6 +70,10 @@ def update_organisation(
             "to": emotion_analysis.value,
         }
         organisation.emotion_analysis = emotion_analysis
+        if emotion_analysis is EmotionAnalysis.OFF:
+            # Deleted, not merely hidden from reports from now on (privacy/emotion.py).
+            erased = erase_emotion_observations(session, organisation.id)
+            changes["emotion_observations_erased"] = asdict(erased)
     for field, days in (retention or {}).items():
         if getattr(organisation, field) != days:
             changes[field] = {"from": getattr(organisation, field), "to": days}
@@ -86,7 +94,7 @@ def update_organisation(
 def create_invite(
     session: Session, actor: User, organisation_id: uuid.UUID, email: str, as_owner: bool
 ) -> tuple[Invite, str]:
-    """The raw token is returned once; only its hash is stored."""
+    """The raw token is returned once and e-mailed to the invitee; only its hash is stored."""
     organisation = get_organisation(session, actor, organisation_id)
     ensure_org_manager(actor, organisation)
     if as_owner and actor.role != UserRole.ADMIN:
@@ -104,6 +112,14 @@ def create_invite(
         expires_at=datetime.now(UTC) + timedelta(seconds=get_settings().invite_ttl_s),
     )
     session.add(invite)
+    mail = recruiter_invite_mail(
+        to=email,
+        organisation=organisation.name,
+        link=invite_accept_url(token),
+        valid_days=max(1, get_settings().invite_ttl_s // 86400),
+        invite_id=invite.id,
+    )
+    send_after_commit(session, mail)
     record_audit(
         session,
         actor,

@@ -135,7 +135,8 @@ def patch_organisation(
 def post_invite(
     organisation_id: uuid.UUID, body: InviteCreate, actor: CurrentUser, session: DbSession
 ) -> InviteCreated:
-    """Invite a recruiter (owner or admin). The token is shown only in this response."""
+    """Invite a recruiter (owner or admin): the link is e-mailed to them and shown only in
+    this response."""
     invite, token = create_invite(session, actor, organisation_id, body.email, body.as_owner)
     return InviteCreated(
         id=invite.id,

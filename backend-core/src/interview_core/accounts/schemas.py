@@ -47,6 +47,22 @@ class RegisterRequest(StrictInput):
     password: Password
     full_name: FullName
     preferred_language: Language = "en"
+    # The token of an interview invite sent to `email`: the account is created at once.
+    invite_token: Annotated[str, Field(min_length=16, max_length=200)] | None = None
+
+
+class RegistrationAccepted(BaseModel):
+    """The same answer whether or not the address already has an account."""
+
+    email: str
+    detail: str
+
+
+class EmailVerification(StrictInput):
+    # From the verification link's fragment (`#token=...`).
+    token: Annotated[str, Field(min_length=1, max_length=2048)]
+    # The password chosen at registration.
+    password: Password
 
 
 class UserRead(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from interview_core.accounts.models import User, UserRole
 from interview_core.auth.service import authenticate
+from interview_core.db.engine import session_scope
 from interview_core.db.session import get_db_session
 from interview_core.errors import Forbidden, Unauthorized
 
@@ -43,8 +44,18 @@ def get_current_user(signed_in: Annotated[SignedIn, Depends(get_signed_in)]) -> 
     return signed_in.user
 
 
+def get_signed_in_briefly(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> SignedIn:
+    """For requests that wait (long-polls, event streams): checked in its own short
+    transaction, so the request holds no database connection while it waits."""
+    with session_scope() as session:
+        return get_signed_in(session, credentials)
+
+
 CurrentSignIn = Annotated[SignedIn, Depends(get_signed_in)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
+BriefSignIn = Annotated[SignedIn, Depends(get_signed_in_briefly)]
 
 
 def require_recruiter_or_admin(user: CurrentUser) -> User:

@@ -1,4 +1,5 @@
-"""Sign-in sessions, their rotating refresh tokens, and login attempts for throttling."""
+"""Sign-in sessions, their rotating refresh tokens, and login and registration attempts for
+throttling."""
 
 import uuid
 from datetime import datetime
@@ -45,6 +46,23 @@ class LoginAttempt(UUIDPrimaryKey, Base):
     email: Mapped[str] = mapped_column(String(320))
     ip_address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class RegistrationAttempt(UUIDPrimaryKey, Base):
+    """Every registration request that passed validation, for throttling per client and per
+    e-mail address (each one costs a password hash and sends a message)."""
+
+    __tablename__ = "registration_attempts"
+    __table_args__ = (
+        Index("ix_registration_attempts_email_created_at", "email", "created_at"),
+        Index("ix_registration_attempts_ip_created_at", "ip_address", "created_at"),
+    )
+
+    email: Mapped[str] = mapped_column(String(320))
+    ip_address: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )

@@ -45,11 +45,9 @@ def ensure_data_subject(user: User) -> None:
         )
 
 
-def ensure_own_interview(user: User, candidate_id: uuid.UUID | None, candidate_email: str) -> None:
-    """An interview is a candidate's own when they accepted it, or when it is an invitation
-    still addressed to their email (nobody else can accept it)."""
-    if user.role == UserRole.CANDIDATE and (
-        candidate_id == user.id or (candidate_id is None and candidate_email == user.email)
-    ):
+def ensure_own_interview(user: User, candidate_id: uuid.UUID | None) -> None:
+    """An interview is a candidate's own once they accepted its invite with its token; an
+    invitation merely addressed to their e-mail is not (an address proves nothing by itself)."""
+    if user.role == UserRole.CANDIDATE and candidate_id == user.id:
         return
     raise NotFound("No such resource.", code="not-found")

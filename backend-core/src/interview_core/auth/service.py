@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from interview_core.accounts.models import User
+from interview_core.accounts.models import PendingRegistration, User
 from interview_core.auth.models import AuthSession, RefreshToken
 from interview_core.auth.passwords import (
     dummy_verify,
@@ -58,12 +58,35 @@ def _issue_pair(session: Session, session_id: uuid.UUID, user_id: uuid.UUID) -> 
     )
 
 
+def _refuse_unverified_registration(session: Session, email: str, password: str) -> None:
+    """No account yet: when the latest registration for this address has this password, say
+    that its e-mail link is still to be opened. Only someone who knows the password learns it;
+    otherwise the time of one verification is spent, so unknown addresses are not revealed."""
+    pending_hash = session.scalar(
+        select(PendingRegistration.password_hash)
+        .where(
+            PendingRegistration.email == email,
+            PendingRegistration.expires_at > datetime.now(UTC),
+        )
+        .order_by(PendingRegistration.created_at.desc())
+        .limit(1)
+    )
+    if pending_hash is None:
+        dummy_verify()
+    elif verify_password(pending_hash, password):
+        raise Forbidden(
+            "Confirm your e-mail address first: open the link we sent to it (register again "
+            "to get a new one).",
+            code="email-not-verified",
+        )
+
+
 def login(session: Session, email: str, password: str, ip_address: str) -> TokenPair:
     email = email.strip().lower()
     ensure_login_allowed(session, email, ip_address)
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        dummy_verify()
+        _refuse_unverified_registration(session, email, password)
     if user is None or not verify_password(user.password_hash, password) or not user.is_active:
         record_login_attempt(email, ip_address, succeeded=False)
         raise Unauthorized("The email or password is incorrect.", code="invalid-credentials")
@@ -121,15 +144,34 @@ def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> None:
 
 
 def change_password(
-    session: Session, user: User, current_password: str, new_password: str
+    session: Session, user: User, current_password: str, new_password: str, ip_address: str
 ) -> TokenPair:
-    """Ends every session, this one included, and starts a fresh one for the caller."""
+    """Ends every session, this one included, and starts a fresh one for the caller. A wrong
+    current password counts as a failed login of the account, so a stolen access token gives
+    no more guesses than the login form does."""
+    ensure_login_allowed(session, user.email, ip_address)
     if not verify_password(user.password_hash, current_password):
+        record_login_attempt(user.email, ip_address, succeeded=False)
         raise Forbidden("The current password is incorrect.", code="wrong-password")
     ensure_acceptable_password(new_password, user.email)
     user.password_hash = hash_password(new_password)
     revoke_all_sessions(session, user.id)
     return start_session(session, user)
+
+
+def is_session_live(session: Session, session_id: uuid.UUID) -> bool:
+    """Whether a sign-in still stands: not ended (logout, password change, refresh-token
+    reuse) and its user still active. Long-lived responses (event streams) re-check it."""
+    live = session.scalar(
+        select(AuthSession.id)
+        .join(User, User.id == AuthSession.user_id)
+        .where(
+            AuthSession.id == session_id,
+            AuthSession.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
+    )
+    return live is not None
 
 
 def authenticate(session: Session, access_token: str) -> tuple[User, uuid.UUID]:

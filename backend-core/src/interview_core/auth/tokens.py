@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from interview_core.config import get_settings
-from interview_core.errors import Unauthorized
+from interview_core.errors import Unauthorized, UnprocessableInput
 
 ALGORITHM = "HS256"
 ISSUER = "interview-core"
@@ -63,3 +63,59 @@ def new_opaque_token() -> str:
 
 def hash_opaque_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+VERIFICATION_TOKEN_TYPE = "email-verification"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class VerificationClaims:
+    registration_id: uuid.UUID
+    email: str
+
+
+def issue_verification_token(registration_id: uuid.UUID, email: str, ttl_s: int) -> str:
+    """The token of an e-mail verification link: names the pending registration and the
+    address it was sent to; signed, so neither can be changed, and expiring."""
+    now = datetime.now(UTC)
+    claims = {
+        "iss": ISSUER,
+        "sub": str(registration_id),
+        "email": email,
+        "typ": VERIFICATION_TOKEN_TYPE,
+        "iat": now,
+        "exp": now + timedelta(seconds=ttl_s),
+    }
+    return jwt.encode(claims, get_settings().secret_key, algorithm=ALGORITHM)
+
+
+def decode_verification_token(token: str) -> VerificationClaims:
+    """Refuses (422, naming the field) a link that was altered, is not a verification link, or
+    has expired; expiry has its own code so the page can say "register again"."""
+    try:
+        claims = jwt.decode(
+            token,
+            get_settings().secret_key,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "iss", "email"]},
+        )
+        if claims.get("typ") != VERIFICATION_TOKEN_TYPE:
+            raise jwt.InvalidTokenError("not a verification token")
+        return VerificationClaims(uuid.UUID(claims["sub"]), str(claims["email"]))
+    except jwt.ExpiredSignatureError as exc:
+        raise UnprocessableInput(
+            "This link has expired. Register again to get a new one.",
+            code="verification-expired",
+            errors=[_token_error("expired")],
+        ) from exc
+    except (jwt.InvalidTokenError, ValueError) as exc:
+        raise UnprocessableInput(
+            "This link is not valid. Open the link from the e-mail exactly as it was sent.",
+            code="verification-invalid",
+            errors=[_token_error("invalid")],
+        ) from exc
+
+
+def _token_error(kind: str) -> dict[str, object]:
+    return {"loc": ["body", "token"], "msg": f"verification link {kind}", "type": kind}

@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import interview_core.diagnostics.models
     import interview_core.interviews.models
     import interview_core.jobs.models
+    import interview_core.mail.models
     import interview_core.reports.models
     import interview_core.retrieval.models
     import interview_core.uploads.models  # noqa: F401

@@ -1,3 +1,5 @@
+import asyncio
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -14,7 +16,8 @@ def healthz() -> Liveness:
 
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
-async def readyz(models: bool = False) -> JSONResponse:
-    """Database, broker and a live worker per queue; `?models=true` adds what workers loaded."""
-    result = await readiness(include_models=models)
+async def readyz() -> JSONResponse:
+    """Database, broker and a live worker per queue (cached briefly; details are for admins
+    at /api/v1/diagnostics/workers)."""
+    result = await asyncio.to_thread(readiness)
     return JSONResponse(result.model_dump(mode="json"), status_code=200 if result.ready else 503)

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from pydantic import BaseModel
 
 from interview_contracts.payloads import WorkerStatus
@@ -8,12 +10,29 @@ class CheckResult(BaseModel):
     detail: str
 
 
+class QueueReadiness(BaseModel):
+    queue: str
+    live_workers: int
+
+
+class Readiness(BaseModel):
+    """Public: whether the API can serve, without naming hosts, models or raw errors."""
+
+    ready: bool
+    database: CheckResult
+    broker: CheckResult
+    queues: list[QueueReadiness]
+
+
 class QueueWorkers(BaseModel):
     queue: str
     workers: list[str]
 
 
-class Readiness(BaseModel):
+class WorkerDetails(BaseModel):
+    """For admins: the checks' own errors, the workers by name and what each role loaded."""
+
+    checked_at: datetime
     ready: bool
     database: CheckResult
     broker: CheckResult

@@ -1,8 +1,18 @@
-"""Readiness checks: database, broker and a live worker on each queue."""
+"""Readiness checks: database, broker and a live worker on each queue.
 
-import asyncio
+Anyone may ask `/readyz`, so its answer is cached for READINESS_CACHE_S (one inspect broadcast
+per period however many ask) and says only ok or not. What the machines are called, what they
+have loaded and the raw errors are for admins (`GET /api/v1/diagnostics/workers`), cached for
+DETAILS_CACHE_S, since each fresh answer sends a task to every queue.
+"""
+
 import logging
-from typing import Any
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 from redis import Redis
 from sqlalchemy import text
@@ -13,12 +23,41 @@ from interview_contracts.tasks import TaskName
 from interview_core.broker.client import get_celery, send
 from interview_core.config import get_infra_settings
 from interview_core.db.engine import get_engine
-from interview_core.health.schemas import CheckResult, QueueWorkers, Readiness
+from interview_core.health.schemas import (
+    CheckResult,
+    QueueReadiness,
+    QueueWorkers,
+    Readiness,
+    WorkerDetails,
+)
 
 logger = logging.getLogger(__name__)
 
 INSPECT_TIMEOUT_S = 1.0
 STATUS_TIMEOUT_S = 3.0
+READINESS_CACHE_S = 2.0
+DETAILS_CACHE_S = 30.0
+
+T = TypeVar("T")
+
+
+class _Cached(Generic[T]):
+    """The last result for `ttl_s` seconds; callers arriving during a refresh wait for it
+    instead of starting their own (a thread lock: the routes run it in worker threads)."""
+
+    def __init__(self, ttl_s: float, compute: Callable[[], T]) -> None:
+        self._ttl_s = ttl_s
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._computed_at = 0.0
+
+    def get(self) -> T:
+        with self._lock:
+            if self._value is None or time.monotonic() - self._computed_at >= self._ttl_s:
+                self._value = self._compute()
+                self._computed_at = time.monotonic()
+            return self._value
 
 
 def check_database() -> CheckResult:
@@ -63,25 +102,48 @@ def worker_status(role: WorkerRole) -> WorkerStatus | None:
         return None
 
 
-async def readiness(include_models: bool) -> Readiness:
-    database, broker = await asyncio.gather(
-        asyncio.to_thread(check_database), asyncio.to_thread(check_broker)
-    )
-    queues: list[QueueWorkers] = []
-    if broker.ok:
-        workers = await asyncio.to_thread(live_workers_by_queue)
-        queues = [QueueWorkers(queue=q, workers=w) for q, w in sorted(workers.items())]
-    statuses: list[WorkerStatus] = []
-    if include_models and broker.ok:
-        found = await asyncio.gather(
-            *(asyncio.to_thread(worker_status, role) for role in WorkerRole)
-        )
-        statuses = [status for status in found if status is not None]
-    ready = (
-        database.ok
-        and broker.ok
-        and all(any(q.queue == queue.value and q.workers for q in queues) for queue in Queue)
-    )
+def _every_queue_served(workers: dict[str, list[str]]) -> bool:
+    return all(workers.get(queue.value) for queue in Queue)
+
+
+def _public_check(result: CheckResult, what: str) -> CheckResult:
+    # Fixed wording: a raw error names hosts, ports and users.
+    if not result.ok:
+        return CheckResult(ok=False, detail=f"{what} unavailable")
+    return result
+
+
+def _readiness() -> Readiness:
+    database, broker = check_database(), check_broker()
+    workers = live_workers_by_queue() if broker.ok else {}
     return Readiness(
-        ready=ready, database=database, broker=broker, queues=queues, worker_status=statuses
+        ready=database.ok and broker.ok and _every_queue_served(workers),
+        database=_public_check(database, "database"),
+        broker=_public_check(broker, "broker"),
+        queues=[
+            QueueReadiness(queue=queue, live_workers=len(names))
+            for queue, names in sorted(workers.items())
+        ],
     )
+
+
+def _worker_details() -> WorkerDetails:
+    database, broker = check_database(), check_broker()
+    workers = live_workers_by_queue() if broker.ok else {}
+    statuses: list[WorkerStatus] = []
+    if broker.ok:
+        with ThreadPoolExecutor(max_workers=len(WorkerRole)) as pool:
+            found = list(pool.map(worker_status, WorkerRole))
+        statuses = [status for status in found if status is not None]
+    return WorkerDetails(
+        checked_at=datetime.now(UTC),
+        ready=database.ok and broker.ok and _every_queue_served(workers),
+        database=database,
+        broker=broker,
+        queues=[QueueWorkers(queue=q, workers=w) for q, w in sorted(workers.items())],
+        worker_status=statuses,
+    )
+
+
+readiness = _Cached(READINESS_CACHE_S, _readiness).get
+worker_details = _Cached(DETAILS_CACHE_S, _worker_details).get

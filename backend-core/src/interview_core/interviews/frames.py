@@ -1,7 +1,9 @@
-"""Camera frames: consent-gated, JPEG only, size and dimension checked from the header."""
+"""Camera frames: consent-gated, JPEG only, size, dimensions and scans checked from the bytes
+without decoding; written only with their rows (a failed batch leaves no file)."""
 
 import struct
 import uuid
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -24,9 +26,14 @@ from interview_core.errors import (
 from interview_core.interviews.models import Interview, InterviewStatus, Turn, VideoFrame
 from interview_core.interviews.service import get_interview
 from interview_core.uploads.limits import check_frames_quota
+from interview_core.uploads.storage import write_upload
 
 # Start-of-frame markers that carry a baseline, extended or progressive JPEG's size.
 SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+# A progressive JPEG is decoded scan by scan: thousands of tiny scans make a small file cost
+# the worker minutes. Cameras and canvases write one scan, progressive encoders about ten.
+START_OF_SCAN = b"\xff\xda"
+MAX_JPEG_SCANS = 100
 
 
 def jpeg_dimensions(data: bytes) -> tuple[int, int]:
@@ -86,8 +93,14 @@ def store_frames(
             raise UnprocessableInput(
                 f"Frames must be at most {limit} pixels wide and high.", code="frame-dimensions"
             )
-    directory = settings.media_dir / "frames" / str(interview.id) / str(turn.id)
-    directory.mkdir(parents=True, exist_ok=True)
+        # Entropy-coded data never holds FF DA (a data byte FF is always followed by 00), so
+        # this counts the scans without decoding.
+        if data.count(START_OF_SCAN) > MAX_JPEG_SCANS:
+            raise UnprocessableInput(
+                f"A frame has more than {MAX_JPEG_SCANS} scans; send baseline JPEG frames.",
+                code="frame-too-complex",
+            )
+    directory = Path("frames") / str(interview.id) / str(turn.id)
     new_ids: list[uuid.UUID] = []
     for sequence, timestamp_s, data in frames:
         path = directory / f"{sequence:06d}.jpg"
@@ -99,13 +112,14 @@ def store_frames(
                 turn_id=turn.id,
                 sequence=sequence,
                 timestamp_s=timestamp_s,
-                path=str(path.relative_to(settings.media_dir)),
+                path=str(path),
             )
             .on_conflict_do_nothing(constraint="uq_video_frames_turn_sequence")
             .returning(VideoFrame.id)
         )
         if frame_id is not None:
-            path.write_bytes(data)
+            # Removed again if the batch fails before it commits.
+            write_upload(session, path, data)
             new_ids.append(frame_id)
     if new_ids:
         payload = FramesTask(interview_id=interview.id, turn_id=turn.id)

@@ -3,8 +3,11 @@
 import uuid
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from interview_core.config import get_infra_settings
 from interview_core.errors import PayloadTooLarge, UnprocessableInput, UnsupportedMediaType
+from interview_core.uploads.storage import write_upload
 
 # Containers browsers record (webm, ogg, mp4) and the usual uploads (wav, mp3).
 AUDIO_SIGNATURES: list[tuple[str, int, bytes]] = [
@@ -29,8 +32,11 @@ def sniff_audio(data: bytes) -> str:
     )
 
 
-def store_answer_audio(interview_id: uuid.UUID, turn_id: uuid.UUID, data: bytes) -> str:
-    """Validate and store; returns the path relative to the media directory."""
+def store_answer_audio(
+    session: Session, interview_id: uuid.UUID, turn_id: uuid.UUID, data: bytes
+) -> str:
+    """Validate and store; returns the path relative to the media directory. Called once the
+    answer is accepted, and the file stays only if `session` commits."""
     settings = get_infra_settings()
     if not data:
         raise UnprocessableInput("The audio file is empty.", code="empty-audio")
@@ -42,7 +48,5 @@ def store_answer_audio(interview_id: uuid.UUID, turn_id: uuid.UUID, data: bytes)
     relative = (
         Path("interviews") / str(interview_id) / f"{turn_id}-{uuid.uuid4().hex[:8]}.{extension}"
     )
-    target = settings.media_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_upload(session, relative, data)
     return str(relative)

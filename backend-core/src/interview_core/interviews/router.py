@@ -6,15 +6,15 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from interview_core.accounts.models import User
-from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
+from interview_core.auth.dependencies import BriefSignIn, CurrentUser, DbSession, RecruiterOrAdmin
+from interview_core.auth.service import is_session_live
 from interview_core.config import get_infra_settings, get_settings
 from interview_core.db.engine import session_scope
 from interview_core.errors import Forbidden, PayloadTooLarge, UnprocessableInput
 from interview_core.errors.openapi import problems
 from interview_core.interviews import service
 from interview_core.interviews.frames import store_frames
-from interview_core.interviews.live import stream_events
-from interview_core.interviews.media import store_answer_audio
+from interview_core.interviews.live import stream_events, wait_for_state
 from interview_core.interviews.models import InterviewStatus
 from interview_core.interviews.schemas import (
     AnswerAccepted,
@@ -25,23 +25,30 @@ from interview_core.interviews.schemas import (
     InterviewRead,
     InterviewState,
     InviteAccept,
+    InvitePreview,
     TextAnswer,
     TurnRead,
 )
 from interview_core.pagination import PageLimit, PageOffset
-from interview_core.uploads.limits import UploadKind, check_audio_quota, check_upload_rate
+from interview_core.uploads.limits import UploadKind, check_upload_rate
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
+# Sequence numbers are stored as 32-bit integers.
+MAX_FRAME_SEQUENCE = 2**31
 
 
 @router.post("", response_model=InterviewCreated, status_code=201, responses=problems(403, 404))
 def create_interview(
     data: InterviewCreate, user: RecruiterOrAdmin, session: DbSession
 ) -> InterviewCreated:
-    """Invite a candidate to an interview for a job; the invite link is shown once."""
+    """Invite a candidate to an interview for a job: the link is e-mailed to them (after
+    commit; a failed send is recorded) and shown once here."""
     interview, token = service.create_interview(session, user, data)
-    url = f"{get_settings().public_base_url}/invite/{token}"
+    # In the fragment, which browsers never send: the token stays out of access logs, proxies
+    # and Referer headers (the web UI reads it from there, and still rewrites older links).
+    url = f"{get_settings().public_base_url.rstrip('/')}/invite/interview#token={token}"
+    service.mail_invite(session, interview, url)
     return InterviewCreated(
         interview=service.interview_read(interview), invite_token=token, invite_url=url
     )
@@ -62,6 +69,13 @@ def list_interviews(
     return [service.interview_read(i) for i in found]
 
 
+@router.post("/invite-preview", response_model=InvitePreview, responses=problems(404))
+def preview_invite(data: InviteAccept, session: DbSession) -> InvitePreview:
+    """An invite link's context before signing in: organisation, role, length, language and
+    the address it was sent to (public: the token is the credential)."""
+    return service.preview_invite(session, data.token)
+
+
 @router.post("/accept", response_model=InterviewRead, responses=problems(403, 404, 409))
 def accept_invite(data: InviteAccept, user: CurrentUser, session: DbSession) -> InterviewRead:
     """The logged-in candidate accepts an invite link."""
@@ -69,11 +83,11 @@ def accept_invite(data: InviteAccept, user: CurrentUser, session: DbSession) -> 
 
 
 @router.get("/{interview_id}", response_model=InterviewState)
-def get_state(
-    interview_id: uuid.UUID, user: CurrentUser, wait_s: float = Query(0, ge=0, le=60)
+async def get_state(
+    interview_id: uuid.UUID, signed_in: BriefSignIn, wait_s: float = Query(0, ge=0, le=60)
 ) -> InterviewState:
     """Where the interview stands; `wait_s` long-polls until the next question is ready."""
-    return service.wait_for_state(user, interview_id, wait_s)
+    return await wait_for_state(signed_in.user, interview_id, wait_s)
 
 
 @router.get("/{interview_id}/turns", response_model=list[TurnRead])
@@ -152,9 +166,7 @@ def answer_audio(
     data = audio.file.read(limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"Audio larger than {limit} bytes.", code="audio-too-large")
-    check_audio_quota(interview.id, len(data))
-    path = store_answer_audio(interview.id, turn_id, data)
-    turn = service.submit_audio_answer(session, user, interview_id, turn_id, idempotency_key, path)
+    turn = service.submit_audio_answer(session, user, interview, turn_id, idempotency_key, data)
     return AnswerAccepted(
         answered_turn=TurnRead.model_validate(turn), state=service.state_of(session, interview)
     )
@@ -190,7 +202,7 @@ def upload_frames(
         ) from None
     if (
         not (len(files) == len(numbers) == len(seconds))
-        or any(n < 0 for n in numbers)
+        or any(not 0 <= n < MAX_FRAME_SEQUENCE for n in numbers)
         or any(not 0 <= t < 86400 for t in seconds)
     ):
         raise UnprocessableInput(
@@ -214,14 +226,20 @@ def cancel(interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) 
 @router.get("/{interview_id}/events", response_class=StreamingResponse)
 async def events(
     interview_id: uuid.UUID,
-    user: CurrentUser,
+    signed_in: BriefSignIn,
     request: Request,
     duration_s: float = Query(300, ge=1, le=3600),
 ) -> StreamingResponse:
     """Server-Sent Events for one interview: transcribing, evaluating, question tokens, ready."""
-    await asyncio.to_thread(_check_access, user, interview_id)
+    await asyncio.to_thread(_check_access, signed_in.user, interview_id)
     return StreamingResponse(
-        stream_events(interview_id, request.is_disconnected, duration_s),
+        stream_events(
+            interview_id,
+            request.is_disconnected,
+            duration_s,
+            still_signed_in=lambda: asyncio.to_thread(_session_is_live, signed_in.session_id),
+            session_recheck_s=get_settings().stream_session_recheck_s,
+        ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -230,3 +248,8 @@ async def events(
 def _check_access(user: User, interview_id: uuid.UUID) -> None:
     with session_scope() as session:
         service.get_interview(session, user, interview_id)
+
+
+def _session_is_live(session_id: uuid.UUID) -> bool:
+    with session_scope() as session:
+        return is_session_live(session, session_id)

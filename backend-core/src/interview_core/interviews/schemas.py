@@ -30,6 +30,21 @@ class InviteAccept(BaseModel):
     token: str = Field(min_length=16, max_length=200)
 
 
+class InvitePreview(BaseModel):
+    """What an invite link's holder sees before signing in: who invites, for what, and the
+    address the invitation was sent to (the account must have it)."""
+
+    organisation_name: str
+    job_title: str
+    language: str
+    question_count: int
+    candidate_email: str
+    status: InterviewStatus
+    # Whether an account has accepted the invite already.
+    accepted: bool
+    window_closes_at: datetime | None
+
+
 class Consent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -3,7 +3,6 @@
 import hashlib
 import logging
 import secrets
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from interview_contracts.interviews import EventType, TurnTask
 from interview_contracts.reports import ReportTask
 from interview_contracts.tasks import TaskName
-from interview_core.accounts.models import User, UserRole
+from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.auth.policy import ensure_candidate_or_org_access, ensure_org_access
 from interview_core.broker.after_commit import run_after_commit
 from interview_core.broker.client import send
@@ -22,6 +21,7 @@ from interview_core.db.engine import session_scope
 from interview_core.errors import Conflict, Forbidden, NotFound, UnprocessableInput
 from interview_core.events import publish_event
 from interview_core.interviews.bank import pick_bank_question
+from interview_core.interviews.media import store_answer_audio
 from interview_core.interviews.models import (
     Interview,
     InterviewStatus,
@@ -36,12 +36,16 @@ from interview_core.interviews.schemas import (
     InterviewCreate,
     InterviewRead,
     InterviewState,
+    InvitePreview,
     TextAnswer,
     TurnRead,
 )
 from interview_core.interviews.state_machine import transition
 from interview_core.jobs.models import Job
+from interview_core.mail.messages import interview_invite_mail
+from interview_core.mail.sender import send_after_commit
 from interview_core.scenarios.catalog import StageType, get_scenario
+from interview_core.uploads.limits import check_audio_quota
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +73,14 @@ def create_interview(session: Session, user: User, data: InterviewCreate) -> tup
     ):
         raise UnprocessableInput("The window must close after it opens.", code="invalid-window")
     scenario = get_scenario(job.scenario_key)
-    email = data.candidate_email.lower()
-    candidate = session.scalar(
-        select(User).where(User.email == email, User.role == UserRole.CANDIDATE)
-    )
     token = secrets.token_urlsafe(32)
+    # Nobody is bound yet, whoever holds an account with this address: only the invite token,
+    # mailed to the address, binds the interview to an account (accept_invite).
     interview = Interview(
         organisation_id=job.organisation_id,
         job_id=job.id,
-        candidate_id=candidate.id if candidate else None,
-        candidate_email=email,
+        candidate_id=None,
+        candidate_email=data.candidate_email.lower(),
         invite_token_hash=hash_token(token),
         created_by=user.id,
         status=InterviewStatus.SCHEDULED,
@@ -95,16 +97,76 @@ def create_interview(session: Session, user: User, data: InterviewCreate) -> tup
     return interview, token
 
 
-def accept_invite(session: Session, user: User, token: str) -> Interview:
-    """The logged-in candidate claims the interview the invite link names."""
-    if user.role is not UserRole.CANDIDATE:
-        raise Forbidden("Only candidates accept interview invites.")
+def mail_invite(session: Session, interview: Interview, invite_url: str) -> None:
+    """E-mail the invite link to the candidate once the interview is committed; a failed send
+    is recorded and the recruiter still has the link to pass on."""
+    job = session.get_one(Job, interview.job_id)
+    organisation = session.get_one(Organisation, interview.organisation_id)
+    mail = interview_invite_mail(
+        to=interview.candidate_email,
+        language=interview.language,
+        organisation=organisation.name,
+        job_title=job.title,
+        question_count=len(interview.stages),
+        link=invite_url,
+        closes_at=interview.window_closes_at,
+        interview_id=interview.id,
+    )
+    send_after_commit(session, mail)
+
+
+def _by_invite_token(session: Session, token: str) -> Interview | None:
+    return session.scalar(
+        select(Interview).where(Interview.invite_token_hash == hash_token(token)).with_for_update()
+    )
+
+
+def invite_for_address(session: Session, token: str, email: str) -> Interview | None:
+    """The interview an invite token names, when it was sent to `email` and nobody accepted it
+    yet: registering with it creates the account for that address at once."""
+    interview = _by_invite_token(session, token)
+    if interview is None or interview.candidate_email != email:
+        return None
+    return interview if interview.candidate_id is None else None
+
+
+def preview_invite(session: Session, token: str) -> InvitePreview:
+    """Public: the token is the credential, as for accepting it."""
     interview = session.scalar(
         select(Interview).where(Interview.invite_token_hash == hash_token(token))
     )
-    if interview is None or interview.candidate_email != user.email:
-        raise NotFound(
-            "This invite does not exist or is for another e-mail address.", code="invite-not-found"
+    if interview is None:
+        raise NotFound("This invite link is not valid.", code="invite-not-found")
+    _apply_lazy_expiry(session, interview)
+    job = session.get_one(Job, interview.job_id)
+    organisation = session.get_one(Organisation, interview.organisation_id)
+    return InvitePreview(
+        organisation_name=organisation.name,
+        job_title=job.title,
+        language=interview.language,
+        question_count=len(interview.stages),
+        candidate_email=interview.candidate_email,
+        status=InterviewStatus(interview.status),
+        accepted=interview.candidate_id is not None,
+        window_closes_at=interview.window_closes_at,
+    )
+
+
+def accept_invite(session: Session, user: User, token: str) -> Interview:
+    """The signed-in candidate claims the interview the invite link names. The token is what
+    binds it; the account must also have the address the invite was sent to, so a link that
+    reached someone else is refused rather than claimed."""
+    if user.role is not UserRole.CANDIDATE:
+        raise Forbidden("Only candidates accept interview invites.")
+    interview = _by_invite_token(session, token)
+    if interview is None:
+        raise NotFound("This invite link is not valid.", code="invite-not-found")
+    if interview.candidate_email != user.email:
+        raise Forbidden(
+            "This invitation was sent to another e-mail address than the one you are signed in "
+            "with. Sign out, then open the link again and sign in or register with the address "
+            "the invitation was sent to.",
+            code="invite-for-another-email",
         )
     if interview.candidate_id not in (None, user.id):
         raise Conflict("This invite was already accepted.", code="invite-used")
@@ -228,19 +290,20 @@ def state_of(session: Session, interview: Interview) -> InterviewState:
     )
 
 
-def wait_for_state(user: User, interview_id: uuid.UUID, wait_s: float) -> InterviewState:
-    """Long-poll: return once the current question is ready (or the wait is over)."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        with session_scope() as session:
-            interview = get_interview(session, user, interview_id)
-            state = state_of(session, interview)
-        if (
-            state.phase not in ("waiting_for_question", "processing_answer")
-            or time.monotonic() >= deadline
-        ):
-            return state
-        time.sleep(0.2)
+def read_state_for_wait(
+    user: User, interview_id: uuid.UUID
+) -> tuple[InterviewState, datetime | None]:
+    """The state in its own short transaction (a long-poll holds no connection between reads),
+    and the current question's generation deadline, when it changes without any event."""
+    with session_scope() as session:
+        interview = get_interview(session, user, interview_id)
+        state = state_of(session, interview)
+        deadline = None
+        if state.phase == "waiting_for_question" and state.current_turn is not None:
+            deadline = session.scalar(
+                select(Turn.generation_deadline_at).where(Turn.id == state.current_turn.id)
+            )
+    return state, deadline
 
 
 def _apply_lazy_expiry(session: Session, interview: Interview) -> None:
@@ -376,11 +439,15 @@ def resend_pending_work(session: Session, turn: Turn) -> None:
         run_after_commit(session, lambda: send(TaskName.EVALUATE_TURN, payload))
 
 
+def _ensure_the_candidate(user: User, interview: Interview) -> None:
+    if interview.candidate_id != user.id:
+        raise Forbidden("Only the invited candidate answers.")
+
+
 def _answerable_turn(
     session: Session, user: User, interview: Interview, turn_id: uuid.UUID
 ) -> Turn:
-    if interview.candidate_id != user.id:
-        raise Forbidden("Only the invited candidate answers.")
+    _ensure_the_candidate(user, interview)
     _apply_lazy_expiry(session, interview)
     if InterviewStatus(interview.status) is not InterviewStatus.IN_PROGRESS:
         raise Conflict(f"The interview is {interview.status}.", code="interview-not-in-progress")
@@ -399,6 +466,9 @@ def submit_text_answer(
     session: Session, user: User, interview_id: uuid.UUID, turn_id: uuid.UUID, answer: TextAnswer
 ) -> Turn:
     interview = get_interview(session, user, interview_id, lock=True)
+    # Before the key is looked up: a recruiter who may read the interview must not replay the
+    # candidate's answer (and learn which turn a key belongs to).
+    _ensure_the_candidate(user, interview)
     earlier = _find_by_idempotency_key(session, interview, answer.idempotency_key)
     if earlier is not None:
         return _repeated_answer(session, earlier)
@@ -413,12 +483,14 @@ def submit_text_answer(
 def submit_audio_answer(
     session: Session,
     user: User,
-    interview_id: uuid.UUID,
+    interview: Interview,
     turn_id: uuid.UUID,
     idempotency_key: str,
-    audio_path: str,
+    audio: bytes,
 ) -> Turn:
-    interview = get_interview(session, user, interview_id, lock=True)
+    """`interview` is locked by the caller. The recording is written only once every check
+    passed (consent, the current turn, the quota), so a refused upload leaves no file."""
+    _ensure_the_candidate(user, interview)
     if not interview.consent_audio:
         raise Forbidden(
             "Audio answers need the candidate's audio consent.", code="no-audio-consent"
@@ -426,10 +498,11 @@ def submit_audio_answer(
     earlier = _find_by_idempotency_key(session, interview, idempotency_key)
     if earlier is not None:
         return _repeated_answer(session, earlier)
+    check_audio_quota(interview.id, len(audio))
     turn = _answerable_turn(session, user, interview, turn_id)
     turn.answer_kind = "audio"
     turn.answer_idempotency_key = idempotency_key
-    turn.audio_path = audio_path
+    turn.audio_path = store_answer_audio(session, interview.id, turn.id, audio)
     turn.stt_status = ProcessingStatus.PENDING
     turn.stt_error = None
     interview.last_activity_at = _now()

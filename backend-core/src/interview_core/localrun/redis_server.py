@@ -48,9 +48,11 @@ class LocalRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, timeout_s: float = 10.0) -> str:
+    def command(self, log_file: Path | None = None) -> list[str]:
+        """The server in the foreground, logging to `log_file` or else to stdout: run by start(),
+        or by the run command's supervisor (which keeps each process's log)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        args = [
+        return [
             find_redis_binary(),
             "--port",
             str(self.port),
@@ -65,20 +67,30 @@ class LocalRedis:
             "--daemonize",
             "no",
             "--logfile",
-            str((self.data_dir / "redis.log").resolve()),
+            str(log_file.resolve()) if log_file else "",
         ]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start(self, timeout_s: float = 10.0) -> str:
+        self.process = subprocess.Popen(
+            self.command(self.data_dir / "redis.log"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + timeout_s
-        client = Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"redis-server exited with {self.process.returncode}")
-            try:
-                if client.ping():
-                    return self.url
-            except Exception:  # still starting
-                time.sleep(0.05)
+            if self.answers():
+                return self.url
+            time.sleep(0.05)
         raise RuntimeError("redis-server did not answer in time")
+
+    def answers(self) -> bool:
+        try:
+            with Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5) as client:
+                return bool(client.ping())
+        except Exception:  # starting, or down
+            return False
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

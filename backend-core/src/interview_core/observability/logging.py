@@ -78,6 +78,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+CHATTY_LIBRARIES = ("weasyprint", "fontTools", "httpx", "httpcore", "absl")
+
+
 def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
     # The process's real stderr, never `sys.stderr`: inside a Celery worker that is a proxy
     # that logs what is written to it, so a handler writing there loops back into logging and
@@ -92,3 +95,7 @@ def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Libraries that narrate their work at INFO (PDF layout steps, font subsetting, one line per
+    # HTTP request such as every engine health poll): their warnings and errors are what matter.
+    for chatty in CHATTY_LIBRARIES:
+        logging.getLogger(chatty).setLevel(logging.WARNING)

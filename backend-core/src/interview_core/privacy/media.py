@@ -2,6 +2,8 @@
 
 import shutil
 import uuid
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from interview_core.config import get_infra_settings
@@ -32,10 +34,36 @@ def remove_media_file(relative: str) -> bool:
     return True
 
 
+# The top folders of interviews/media.py (answer audio) and interviews/frames.py (frames).
+INTERVIEW_MEDIA_ROOTS = ("interviews", "frames")
+
+
 def interview_media_dirs(interview_id: uuid.UUID) -> list[str]:
-    """Where an interview's answer audio and camera frames are stored (interviews/media.py and
-    interviews/frames.py)."""
-    return [f"interviews/{interview_id}", f"frames/{interview_id}"]
+    """Where an interview's answer audio and camera frames are stored."""
+    return [f"{root}/{interview_id}" for root in INTERVIEW_MEDIA_ROOTS]
+
+
+def media_files_written_before(cutoff: datetime) -> Iterator[tuple[uuid.UUID, list[str]]]:
+    """Per interview folder, the files (paths as rows store them) last written before `cutoff`.
+    Folders not named by an interview id are not ours and are left alone."""
+    media = get_infra_settings().media_dir
+    limit = cutoff.timestamp()
+    for root in INTERVIEW_MEDIA_ROOTS:
+        top = media / root
+        if not top.is_dir():
+            continue
+        for folder in top.iterdir():
+            try:
+                interview_id = uuid.UUID(folder.name)
+            except ValueError:
+                continue
+            old = [
+                path.relative_to(media).as_posix()
+                for path in folder.rglob("*")
+                if path.is_file() and path.stat().st_mtime < limit
+            ]
+            if old:
+                yield interview_id, old
 
 
 def remove_media_tree(relative: str) -> int:

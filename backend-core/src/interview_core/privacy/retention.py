@@ -9,10 +9,16 @@ What each period covers, counted from when the data was recorded:
 - frames: camera frames (files) and their per-frame observations (rows);
 - audio: answer recordings (files; the turn keeps its text);
 - transcripts: the answer text and the speech-to-text output of each turn;
-- embeddings: the résumé chunks (text and vectors) of résumés used in the organisation's
-  interviews.
+- embeddings: the résumé chunks (text and vectors) and the résumé's extracted text, of
+  résumés used in the organisation's interviews.
 Reports, scores, decisions and the per-turn vision summary are the organisation's record and
-stay until the interview itself is deleted.
+stay until the interview itself is deleted. While an organisation has emotion analysis off,
+each run also deletes any expression observation of its interviews (privacy/emotion.py).
+
+A run over every organisation also removes media files that no row points to once they are a
+day old (ORPHANED_MEDIA_AFTER): a recording replaced after a failed transcription, or a file a
+crashed request wrote without committing its row. A younger file may belong to a request still
+in progress.
 """
 
 import logging
@@ -24,17 +30,19 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, delete, func, null, or_, select, update
 from sqlalchemy.orm import Session
 
-from interview_core.accounts.models import Organisation
+from interview_core.accounts.models import EmotionAnalysis, Organisation
 from interview_core.audit.service import record_audit
 from interview_core.db.engine import session_scope
-from interview_core.interviews.models import Interview, Turn, VideoFrame
-from interview_core.privacy.media import remove_media_file
+from interview_core.interviews.models import Interview, Resume, Turn, VideoFrame
+from interview_core.privacy.emotion import erase_emotion_observations
+from interview_core.privacy.media import media_files_written_before, remove_media_file
 from interview_core.retrieval.models import DocumentChunk, OwnerKind
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # Batches per kind and organisation in one run; what is left waits for the next run.
 MAX_BATCHES = 200
+ORPHANED_MEDIA_AFTER = timedelta(days=1)
 
 
 @dataclass
@@ -44,6 +52,8 @@ class RetentionCounts:
     audio_deleted: int = 0
     transcripts_cleared: int = 0
     embeddings_deleted: int = 0
+    resume_texts_cleared: int = 0
+    emotion_observations_erased: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class RetentionPolicy:
     audio_days: int | None
     transcripts_days: int | None
     embeddings_days: int | None
+    emotion_analysis_off: bool
 
     @classmethod
     def of(cls, organisation: Organisation) -> "RetentionPolicy":
@@ -62,6 +73,7 @@ class RetentionPolicy:
             organisation.audio_retention_days,
             organisation.transcripts_retention_days,
             organisation.embeddings_retention_days,
+            EmotionAnalysis(organisation.emotion_analysis) is EmotionAnalysis.OFF,
         )
 
 
@@ -188,6 +200,36 @@ def _delete_embeddings(
     _in_batches(batch)
 
 
+def _clear_resume_texts(
+    organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts
+) -> None:
+    """The résumé's extracted text goes with its chunks; the row stays (name, size, date) so
+    interviews still say which résumé they used. An empty text means removed."""
+    resumes_in_organisation = select(Interview.resume_id).where(
+        _of_organisation(organisation_id), Interview.resume_id.is_not(None)
+    )
+
+    def batch(session: Session) -> int:
+        ids = list(
+            session.scalars(
+                select(Resume.id)
+                .where(
+                    Resume.id.in_(resumes_in_organisation),
+                    Resume.created_at < cutoff,
+                    Resume.text != "",
+                )
+                .order_by(Resume.id)
+                .limit(BATCH_SIZE)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        session.execute(update(Resume).where(Resume.id.in_(ids)).values(text=""))
+        counts.resume_texts_cleared += len(ids)
+        return len(ids)
+
+    _in_batches(batch)
+
+
 def enforce_for_organisation(policy: RetentionPolicy, now: datetime) -> RetentionCounts:
     counts = RetentionCounts()
     steps = (
@@ -195,11 +237,16 @@ def enforce_for_organisation(policy: RetentionPolicy, now: datetime) -> Retentio
         (_delete_audio, policy.audio_days),
         (_clear_transcripts, policy.transcripts_days),
         (_delete_embeddings, policy.embeddings_days),
+        (_clear_resume_texts, policy.embeddings_days),
     )
     for step, days in steps:
         cutoff = _cutoff(now, days)
         if cutoff is not None:
             step(policy.organisation_id, cutoff, counts)
+    if policy.emotion_analysis_off:
+        with session_scope() as session:
+            erased = erase_emotion_observations(session, policy.organisation_id)
+        counts.emotion_observations_erased = erased.frames + erased.turn_summaries
     with session_scope() as session:
         record_audit(
             session,
@@ -216,16 +263,43 @@ def enforce_for_organisation(policy: RetentionPolicy, now: datetime) -> Retentio
                     "transcripts": policy.transcripts_days,
                     "embeddings": policy.embeddings_days,
                 },
+                "emotion_analysis_off": policy.emotion_analysis_off,
                 "run_at": now.isoformat(),
             },
         )
     return counts
 
 
+def remove_orphaned_media(now: datetime) -> int:
+    """Delete media files older than ORPHANED_MEDIA_AFTER that no turn or frame row names;
+    returns how many. One short read per interview folder (and batch) holding such old files."""
+    removed = 0
+    for interview_id, found in media_files_written_before(now - ORPHANED_MEDIA_AFTER):
+        for start in range(0, len(found), BATCH_SIZE):
+            paths = found[start : start + BATCH_SIZE]
+            with session_scope() as session:
+                named = set(
+                    session.scalars(
+                        select(Turn.audio_path).where(
+                            Turn.interview_id == interview_id, Turn.audio_path.in_(paths)
+                        )
+                    )
+                ) | set(
+                    session.scalars(
+                        select(VideoFrame.path).where(
+                            VideoFrame.interview_id == interview_id, VideoFrame.path.in_(paths)
+                        )
+                    )
+                )
+            removed += sum(remove_media_file(path) for path in paths if path not in named)
+    return removed
+
+
 def enforce_retention(
     organisation_id: uuid.UUID | None = None, now: datetime | None = None
 ) -> dict[uuid.UUID, RetentionCounts]:
-    """Every organisation (or one), each with its own periods; returns what was deleted."""
+    """Every organisation (or one), each with its own periods; returns what was deleted.
+    A run over every organisation also removes orphaned media files."""
     now = now or datetime.now(UTC)
     with session_scope() as session:
         query = select(Organisation).order_by(Organisation.id)
@@ -242,4 +316,7 @@ def enforce_retention(
                 **asdict(results[policy.organisation_id]),
             },
         )
+    if organisation_id is None:
+        orphans = remove_orphaned_media(now)
+        logger.info("orphaned media removed", extra={"files_deleted": orphans})
     return results

@@ -5,13 +5,46 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from interview_core.accounts.schemas import StrictInput, UserRead
-from interview_core.reports.schemas import CandidateSummary
+from interview_core.reports.schemas import CandidateSummary, ReportContent
 
 
 class ExportedConsent(BaseModel):
     audio: bool
     video: bool
     emotion: bool
+
+
+class ExportedEvaluation(BaseModel):
+    """One evaluation run of an answer on one competency, as stored."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    run_index: int
+    competency: str
+    # 1-5; null: no evidence of the competency in the answer.
+    score: int | None
+    evidence: list[str]
+    rationale: str
+    checks: list[dict[str, object]]
+    overall_note: str
+    review_flags: list[str]
+    evaluator: str
+    model_id: str
+    method: str | None
+    prompt_version: str | None
+    validated: bool
+    created_at: datetime
+
+
+class ExportedFrameObservation(BaseModel):
+    """What the analysis of one camera frame recorded (the frame file itself is not exported)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    sequence: int
+    timestamp_s: float
+    observation: dict[str, object] | None
+    analysis_error: str | None
 
 
 class ExportedTurn(BaseModel):
@@ -25,6 +58,20 @@ class ExportedTurn(BaseModel):
     transcript: dict[str, object] | None
     has_audio_recording: bool
     camera_frames_stored: int
+    evaluations: list[ExportedEvaluation]
+    # Presence, gaze, integrity flags and (only when consented and enabled) expressions.
+    vision_summary: dict[str, object] | None
+    frame_observations: list[ExportedFrameObservation]
+
+
+class ExportedDecision(BaseModel):
+    """A recruiter's decision on the candidate (who decided is the recruiter's own data)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    decision: str
+    note: str
+    decided_at: datetime
 
 
 class ExportedInterview(BaseModel):
@@ -40,6 +87,10 @@ class ExportedInterview(BaseModel):
     turns: list[ExportedTurn]
     # Present only when the organisation chose to share the summary with the candidate.
     shared_summary: CandidateSummary | None
+    # The organisation's report as stored (scores, rationales, flags, observations and the
+    # recommendation), and the decisions taken on it, newest first.
+    report: ReportContent | None
+    decisions: list[ExportedDecision]
 
 
 class ExportedResume(BaseModel):
@@ -49,6 +100,8 @@ class ExportedResume(BaseModel):
     filename: str
     content_type: str
     size_bytes: int
+    # Empty once its retention period removed it.
+    text: str
     created_at: datetime
 
 

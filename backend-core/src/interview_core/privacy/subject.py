@@ -12,25 +12,35 @@ only.
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from interview_core.accounts.models import Organisation, User
 from interview_core.accounts.schemas import UserRead
 from interview_core.audit.models import AuditEvent
 from interview_core.audit.service import record_audit
-from interview_core.auth.models import LoginAttempt
+from interview_core.auth.models import LoginAttempt, RegistrationAttempt
 from interview_core.auth.passwords import verify_password
 from interview_core.auth.policy import ensure_data_subject, ensure_own_interview
 from interview_core.auth.throttling import ensure_login_allowed, record_login_attempt
 from interview_core.errors import Forbidden
-from interview_core.interviews.models import Interview, Resume, Turn, VideoFrame, reached_turns
+from interview_core.interviews.models import (
+    Interview,
+    Resume,
+    Turn,
+    TurnEvaluation,
+    VideoFrame,
+    reached_turns,
+)
 from interview_core.jobs.models import Job
 from interview_core.privacy.media import interview_media_dirs, remove_media_file, remove_media_tree
 from interview_core.privacy.schemas import (
     DataDeletionResult,
     DataExport,
     ExportedConsent,
+    ExportedDecision,
+    ExportedEvaluation,
+    ExportedFrameObservation,
     ExportedInterview,
     ExportedResume,
     ExportedTurn,
@@ -38,47 +48,56 @@ from interview_core.privacy.schemas import (
 from interview_core.reports.assembly import candidate_summary
 from interview_core.reports.models import Report
 from interview_core.reports.schemas import ReportContent
-from interview_core.reports.service import current_report
+from interview_core.reports.service import current_report, report_decisions
 from interview_core.retrieval.models import DocumentChunk, OwnerKind
 
 
 def _own_interviews(session: Session, user: User, *, lock: bool = False) -> list[Interview]:
+    # Only interviews bound to the account by their invite token: an invitation merely
+    # addressed to the account's e-mail is not the account holder's to export or erase.
     query = (
         select(Interview)
-        .where(
-            or_(
-                Interview.candidate_id == user.id,
-                (Interview.candidate_id.is_(None)) & (Interview.candidate_email == user.email),
-            )
-        )
+        .where(Interview.candidate_id == user.id)
         .order_by(Interview.created_at, Interview.id)
     )
     if lock:
         query = query.with_for_update()
     interviews = list(session.scalars(query))
     for interview in interviews:
-        ensure_own_interview(user, interview.candidate_id, interview.candidate_email)
+        ensure_own_interview(user, interview.candidate_id)
     return interviews
 
 
 def _export_interview(session: Session, interview: Interview) -> ExportedInterview:
     job = session.get_one(Job, interview.job_id)
     organisation = session.get_one(Organisation, interview.organisation_id)
-    frames = {
-        turn_id: count
-        for turn_id, count in session.execute(
-            select(VideoFrame.turn_id, func.count())
-            .where(VideoFrame.interview_id == interview.id)
-            .group_by(VideoFrame.turn_id)
-        ).tuples()
-    }
+    frames: dict[uuid.UUID, list[VideoFrame]] = {}
+    for frame in session.scalars(
+        select(VideoFrame)
+        .where(VideoFrame.interview_id == interview.id)
+        .order_by(VideoFrame.turn_id, VideoFrame.sequence)
+    ):
+        frames.setdefault(frame.turn_id, []).append(frame)
+    evaluations: dict[uuid.UUID, list[TurnEvaluation]] = {}
+    for evaluation in session.scalars(
+        select(TurnEvaluation)
+        .join(Turn, Turn.id == TurnEvaluation.turn_id)
+        .where(Turn.interview_id == interview.id)
+        .order_by(TurnEvaluation.competency, TurnEvaluation.run_index)
+    ):
+        evaluations.setdefault(evaluation.turn_id, []).append(evaluation)
     turns = session.scalars(reached_turns(interview))
     report = session.scalar(select(Report).where(Report.interview_id == interview.id))
     if report is not None:
         report = current_report(session, report)
+    content = (
+        ReportContent.model_validate(report.content)
+        if report is not None and report.content is not None
+        else None
+    )
     shared = (
-        candidate_summary(ReportContent.model_validate(report.content))
-        if report is not None and report.share_candidate_summary and report.content is not None
+        candidate_summary(content)
+        if report is not None and report.share_candidate_summary and content is not None
         else None
     )
     return ExportedInterview(
@@ -105,11 +124,24 @@ def _export_interview(session: Session, interview: Interview) -> ExportedIntervi
                 answered_at=turn.answered_at,
                 transcript=turn.transcript,
                 has_audio_recording=turn.audio_path is not None,
-                camera_frames_stored=frames.get(turn.id, 0),
+                camera_frames_stored=len(frames.get(turn.id, [])),
+                evaluations=[
+                    ExportedEvaluation.model_validate(row) for row in evaluations.get(turn.id, [])
+                ],
+                vision_summary=turn.vision_summary,
+                frame_observations=[
+                    ExportedFrameObservation.model_validate(frame)
+                    for frame in frames.get(turn.id, [])
+                ],
             )
             for turn in turns
         ],
         shared_summary=shared,
+        report=content,
+        decisions=[
+            ExportedDecision.model_validate(decision)
+            for decision in (report_decisions(session, report) if report is not None else [])
+        ],
     )
 
 
@@ -188,6 +220,7 @@ def delete_own_data(
         session.execute(delete(Interview).where(Interview.id.in_(interview_ids)))
     session.execute(delete(Resume).where(Resume.candidate_id == user_id))
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.email == email))
     session.execute(
         update(AuditEvent).where(AuditEvent.actor_id == user_id).values(actor_email=None)
     )

@@ -144,7 +144,8 @@ def _report_of(session: Session, interview: Interview) -> Report:
     return current_report(session, report) if report else store_report(session, interview.id)
 
 
-def _decisions(session: Session, report: Report) -> list[ReportDecision]:
+def report_decisions(session: Session, report: Report) -> list[ReportDecision]:
+    """Newest first; the first is the decision in force."""
     return list(
         session.scalars(
             select(ReportDecision)
@@ -155,7 +156,7 @@ def _decisions(session: Session, report: Report) -> list[ReportDecision]:
 
 
 def report_read(session: Session, report: Report) -> ReportRead:
-    history = [DecisionRead.model_validate(d) for d in _decisions(session, report)]
+    history = [DecisionRead.model_validate(d) for d in report_decisions(session, report)]
     return ReportRead(
         id=report.id,
         interview_id=report.interview_id,
@@ -249,6 +250,14 @@ def export_report(session: Session, user: User, interview_id: uuid.UUID) -> Repo
 
 CSV_LEADING = ["interview_id", "candidate_email", "interview_status", "report_status"]
 CSV_TRAILING = ["weighted_score", "recommendation", "decision", "decided_by", "decided_at"]
+# A spreadsheet runs a cell starting with one of these as a formula (`=HYPERLINK(...)@a.bc`
+# is a valid e-mail address); a leading quote makes it text (OWASP's CSV injection advice).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def job_csv(session: Session, user: User, job_id: uuid.UUID) -> str:
@@ -267,8 +276,10 @@ def job_csv(session: Session, user: User, job_id: uuid.UUID) -> str:
         )
     }
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*CSV_LEADING, *keys, *CSV_TRAILING])
-    writer.writeheader()
+    columns = [*CSV_LEADING, *keys, *CSV_TRAILING]
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    # Competency keys are the recruiter's text, so the header is escaped like every cell.
+    writer.writerow({column: csv_cell(column) for column in columns})
     for interview in interviews:
         report = reports.get(interview.id)
         if report is not None:
@@ -287,12 +298,12 @@ def job_csv(session: Session, user: User, job_id: uuid.UUID) -> str:
             # Empty when the evaluator configuration is not validated: no recommendation.
             row["recommendation"] = content.recommendation or ""
         if report is not None:
-            latest = next(iter(_decisions(session, report)), None)
+            latest = next(iter(report_decisions(session, report)), None)
             if latest is not None:
                 row["decision"] = latest.decision
                 row["decided_by"] = latest.decided_by_email
                 row["decided_at"] = latest.decided_at.isoformat()
-        writer.writerow(row)
+        writer.writerow({column: csv_cell(value) for column, value in row.items()})
     record_audit(
         session,
         user,
