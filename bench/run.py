@@ -312,7 +312,10 @@ def score_validity_detail(data: dict[str, Any] | None) -> list[str]:
         "requires them too. The model reads an answer with hesitations and text addressed to "
         "a model taken out, and the same reading gets the reply given before (a batching "
         "engine's arithmetic otherwise varies with what it batches, enough to flip a check); "
-        "the repeat spread samples the engine afresh for runs 2-5 of one answer.",
+        "the repeat spread samples the engine afresh for runs 2-5 of one answer. Latency per "
+        "answer includes the wait for a slot and depends on what else the machine ran: the "
+        "English checks-v2 run shared its two cores with a full test-suite run, its engine at "
+        "idle priority, hence the long p95.",
         "",
         "| Evaluator | Language | Model | Prompt | Pairs | Strong / weak mean | Ties "
         "| Weak with no evidence | Injections caught | Fallbacks | Concurrency | Wall (s) |",

@@ -1,10 +1,11 @@
 """Turn latency: answer submitted -> next question shown, measured from outside over HTTP.
 
-Starts its own embedded PostgreSQL, Redis and LLM engine (llama.cpp's server on the embedded
-model) in a temporary directory, the API (uvicorn) and workers, then drives 1, 5 and 10
-simultaneous simulated candidates through the 15-stage `default` scenario over HTTP, exactly
-as the browser does (text answers, the long-poll GET for the question). Two worker
-configurations run in the same process, one after the other, on the same engine:
+Starts its own embedded PostgreSQL, Redis and LLM engines (llama.cpp's server on the embedded
+model: the question engine, and the evaluation engine at the CPU role's idle priority) in a
+temporary directory, the API (uvicorn) and workers, then drives 1, 5 and 10 simultaneous
+simulated candidates through the 15-stage `default` scenario over HTTP, exactly as the browser
+does (text answers, the long-poll GET for the question). Two worker configurations run in the
+same process, one after the other, on the same engines:
 
 - platform: the design, a GPU-role worker on gpu_queue (threads; the engine batches
   continuously) and a CPU-role worker on cpu_queue (prefork) doing answer evaluation;
@@ -464,8 +465,9 @@ def main() -> None:
         "answers_per_candidate": args.turns,
         "think_s": args.think_s,
         "measured": "answers followed by a non-template question",
-        "evaluation": "the platform default (the engine's evidence checks; EVALUATION_LLM="
-        "in_process), on the same engine as the questions",
+        "evaluation": "the platform default (the model's evidence checks; EVALUATION_LLM="
+        "in_process) on the evaluation engine, a second llama.cpp process at the CPU role's "
+        "idle priority",
         "settings": COMMON_ENV,
         "machine": {"cpus": os.cpu_count(), "processor": platform.processor()},
         "configurations": {},

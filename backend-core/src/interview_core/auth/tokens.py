@@ -5,6 +5,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 
@@ -36,18 +37,25 @@ def issue_access_token(user_id: uuid.UUID, session_id: uuid.UUID) -> str:
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
 
 
+def _signed_claims(token: str, token_type: str, required: list[str]) -> dict[str, Any]:
+    """The claims of a token this service signed, of this type, with these claims present;
+    jwt.InvalidTokenError (ExpiredSignatureError when only expired) otherwise."""
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        get_settings().secret_key,
+        algorithms=[ALGORITHM],
+        issuer=ISSUER,
+        options={"require": required},
+    )
+    if claims.get("typ") != token_type:
+        raise jwt.InvalidTokenError(f"not a {token_type} token")
+    return claims
+
+
 def decode_access_token(token: str) -> AccessClaims:
     """Verify signature, expiry, issuer and type; any failure is the same 401."""
     try:
-        claims = jwt.decode(
-            token,
-            get_settings().secret_key,
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "sid", "iss"]},
-        )
-        if claims.get("typ") != ACCESS_TOKEN_TYPE:
-            raise jwt.InvalidTokenError("not an access token")
+        claims = _signed_claims(token, ACCESS_TOKEN_TYPE, ["exp", "iat", "sub", "sid", "iss"])
         return AccessClaims(uuid.UUID(claims["sub"]), uuid.UUID(claims["sid"]))
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise Unauthorized(
@@ -93,15 +101,9 @@ def decode_verification_token(token: str) -> VerificationClaims:
     """Refuses (422, naming the field) a link that was altered, is not a verification link, or
     has expired; expiry has its own code so the page can say "register again"."""
     try:
-        claims = jwt.decode(
-            token,
-            get_settings().secret_key,
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss", "email"]},
+        claims = _signed_claims(
+            token, VERIFICATION_TOKEN_TYPE, ["exp", "iat", "sub", "iss", "email"]
         )
-        if claims.get("typ") != VERIFICATION_TOKEN_TYPE:
-            raise jwt.InvalidTokenError("not a verification token")
         return VerificationClaims(uuid.UUID(claims["sub"]), str(claims["email"]))
     except jwt.ExpiredSignatureError as exc:
         raise UnprocessableInput(

@@ -102,6 +102,17 @@ def worker_status(role: WorkerRole) -> WorkerStatus | None:
         return None
 
 
+def _workers_seen(broker: CheckResult) -> tuple[CheckResult, dict[str, list[str]]]:
+    """The live workers per queue, when the broker answers; a broker that drops the
+    connection during the inspect is as unavailable as one that refused it."""
+    if not broker.ok:
+        return broker, {}
+    try:
+        return broker, live_workers_by_queue()
+    except Exception as exc:  # readiness reports any failure instead of raising
+        return CheckResult(ok=False, detail=str(exc)), {}
+
+
 def _every_queue_served(workers: dict[str, list[str]]) -> bool:
     return all(workers.get(queue.value) for queue in Queue)
 
@@ -114,8 +125,8 @@ def _public_check(result: CheckResult, what: str) -> CheckResult:
 
 
 def _readiness() -> Readiness:
-    database, broker = check_database(), check_broker()
-    workers = live_workers_by_queue() if broker.ok else {}
+    database = check_database()
+    broker, workers = _workers_seen(check_broker())
     return Readiness(
         ready=database.ok and broker.ok and _every_queue_served(workers),
         database=_public_check(database, "database"),
@@ -128,8 +139,8 @@ def _readiness() -> Readiness:
 
 
 def _worker_details() -> WorkerDetails:
-    database, broker = check_database(), check_broker()
-    workers = live_workers_by_queue() if broker.ok else {}
+    database = check_database()
+    broker, workers = _workers_seen(check_broker())
     statuses: list[WorkerStatus] = []
     if broker.ok:
         with ThreadPoolExecutor(max_workers=len(WorkerRole)) as pool:
