@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, null, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from interview_core.accounts.models import EmotionAnalysis, Organisation
 from interview_core.audit.service import record_audit
@@ -172,12 +173,17 @@ def _clear_transcripts(
     _in_batches(batch)
 
 
+def _resumes_of(organisation_id: uuid.UUID) -> Select[uuid.UUID | None]:
+    """The résumés the organisation's interviews used."""
+    return select(Interview.resume_id).where(
+        _of_organisation(organisation_id), Interview.resume_id.is_not(None)
+    )
+
+
 def _delete_embeddings(
     organisation_id: uuid.UUID, cutoff: datetime, counts: RetentionCounts
 ) -> None:
-    resumes_in_organisation = select(Interview.resume_id).where(
-        _of_organisation(organisation_id), Interview.resume_id.is_not(None)
-    )
+    resumes_in_organisation = _resumes_of(organisation_id)
 
     def batch(session: Session) -> int:
         ids = list(
@@ -205,9 +211,7 @@ def _clear_resume_texts(
 ) -> None:
     """The résumé's extracted text goes with its chunks; the row stays (name, size, date) so
     interviews still say which résumé they used. An empty text means removed."""
-    resumes_in_organisation = select(Interview.resume_id).where(
-        _of_organisation(organisation_id), Interview.resume_id.is_not(None)
-    )
+    resumes_in_organisation = _resumes_of(organisation_id)
 
     def batch(session: Session) -> int:
         ids = list(
