@@ -117,6 +117,10 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "fallback_rate": round(
             sum(row["source"] == QuestionSource.BANK_FALLBACK.value for row in rows) / count, 3
         ),
+        # Both model attempts refused, the code picked the phrase: not the bank, not the model.
+        "phrase_picked_rate": round(
+            sum(row["source"] == QuestionSource.PHRASE_PICKED.value for row in rows) / count, 3
+        ),
         "language_correct": round(sum(row["language_correct"] for row in rows) / count, 3),
         "follow_up_refers_to_answer": round(
             sum(bool(row["refers_to_answer"]) for row in follow_ups) / len(follow_ups), 3

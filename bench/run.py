@@ -193,6 +193,7 @@ QUALITY_TARGETS: dict[str, dict[str, tuple[str, float]]] = {
 QUALITY_FIGURES = [
     ("first_attempt_accepted", "accepted on the first attempt", None),
     ("fallback_rate", "bank fallbacks", ("<=", 0.02)),
+    ("phrase_picked_rate", "both attempts refused, phrase picked by the code", None),
     ("language_correct", "in the interview's language", (">=", 1.0)),
     ("follow_up_refers_to_answer", "follow-ups reusing a word of the answer", None),
     ("duplicates", "repeats of the previous question", None),

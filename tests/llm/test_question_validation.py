@@ -126,3 +126,38 @@ def test_a_free_form_question_ends_at_its_first_question_mark() -> None:
     assert _through_first_question_mark('"Why this team?" And') == '"Why this team?"'
     assert _through_first_question_mark("왜 지원하셨나요? 그리고") == "왜 지원하셨나요?"
     assert _through_first_question_mark("Tell me about it.") == "Tell me about it."
+
+
+def test_a_paraphrased_or_quoted_copy_keeps_the_part_the_source_holds() -> None:
+    # A quote mark before a source word, and the model's words with the quotes dropped.
+    quoted = "사내 스터디에서 'Kotlin 코루틴' 발표, 개인 기술 블로그 운영"
+    assert parse_focus("Kotlin 코루틴 발표", quoted, "growth").phrase == "Kotlin 코루틴 발표"
+    # One word paraphrased ("함께" for "같이"): the longest run the source holds wins, a
+    # Korean word is matched by its stem ("팀원들과" for "팀원들이랑"), and a run left with
+    # fillers and verbs only ("열심히 해서") is no phrase.
+    answer = "그럴 때는 팀원들이랑 같이 열심히 해서 다음 달에 만회했습니다."
+    focus = parse_focus("팀원들과 함께 열심히 해서 다 잘", answer, "responsibility")
+    assert focus.phrase == "팀원들"
+    source = "재고 관리는 BigQuery와 엑셀로 했고, 암모니아 수치 검사가 나갔어요."
+    assert parse_focus("BigQuery와", source, "job_skill").phrase == "BigQuery"
+    cut_off = parse_focus("암모니아 수치 검사가 나갔어요", source, "experience")
+    assert cut_off.phrase == "암모니아 수치 검사"
+    # A short noun at the end is kept ("두 배"), a filler is not ("잘").
+    counted = "물량이 평소의 두 배, 게다가 절차도 잘 몰랐습니다."
+    assert parse_focus("물량이 평소의 두 배", counted, "experience").phrase == "물량이 평소의 두 배"
+    assert parse_focus("절차도 잘", counted, "experience").phrase == "절차"
+
+
+def test_the_code_picks_the_most_specific_words_when_the_model_cannot() -> None:
+    from ai_worker.llm.composition import pick_focus
+
+    vague = "음, 그냥 요즘 건강기능식품 시장이 커지고 있어서요. 열심히 하겠습니다."
+    picked = pick_focus(request_for("ko", "followup", vague), "motivation")
+    # Not a filler, not a cut-off clause ("커지고 있어서요"), and without its particle.
+    assert picked is not None and picked.phrase == "건강기능식품 시장"
+    english = "For the CFO I talk about cost and ROI, for HR I talk about making their job easier."
+    picked = pick_focus(request_for("en", "followup", english), "communication")
+    assert picked is not None and picked.phrase == "cost and ROI"
+    # Nothing specific to ask about: no pick, the bank question follows.
+    nothing = request_for("en", "followup", "Yeah, so, I think that's it.")
+    assert pick_focus(nothing, "growth") is None

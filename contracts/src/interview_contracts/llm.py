@@ -19,6 +19,9 @@ class QuestionSource(StrEnum):
 
     LLM = "llm"
     LLM_REPAIRED = "llm_repaired"
+    # The stage's vetted form around a phrase the code picked from the answer or context,
+    # after the model's attempts were refused.
+    PHRASE_PICKED = "phrase_picked"
     BANK_FALLBACK = "bank_fallback"
 
 

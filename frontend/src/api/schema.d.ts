@@ -1922,7 +1922,7 @@ export interface components {
          * QuestionSource
          * @enum {string}
          */
-        QuestionSource: "bank" | "llm" | "llm_repaired" | "bank_fallback";
+        QuestionSource: "bank" | "llm" | "llm_repaired" | "phrase_picked" | "bank_fallback";
         /** QueueReadiness */
         QueueReadiness: {
             /** Live Workers */

@@ -192,15 +192,97 @@ def focus_messages(request: QuestionRequest, rejected: str | None = None) -> lis
     ]
 
 
+# A word of the source starts after whitespace, an opening quote or bracket, or at the start.
+_WORD_START = "(?<![^\\s'\"\u201c\u2018(\\[\u300c\u300e])"
+# Quote marks a source span may carry ("'Kotlin 코루틴' 발표"): dropped, the form quotes it.
+_QUOTE_MARKS = re.compile("['\"\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f]")
+# Particles a small model adds or drops on a Korean word ("팀원들과" for "팀원들이랑"): a word
+# is matched by its stem, so the source's own ending is kept.
+_KOREAN_PARTICLES = (
+    "에서", "으로", "이랑", "에게", "까지", "부터", "처럼", "보다", "하고", "과", "와", "랑",
+    "은", "는", "이", "가", "을", "를", "에", "로", "의", "도", "만",
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    """A Korean word without a trailing particle, when two syllables or more remain."""
+    if not _HANGUL_WORD.match(word):
+        return word
+    for particle in _KOREAN_PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+def _bare_stem(word: str) -> str:
+    """A Korean word without any trailing particle, however short the rest."""
+    for particle in _KOREAN_PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle):
+            return word[: -len(particle)]
+    return word
+
+
+def _cuts_off(word: str) -> bool:
+    """A Korean filler or verb: a span ending on it reads as a sentence cut off."""
+    bare = _TRAILING.sub("", _LEADING.sub("", word))
+    verb = _bare_stem(bare) == bare and bare.endswith(_KOREAN_VERB_ENDINGS)
+    return verb or bare in _FILLERS["ko"]
+
+
+def _tidy_end(span: str) -> str | None:
+    """A Korean span without trailing words that cut a clause off ("…나갔어요", "…잘") and
+    without the particle of its last word ("BigQuery와"): the form adds its own. None when
+    only fillers are left."""
+    if not re.search("[\uac00-\ud7a3]", span):
+        return span
+    words = span.split()
+    while len(words) > 1 and _cuts_off(words[-1]):
+        words.pop()
+    if not any(_word_weight(word, "ko", False) for word in words):
+        return None
+    last = words[-1]
+    stem = _bare_stem(last) if not _HANGUL_WORD.match(last) else _stem(last)
+    return " ".join([*words[:-1], stem if stem.strip() else last])
+
+
+def _word_pattern(word: str) -> str:
+    """A model's word as it may start a source word; one Hangul syllable ("다", "월") is a
+    whole word, or it would start unrelated ones ("다음")."""
+    if re.fullmatch("[\uac00-\ud7a3]", word):
+        return re.escape(word) + f"(?=[{_EDGE}]|$)"
+    return re.escape(_stem(word))
+
+
+def _span_of(words: list[str], source: str) -> str | None:
+    """The source's own text for the words in order, each starting a source word (a Korean
+    one by its stem), with at most two source words between them (small models skip some)."""
+    pattern = r"\S*(?:\s+\S+){0,2}?\s+".join(_word_pattern(word) for word in words)
+    # The last word ends where the source's word ends, except a Korean one: its stem, so the
+    # form's own particle follows it ("'팀원들'에서", not "'팀원들이랑'에서").
+    if not _HANGUL_WORD.match(words[-1]):
+        pattern += r"\S*"
+    match = re.search(f"{_WORD_START}{pattern}", source, flags=re.IGNORECASE)
+    if match is None:
+        return None
+    span = _tidy_end(_TRAILING.sub("", " ".join(_QUOTE_MARKS.sub("", match.group(0)).split())))
+    if not span:
+        return None
+    # One word is a phrase when it says something: a Korean noun of two syllables ("롤백")
+    # does, an English word needs a few letters.
+    single_ok = len(span) >= (2 if _HANGUL_WORD.match(span) else 4)
+    if len(span) > _FOCUS_CHARS[1] or (len(words) == 1 and not single_ok):
+        return None
+    return span
+
+
 def parse_focus(raw: str, source: str, topic_key: str, truncated: bool = False) -> Focus:
     """The phrase of the model's reply (its first item, when it wrote a list), as the source
     writes it.
 
-    Every word must start a word of the source, in order: Korean attaches particles to words
-    and the model often drops them ("회계팀" for "회계팀에서"), so inner words keep the
-    source's form and the last one stays as the model cut it (no particle before the form's
-    own). `truncated`: the reply hit its token limit, so its last word may be cut off. The
-    span returned is always the source's own text, never the model's.
+    The longest run of the model's words that the source holds in order wins: a model that
+    paraphrases one word of its copy ("함께" for "같이") still copied the rest. `truncated`:
+    the reply hit its token limit, so its last word may be cut off. The span returned is
+    always the source's own text, never the model's.
     """
     line = next((ln for ln in raw.splitlines() if ln.strip()), "")
     first_item, listed = re.subn(r"[,\u3001\u00b7].*$", "", _LABEL.sub("", line))
@@ -210,21 +292,102 @@ def parse_focus(raw: str, source: str, topic_key: str, truncated: bool = False) 
     # A model that goes on copying a whole sentence still copied: its first words are a
     # phrase of the source.
     phrase = _TRAILING.sub("", _LEADING.sub("", " ".join(words[:_FOCUS_WORDS])))
+    phrase = " ".join(_QUOTE_MARKS.sub("", phrase).split())
     if not _FOCUS_CHARS[0] <= len(phrase) <= _FOCUS_CHARS[1]:
         raise FocusError(f"phrase of {len(phrase)} characters")
     words = phrase.split()
-    # The longest leading part of the phrase the source holds, the model's words in order
-    # with at most two of the source's words between them (small models skip some).
     for count in range(len(words), 0, -1):
-        pattern = r"\S*(?:\s+\S+){0,2}?\s+".join(re.escape(word) for word in words[:count])
-        match = re.search(rf"(?<!\S){pattern}", source, flags=re.IGNORECASE)
-        span = match.group(0) if match else ""
-        # One word is a phrase when it says something: a Korean noun of two syllables
-        # ("롤백") does, an English word needs a few letters.
-        single_ok = len(span) >= (2 if _HANGUL_WORD.match(span) else 4)
-        if match and len(span) <= _FOCUS_CHARS[1] and (count > 1 or single_ok):
-            return Focus(span, FOLLOW_UP_ANGLE.get(topic_key, "role"))
+        # A lone word from the middle of the reply is too often a stray common one.
+        for start in range(len(words) - count + 1 if count > 1 else 1):
+            span = _span_of(words[start : start + count], source)
+            if span:
+                return Focus(span, FOLLOW_UP_ANGLE.get(topic_key, "role"))
     raise FocusError(f"the phrase {phrase!r} is not in the source")
+
+
+# Words that never make a phrase worth asking about: fillers, hedges, pronouns, connectives.
+# fmt: off
+_FILLERS: dict[Language, frozenset[str]] = {
+    "en": frozenset({
+        "about", "actually", "after", "also", "always", "and", "anyway", "basically", "because",
+        "but", "could", "from", "guess", "have", "just", "kind", "like", "mean", "really",
+        "should", "so", "some", "something", "sort", "stuff", "that", "that's", "their",
+        "then", "there", "they", "thing", "things", "think", "this", "well", "were", "what",
+        "when", "which", "with", "would", "yeah", "your",
+    }),
+    "ko": frozenset({
+        "음", "어", "네", "아", "그냥", "요즘", "사실", "정말", "진짜", "아마", "그래서", "그리고",
+        "그런데", "하지만", "결국", "그럴", "때는", "이런", "그런", "저런", "제가", "저는", "저도",
+        "우리", "열심히", "다", "잘", "좀", "것", "거", "같이", "많이", "항상", "계속", "어디서나",
+        "언제나", "누구나", "모두", "매우", "너무", "가장", "더", "또", "이미", "바로", "특히",
+    }),
+}
+# fmt: on
+# A pronoun makes a run a clause ("CFO I talk"), not a thing to ask about.
+_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her"})
+# Endings of a Korean verb or clause: a run ending on one reads as a cut-off sentence.
+_KOREAN_VERB_ENDINGS = ("요", "다", "고", "서", "며", "면", "죠", "데", "만", "지", "게", "니다")
+_CLAUSE_END = ",.!?;:\u3002\u3001"
+_PICK_SIZES = (4, 3, 2)
+
+
+def _word_weight(word: str, language: Language, starts_sentence: bool) -> int:
+    """How specific a word is: numbers and names most, fillers not at all."""
+    bare = _TRAILING.sub("", _LEADING.sub("", word))
+    if not bare or bare.lower() in _FILLERS[language]:
+        return 0
+    if language == "ko":
+        stem = _bare_stem(bare)
+        # A verb (an ending and no particle: "회계팀에서" is a noun), or a one-syllable noun
+        # with its particle ("일은").
+        if (stem == bare and bare.endswith(_KOREAN_VERB_ENDINGS)) or len(stem) < 2:
+            return 0
+    if any(ch.isdigit() for ch in bare):
+        return 2
+    if language == "en":
+        # A capital inside a sentence marks a name, a product or an acronym.
+        if len(bare) > 1 and (bare.isupper() or (bare[0].isupper() and not starts_sentence)):
+            return 2
+        return 1 if len(bare) >= 4 else 0
+    return 1 if len(bare) >= 2 else 0
+
+
+def pick_focus(request: QuestionRequest, topic_key: str) -> Focus | None:
+    """The code's own pick, for when the model's picks were refused: the run of two to four
+    words of the source, within one clause and without a pronoun, that carries the most
+    specific words, never starting or ending on a filler (or, in Korean, a verb). None when
+    the source has no such run."""
+    source, _ = focus_source(request)
+    language = request.language
+    words = source[: _SOURCE_CHARS[language]].split()
+    ends = [word[-1] in _CLAUSE_END for word in words]
+    weight = [
+        _word_weight(word, language, index == 0 or ends[index - 1])
+        for index, word in enumerate(words)
+    ]
+    best: tuple[int, str] | None = None
+    for size in _PICK_SIZES:
+        for start in range(len(words) - size + 1):
+            window = words[start : start + size]
+            if any(ends[start : start + size - 1]):
+                continue  # crosses a clause's end
+            if any(_TRAILING.sub("", word).lower() in _PRONOUNS for word in window):
+                continue
+            weights = weight[start : start + size]
+            if weights[0] == 0 or weights[-1] == 0 or sum(weights) < 2:
+                continue
+            # A Korean run ends on its last word's stem: the form adds its own particle.
+            *head, last = _QUOTE_MARKS.sub("", " ".join(window)).split()
+            span = " ".join([*head, _stem(_TRAILING.sub("", last))])
+            if not _FOCUS_CHARS[0] <= len(span) <= _FOCUS_CHARS[1]:
+                continue
+            # Density, so that a longer run wins only by adding specific words.
+            score = sum(weights) * 10 - size
+            if best is None or score > best[0]:
+                best = (score, span)
+    if best is None:
+        return None
+    return Focus(best[1], FOLLOW_UP_ANGLE.get(topic_key, "role"))
 
 
 def compose_question(

@@ -1,4 +1,5 @@
-"""Next-question generation on gpu_queue: two attempts, each validated, else the bank question.
+"""Next-question generation on gpu_queue: two attempts, each validated; when both are refused,
+the stage's form around a phrase the code picks from the source; else the bank question.
 
 Each language's first attempt is the style that measured best on bench/question_quality.py
 (LLM_QUESTION_STYLE_EN / _KO):
@@ -24,6 +25,7 @@ from ai_worker.llm.composition import (
     focus_messages,
     focus_source,
     parse_focus,
+    pick_focus,
 )
 from ai_worker.llm.loader import LoadedLLM, get_llm
 from ai_worker.llm.prompts import last_answer, question_messages
@@ -162,6 +164,19 @@ def generate_question(
             return _result(request, text, source, llm.model_id, number, started, rejected)
         rejected.append(f"attempt {number} ({attempt.name}): {'; '.join(problems)}: {text[:160]!r}")
         retry_hint = "; ".join(problems)
+    else:
+        # Every attempt was refused (none timed out or failed): the code picks the phrase.
+        picked = _phrase_picked(request, earlier, followed.answer if followed else None)
+        if picked is not None:
+            return _result(
+                request,
+                picked,
+                QuestionSource.PHRASE_PICKED,
+                llm.model_id,
+                len(rejected),
+                started,
+                rejected,
+            )
     return _result(
         request,
         request.bank_question,
@@ -171,6 +186,20 @@ def generate_question(
         started,
         rejected,
     )
+
+
+def _phrase_picked(request: QuestionRequest, earlier: list[str], answer: str | None) -> str | None:
+    """The stage's vetted form around the source's most specific words, when it passes the
+    same checks as a model's question; else None (the bank question follows)."""
+    topic = topic_key(request)
+    focus = pick_focus(request, topic)
+    if focus is None:
+        return None
+    for earlier_is_duplicate in (False, True):
+        question = compose_question(request, focus, topic, earlier_is_duplicate)
+        if not question_problems(question, request.language, earlier, topic=topic, answer=answer):
+            return question
+    return None
 
 
 def _result(

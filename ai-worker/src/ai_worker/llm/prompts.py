@@ -39,7 +39,8 @@ STAGE_TOPICS: dict[str, dict[Language, str]] = {
         "ko": "소통: 동료나 고객에게 설명하고 설득하며 의견 차이를 조율한 경험",
     },
     "responsibility": {
-        "en": "responsibility: owning a commitment, a deadline or a mistake and putting it right",
+        "en": "responsibility: a mistake, a missed deadline or a commitment the candidate owned, "
+        "and how they put it right",
         "ko": "책임감: 맡은 일이나 실수를 끝까지 책임지고 처리한 경험",
     },
     "growth": {
@@ -62,7 +63,10 @@ _QUESTION_RULES: dict[Language, str] = {
 }
 _QUESTION_TASK = {
     "opening": "on the stage's topic for this job",
-    "followup": "a follow-up asking for more detail on one specific thing said in the answer",
+    "followup": (
+        "a follow-up asking what the candidate did, decided or achieved in one specific thing "
+        "said in the answer"
+    ),
 }
 
 

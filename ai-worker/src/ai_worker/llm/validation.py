@@ -132,6 +132,8 @@ _STOPWORDS = frozenset({
 })
 # fmt: on
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}|[\uac00-\ud7a3]{2,}")
+# Acronyms and names of tools ("CFO", "HR", "SQL", "S3"): short, but what an answer is about.
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 
 
 def extract_question(raw: str) -> str:
@@ -170,13 +172,15 @@ def language_share(text: str, language: Language) -> float:
 
 def content_words(text: str) -> set[str]:
     """Words that carry meaning: English words of 4+ letters that are not function words,
-    Korean words of 2+ syllables with a trailing particle or ending trimmed to the stem."""
+    acronyms, Korean words of 2+ syllables with a trailing particle or ending trimmed to the
+    stem."""
     words = set()
     for word in _WORD.findall(text):
         if _HANGUL.match(word):
             words.add(word[:2])
         elif word.lower() not in _STOPWORDS:
             words.add(word.lower().removesuffix("'s").rstrip("s'"))
+    words.update(acronym.lower() for acronym in _ACRONYM.findall(text))
     return words
 
 

@@ -35,6 +35,7 @@ class QuestionSource(StrEnum):
     BANK = "bank"
     LLM = "llm"
     LLM_REPAIRED = "llm_repaired"
+    PHRASE_PICKED = "phrase_picked"
     BANK_FALLBACK = "bank_fallback"
 
 
