@@ -82,7 +82,8 @@ def test_every_stage_is_asked_once_in_order_and_evaluated(interview_setup) -> No
                 assert evaluation.method is not None and evaluation.prompt_version is not None
                 assert all(quote in (turn.answer_text or "") for quote in evaluation.evidence)
         generated = [t for t in turns if t.stage_type != "template"]
-        assert all(t.question_source in {"llm", "llm_repaired", "bank_fallback"} for t in generated)
+        sources = {"llm", "llm_repaired", "phrase_picked", "bank_fallback"}
+        assert all(t.question_source in sources for t in generated)
         duplicates = session.scalar(
             select(func.count())
             .select_from(TurnEvaluation)
