@@ -204,29 +204,37 @@ _KOREAN_PARTICLES = (
 )  # fmt: skip
 
 
+def _bare_stem(word: str, keep: int = 1) -> str:
+    """A word without a trailing Korean particle, when at least `keep` characters remain."""
+    for particle in _KOREAN_PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= keep:
+            return word[: -len(particle)]
+    return word
+
+
 def _stem(word: str) -> str:
     """A Korean word without a trailing particle, when two syllables or more remain."""
-    if not _HANGUL_WORD.match(word):
-        return word
-    for particle in _KOREAN_PARTICLES:
-        if word.endswith(particle) and len(word) - len(particle) >= 2:
-            return word[: -len(particle)]
-    return word
+    return _bare_stem(word, keep=2) if _HANGUL_WORD.match(word) else word
 
 
-def _bare_stem(word: str) -> str:
-    """A Korean word without any trailing particle, however short the rest."""
-    for particle in _KOREAN_PARTICLES:
-        if word.endswith(particle) and len(word) > len(particle):
-            return word[: -len(particle)]
-    return word
+def _bare(word: str) -> str:
+    return _TRAILING.sub("", _LEADING.sub("", word))
+
+
+def _unquoted(text: str) -> str:
+    """The text without quote marks and with single spaces."""
+    return " ".join(_QUOTE_MARKS.sub("", text).split())
+
+
+def _is_korean_verb(bare: str) -> bool:
+    """A verb or clause ending with no particle before it ("회계팀에서" is a noun)."""
+    return _bare_stem(bare) == bare and bare.endswith(_KOREAN_VERB_ENDINGS)
 
 
 def _cuts_off(word: str) -> bool:
     """A Korean filler or verb: a span ending on it reads as a sentence cut off."""
-    bare = _TRAILING.sub("", _LEADING.sub("", word))
-    verb = _bare_stem(bare) == bare and bare.endswith(_KOREAN_VERB_ENDINGS)
-    return verb or bare in _FILLERS["ko"]
+    bare = _bare(word)
+    return _is_korean_verb(bare) or bare in _FILLERS["ko"]
 
 
 def _tidy_end(span: str) -> str | None:
@@ -264,7 +272,7 @@ def _span_of(words: list[str], source: str) -> str | None:
     match = re.search(f"{_WORD_START}{pattern}", source, flags=re.IGNORECASE)
     if match is None:
         return None
-    span = _tidy_end(_TRAILING.sub("", " ".join(_QUOTE_MARKS.sub("", match.group(0)).split())))
+    span = _tidy_end(_TRAILING.sub("", _unquoted(match.group(0))))
     if not span:
         return None
     # One word is a phrase when it says something: a Korean noun of two syllables ("롤백")
@@ -291,8 +299,8 @@ def parse_focus(raw: str, source: str, topic_key: str, truncated: bool = False) 
         words = words[:-1]
     # A model that goes on copying a whole sentence still copied: its first words are a
     # phrase of the source.
-    phrase = _TRAILING.sub("", _LEADING.sub("", " ".join(words[:_FOCUS_WORDS])))
-    phrase = " ".join(_QUOTE_MARKS.sub("", phrase).split())
+    phrase = _bare(" ".join(words[:_FOCUS_WORDS]))
+    phrase = _unquoted(phrase)
     if not _FOCUS_CHARS[0] <= len(phrase) <= _FOCUS_CHARS[1]:
         raise FocusError(f"phrase of {len(phrase)} characters")
     words = phrase.split()
@@ -333,15 +341,12 @@ _PICK_SIZES = (4, 3, 2)
 
 def _word_weight(word: str, language: Language, starts_sentence: bool) -> int:
     """How specific a word is: numbers and names most, fillers not at all."""
-    bare = _TRAILING.sub("", _LEADING.sub("", word))
+    bare = _bare(word)
     if not bare or bare.lower() in _FILLERS[language]:
         return 0
-    if language == "ko":
-        stem = _bare_stem(bare)
-        # A verb (an ending and no particle: "회계팀에서" is a noun), or a one-syllable noun
-        # with its particle ("일은").
-        if (stem == bare and bare.endswith(_KOREAN_VERB_ENDINGS)) or len(stem) < 2:
-            return 0
+    # A verb, or a one-syllable noun with its particle ("일은").
+    if language == "ko" and (_is_korean_verb(bare) or len(_bare_stem(bare)) < 2):
+        return 0
     if any(ch.isdigit() for ch in bare):
         return 2
     if language == "en":
@@ -377,7 +382,7 @@ def pick_focus(request: QuestionRequest, topic_key: str) -> Focus | None:
             if weights[0] == 0 or weights[-1] == 0 or sum(weights) < 2:
                 continue
             # A Korean run ends on its last word's stem: the form adds its own particle.
-            *head, last = _QUOTE_MARKS.sub("", " ".join(window)).split()
+            *head, last = _unquoted(" ".join(window)).split()
             span = " ".join([*head, _stem(_TRAILING.sub("", last))])
             if not _FOCUS_CHARS[0] <= len(span) <= _FOCUS_CHARS[1]:
                 continue
