@@ -358,7 +358,12 @@ def main() -> None:
     evaluators = args.evaluators.split(",")
 
     from ai_worker.llm.checks import evaluate_by_rules
-    from ai_worker.llm.settings import LLMBackend, LLMSettings, get_llm_settings
+    from ai_worker.llm.settings import (
+        EvaluationEngine,
+        LLMBackend,
+        LLMSettings,
+        get_llm_settings,
+    )
     from ai_worker.llm.validity import EvaluatorConfiguration, record_verdict
 
     results: dict[str, Any] = (
@@ -388,12 +393,14 @@ def main() -> None:
     if "llm" in evaluators:
         os.environ.setdefault("EVALUATION_LLM", "in_process")
         os.environ["LLM_BACKEND"] = LLMBackend.LLAMACPP.value
-        # The evaluation engine runs at the CPU role's idle priority on the platform, where
-        # question generation is what it yields to; here other load on a shared machine would
-        # only stretch the run. Its figures do not depend on the priority.
+        # An evaluation engine of its own (EVALUATION_ENGINE=own) runs at the CPU role's idle
+        # priority on the platform; here other load on a shared machine would only stretch
+        # the run. The figures depend on neither the priority nor which engine serves.
         os.environ.setdefault("CPU_WORKER_PRIORITY", "normal")
         get_llm_settings.cache_clear()
-        settings = LLMSettings().for_evaluation_engine()
+        settings = LLMSettings()
+        if settings.evaluation_engine is EvaluationEngine.OWN:
+            settings = settings.for_evaluation_engine()
         from ai_worker.llm.evaluation import evaluate_answer
 
         log = settings.data_dir / "logs" / "bench-evaluation-engine.log"

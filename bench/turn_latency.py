@@ -1,11 +1,12 @@
 """Turn latency: answer submitted -> next question shown, measured from outside over HTTP.
 
 Starts its own embedded PostgreSQL, Redis and LLM engines (llama.cpp's server on the embedded
-model: the question engine, and the evaluation engine at the CPU role's idle priority) in a
-temporary directory, the API (uvicorn) and workers, then drives 1, 5 and 10 simultaneous
-simulated candidates through the 15-stage `default` scenario over HTTP, exactly as the browser
-does (text answers, the long-poll GET for the question). Two worker configurations run in the
-same process, one after the other, on the same engines:
+model: the question engine, which also evaluates answers unless EVALUATION_ENGINE=own) in a
+temporary directory, the API (uvicorn) and workers, then drives 1, 5 and 10 concurrent
+simulated candidates (their starts spread over one answer's time; with --lockstep-levels also
+all answering in the same second, the worst case) through the 15-stage `default` scenario
+over HTTP, exactly as the browser does (text answers, the long-poll GET for the question).
+Two worker configurations run in the same process, one after the other, on the same engines:
 
 - platform: the design, a GPU-role worker on gpu_queue (threads; the engine batches
   continuously) and a CPU-role worker on cpu_queue (prefork) doing answer evaluation;
@@ -41,6 +42,7 @@ from typing import Any
 
 import httpx
 
+from ai_worker.llm.settings import LLMSettings
 from interview_core.localrun.postgres import EmbeddedPostgres
 from interview_core.localrun.redis_server import LocalRedis
 
@@ -97,7 +99,8 @@ class Candidate:
     samples: list[TurnSample] = field(default_factory=list)
     error: str | None = None
 
-    def run(self, turns: int, think_s: float) -> None:
+    def run(self, turns: int, think_s: float, delay_s: float = 0.0) -> None:
+        time.sleep(delay_s)  # when this candidate opens the interview
         try:
             self._run(turns, think_s)
         except Exception as exc:  # reported in the JSON; the other candidates go on
@@ -217,13 +220,16 @@ class Services:
         raise TimeoutError("API did not start")
 
     def start_engines(self) -> None:
-        """The question and the evaluation engine for both configurations, started like the
-        run command starts them."""
+        """The engines for both configurations, started like the run command starts them: the
+        question engine, and the evaluation engine where EVALUATION_ENGINE=own."""
         from ai_worker.llm.engine import endpoint_of, spawn_engine, wait_until_ready
-        from ai_worker.llm.settings import LLMSettings
+        from ai_worker.llm.settings import EvaluationEngine
 
         questions = LLMSettings(data_dir=self.data_dir)
-        for settings in (questions, questions.for_evaluation_engine()):
+        engines = [questions]
+        if questions.evaluation_engine is EvaluationEngine.OWN:
+            engines.append(questions.for_evaluation_engine())
+        for settings in engines:
             log = (self.data_dir / f"llm-engine-{settings.llm_engine_for}.log").open("wb")
             engine = spawn_engine(settings, log, self.env, start_new_session=True)
             self.engines.append(engine)
@@ -328,13 +334,19 @@ class Bench:
         )
         return Candidate(base, email, headers, interview_id)
 
-    def run_level(self, concurrency: int) -> dict[str, Any]:
+    def run_level(self, concurrency: int, lockstep: bool = False) -> dict[str, Any]:
+        """`lockstep`: every candidate starts at once and so answers in the same second, the
+        worst case; otherwise starts are spread evenly over one answer's time, as candidates
+        who open their invitations independently are."""
         candidates = [self.candidate() for _ in range(concurrency)]
         started = time.monotonic()
+        spacing = 0.0 if lockstep else self.think_s / concurrency
         # Daemon threads: Ctrl-C reaches the cleanup instead of waiting on a long poll.
         runners = [
-            threading.Thread(target=c.run, args=(self.turns, self.think_s), daemon=True)
-            for c in candidates
+            threading.Thread(
+                target=c.run, args=(self.turns, self.think_s, i * spacing), daemon=True
+            )
+            for i, c in enumerate(candidates)
         ]
         for runner in runners:
             runner.start()
@@ -345,6 +357,7 @@ class Bench:
         sources = [s.question_source for s in samples]
         return {
             "concurrent_interviews": concurrency,
+            "arrival": "lockstep" if lockstep else "staggered",
             "wall_s": round(time.monotonic() - started, 2),
             "measured_turns": len(samples),
             # Every non-template question: what the candidate waits for after an answer. No
@@ -455,6 +468,13 @@ def main() -> None:
         default=15.0,
         help="seconds each candidate takes before answering (a short spoken answer)",
     )
+    parser.add_argument(
+        "--lockstep-levels",
+        type=int,
+        nargs="*",
+        default=[10],
+        help="levels also run with every candidate answering in the same second (worst case)",
+    )
     parser.add_argument("--keep-logs", type=Path, help="copy the workers' logs here")
     parser.add_argument(
         "--configurations", nargs="+", choices=list(WORKER_CONFIGURATIONS), default=None
@@ -466,8 +486,7 @@ def main() -> None:
         "think_s": args.think_s,
         "measured": "answers followed by a non-template question",
         "evaluation": "the platform default (the model's evidence checks; EVALUATION_LLM="
-        "in_process) on the evaluation engine, a second llama.cpp process at the CPU role's "
-        "idle priority",
+        f"in_process; EVALUATION_ENGINE={LLMSettings().evaluation_engine.value})",
         "settings": COMMON_ENV,
         "machine": {"cpus": os.cpu_count(), "processor": platform.processor()},
         "configurations": {},
@@ -485,9 +504,11 @@ def main() -> None:
                     if warm["errors"]:
                         raise RuntimeError(f"{configuration} warm-up failed: {warm['errors']}")
                     levels = []
-                    for level in args.levels:
+                    runs = [(level, False) for level in args.levels]
+                    runs += [(level, True) for level in args.lockstep_levels]
+                    for level, lockstep in runs:
                         since = datetime.now(UTC)
-                        result = bench.run_level(level)
+                        result = bench.run_level(level, lockstep)
                         result["evaluation"] = evaluation_latency(
                             services.env["DATABASE_URL"], since
                         )
@@ -503,7 +524,7 @@ def main() -> None:
                 for log in Path(tmp).glob("*.log"):
                     shutil.copy(log, args.keep_logs / log.name)
     report["ratio_p95_serialised_over_platform"] = {
-        str(p["concurrent_interviews"]): (
+        f"{p['concurrent_interviews']}{' lockstep' if p.get('arrival') == 'lockstep' else ''}": (
             round(s["next_question_shown_s"]["p95"] / p["next_question_shown_s"]["p95"], 2)
             if p["next_question_shown_s"]["p95"] and s["next_question_shown_s"]["p95"]
             else None

@@ -21,9 +21,10 @@ def bench_run() -> ModuleType:
     return module
 
 
-def _level(level: int, shown_p95: float) -> dict[str, Any]:
+def _level(level: int, shown_p95: float, arrival: str = "staggered") -> dict[str, Any]:
     return {
         "concurrent_interviews": level,
+        "arrival": arrival,
         "next_question_shown_s": {"p50": shown_p95 / 2, "p95": shown_p95},
         "prepared_question_shown_s": {"p50": 0.1, "p95": 0.2, "samples": 4},
         "prepared_ready_at_answer": 3,
@@ -34,7 +35,12 @@ def _level(level: int, shown_p95: float) -> dict[str, Any]:
 RESULTS: dict[str, Any] = {
     "turn_latency": {
         "configurations": {
-            "platform": [_level(1, 1.0), _level(5, 2.0), _level(10, 4.2)],
+            "platform": [
+                _level(1, 1.0),
+                _level(5, 2.0),
+                _level(10, 4.2),
+                _level(10, 12.0, "lockstep"),
+            ],
             "serialised": [_level(1, 2.0), _level(5, 9.0), _level(10, 16.8)],
         },
         "ratio_p95_serialised_over_platform": {"1": 2.0, "5": 4.5, "10": 4.0},
@@ -112,6 +118,10 @@ def test_targets_are_marked_from_the_figures(bench_run: ModuleType) -> None:
     assert _row(document, "platform, 10 concurrent: next question p95").endswith(
         "| 4.2 s | ≤ 5 s | met |"
     )
+    # The worst case, every candidate answering in the same second, is held to the same bound.
+    assert _row(
+        document, "platform, 10 concurrent answering in the same second: next question p95"
+    ).endswith("| 12 s | ≤ 5 s | **MISSED** |")
     assert _row(
         document, "platform, 10 concurrent: follow-up generated after the answer p95"
     ).endswith("| 5.2 s | ≤ 5 s | **MISSED** |")
@@ -157,8 +167,11 @@ def test_retrieval_sweep_marks_the_platform_setting(bench_run: ModuleType) -> No
 
 def test_turn_latency_detail_lists_both_configurations(bench_run: ModuleType) -> None:
     document = bench_run.render(RESULTS, {})
-    assert "| platform | 10 | 2.1 / 4.2 | 0.1 / 0.2 | 3 of 4 | 2.1 / 5.2 |" in document
-    assert "| serialised | 10 | 8.4 / 16.8 | 0.1 / 0.2 | 3 of 4 | 8.4 / 17.8 |" in document
+    assert "| platform | 10 | staggered | 2.1 / 4.2 | 0.1 / 0.2 | 3 of 4 | 2.1 / 5.2 |" in document
+    assert "| platform | 10 | lockstep | 6.0 / 12.0 | 0.1 / 0.2 | 3 of 4 | 6.0 / 13.0 |" in document
+    assert (
+        "| serialised | 10 | staggered | 8.4 / 16.8 | 0.1 / 0.2 | 3 of 4 | 8.4 / 17.8 |" in document
+    )
 
 
 def test_generated_questions_are_printed_for_a_person(bench_run: ModuleType) -> None:

@@ -31,6 +31,7 @@ from interview_core.db.engine import session_scope
 from interview_core.events import publish_event
 from interview_core.interviews.models import (
     Interview,
+    InterviewStatus,
     ProcessingStatus,
     QuestionSource,
     Turn,
@@ -60,6 +61,44 @@ def _load(session: Session, task: TurnTask, *, lock: bool = False) -> tuple[Inte
         raise TurnGoneError(f"turn {task.turn_id} of interview {task.interview_id}")
     job = session.get_one(Job, interview.job_id)
     return interview, turn, job
+
+
+# An answer's evaluation, which nobody waits for, waits while the candidate's next question is
+# written: on one engine both would share its batches and the question would take longer.
+# Bounded by that question's deadline, after which the bank question is served. (Deferring
+# the question prepared for a later stage as well made 10 concurrent interviews slower: those
+# questions were then still being written when the candidates answered.)
+DEFER_POLL_S = 1.0
+
+
+def _question_awaited(session: Session, interview: Interview) -> bool:
+    """The candidate is waiting for the current stage's question to be generated."""
+    if interview.status != InterviewStatus.IN_PROGRESS:
+        return False
+    current = session.scalar(
+        select(Turn).where(
+            Turn.interview_id == interview.id, Turn.stage_index == interview.current_stage_index
+        )
+    )
+    return (
+        current is not None
+        and current.question_text is None
+        and current.generation_deadline_at is not None
+        and current.generation_deadline_at > datetime.now(UTC)
+    )
+
+
+def _defer(task: Any, payload: dict[str, Any]) -> str:
+    """Send the same task again shortly, with the time limits it was sent with; it re-reads
+    its rows, so this is safe to repeat."""
+    hard_s, soft_s = task.request.timelimit or (None, None)
+    task.apply_async(
+        kwargs={"payload": payload},
+        countdown=DEFER_POLL_S,
+        time_limit=hard_s,
+        soft_time_limit=soft_s,
+    )
+    return "deferred"
 
 
 def _previous_turns(session: Session, interview: Interview, before: int) -> list[Turn]:
@@ -258,6 +297,8 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
         interview, turn, job = _load(session, task)
         if turn.evaluation_status == ProcessingStatus.DONE:
             return "already-done"
+        if _question_awaited(session, interview):
+            return _defer(evaluate_turn, payload)
         competencies = _competencies_for(turn, job, interview.language)
         request = (
             EvaluationRequest(

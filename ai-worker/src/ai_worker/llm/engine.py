@@ -1,9 +1,9 @@
-"""llama.cpp's server as this machine's LLM engines: per data directory one that writes
-questions, shared by every process that generates (continuous batching over `--parallel`
-slots), and one that reads answers at the CPU role's low priority (`LLM_ENGINE_FOR=evaluation`),
-so the kernel rather than one engine's batching decides who computes (how much that spares
-questions is not yet measured). Both serve the same model file (the page cache holds its
-weights once) through the OpenAI-compatible API on loopback with an API key.
+"""llama.cpp's server as this machine's LLM engine: per data directory one that writes
+questions and, by default, reads answers, shared by every process that generates (continuous
+batching over `--parallel` slots). With EVALUATION_ENGINE=own a second one reads answers at the
+CPU role's low priority (`LLM_ENGINE_FOR=evaluation`), on the same model file (the page cache
+holds its weights once); on 2 cores that made questions far slower, so it is not the default.
+Both are reached through the OpenAI-compatible API on loopback with an API key.
 
 Who starts it: the run command and the test suite start it like PostgreSQL and Redis
 (`python -m ai_worker --role engine`, which assembles the model and then execs llama-server,

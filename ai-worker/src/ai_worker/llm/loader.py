@@ -240,9 +240,9 @@ def get_llm() -> LoadedLLM:
 
 
 def get_evaluation_llm() -> LoadedLLM:
-    """The LLM that reads answers: with the llamacpp backend the evaluation engine (its own
-    engine at the CPU role's priority, unless EVALUATION_ENGINE=shared), else this process's
-    LLM."""
+    """The LLM that reads answers: with the llamacpp backend and EVALUATION_ENGINE=own the
+    evaluation engine (at the CPU role's priority), else this process's LLM (the question
+    engine, for the llamacpp backend)."""
     settings = get_llm_settings()
     if (
         settings.llm_backend is LLMBackend.LLAMACPP

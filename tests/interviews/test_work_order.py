@@ -1,0 +1,91 @@
+"""Work the candidate is not waiting for yields to the question they are waiting for: an
+answer's evaluation is deferred while the next question is being written, then done."""
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from interview_contracts.interviews import TurnTask
+from interview_contracts.tasks import TASK_SPECS, TaskName
+from interview_core.broker.client import get_celery
+from interview_core.db.engine import session_scope
+from interview_core.interviews.models import Interview, ProcessingStatus, Turn, TurnEvaluation
+from tests.interviews.conftest import invite_and_start, wait_for_question
+
+WAIT_S = 120.0
+
+
+def _evaluation_status(turn_id: uuid.UUID) -> ProcessingStatus:
+    with session_scope() as session:
+        return ProcessingStatus(session.get_one(Turn, turn_id).evaluation_status)
+
+
+def test_an_evaluation_waits_while_the_next_question_is_written(interview_setup) -> None:  # type: ignore[no-untyped-def]
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id)
+    interview_id = uuid.UUID(state["interview"]["id"])
+    while True:  # answer up to the first stage that probes a competency
+        turn = state["current_turn"]
+        answered = client.post(
+            f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
+            headers=candidate.headers,
+            json={
+                "text": "I cut our nightly export from three hours to forty minutes with an index.",
+                "idempotency_key": uuid.uuid4().hex,
+            },
+        )
+        assert answered.status_code == 200, answered.text
+        state = wait_for_question(client, candidate, str(interview_id))
+        if turn["competency"] is not None:
+            break
+    answered_id = uuid.UUID(turn["id"])
+    deadline = time.monotonic() + WAIT_S
+    while _evaluation_status(answered_id) != ProcessingStatus.DONE:
+        assert time.monotonic() < deadline, "the first evaluation never finished"
+        time.sleep(0.3)
+
+    # The next question is being written again (its generation in flight, deadline ahead),
+    # and the answer's evaluation is to be done again.
+    with session_scope() as session:
+        interview = session.get_one(Interview, interview_id)
+        current = session.scalar(
+            select(Turn).where(
+                Turn.interview_id == interview_id,
+                Turn.stage_index == interview.current_stage_index,
+            )
+        )
+        assert current is not None
+        written = current.question_text
+        current.question_text = None
+        current.generation_deadline_at = datetime.now(UTC) + timedelta(seconds=WAIT_S)
+        session.execute(delete(TurnEvaluation).where(TurnEvaluation.turn_id == answered_id))
+        session.execute(
+            update(Turn)
+            .where(Turn.id == answered_id)
+            .values(evaluation_status=ProcessingStatus.PENDING)
+        )
+        current_id = current.id
+
+    payload = TurnTask(interview_id=interview_id, turn_id=answered_id)
+    result = get_celery().send_task(
+        TaskName.EVALUATE_TURN.value,
+        kwargs={"payload": payload.model_dump(mode="json")},
+        queue=TASK_SPECS[TaskName.EVALUATE_TURN].queue.value,
+    )
+    assert result.get(timeout=WAIT_S) == "deferred"
+    assert _evaluation_status(answered_id) == ProcessingStatus.PENDING
+
+    # The question is stored: the deferred evaluation runs and completes.
+    with session_scope() as session:
+        session.execute(update(Turn).where(Turn.id == current_id).values(question_text=written))
+    deadline = time.monotonic() + WAIT_S
+    while _evaluation_status(answered_id) != ProcessingStatus.DONE:
+        assert time.monotonic() < deadline, "the deferred evaluation never ran"
+        time.sleep(0.3)
+    with session_scope() as session:
+        rows = session.scalars(
+            select(TurnEvaluation.id).where(TurnEvaluation.turn_id == answered_id)
+        ).all()
+    assert rows, "the deferred evaluation stored nothing"
