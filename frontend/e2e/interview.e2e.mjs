@@ -77,6 +77,9 @@ try {
   await shot(page, "01-invite-register");
   await page.getByRole("button", { name: "Create account" }).click();
   await page.getByRole("heading", { name: "Before you start" }).waitFor();
+  // Nothing is consented until the candidate ticks it.
+  await page.getByRole("checkbox", { name: /Record my voice/ }).check();
+  await page.getByRole("checkbox", { name: /Use my camera/ }).check();
   await page.locator("video").waitFor();
   await page.getByText(/Connected \(/).waitFor();
   await shot(page, "02-consent-device-check");

@@ -8,6 +8,7 @@ import { SessionProvider, useSession } from "./auth/session";
 import { InterviewRoom } from "./candidate/InterviewRoom";
 import { MyInterviews } from "./candidate/MyInterviews";
 import { I18nProvider, useI18n, type Language } from "./i18n";
+import { NotFoundPage } from "./NotFoundPage";
 import { InterviewsPage } from "./recruiter/InterviewsPage";
 import { JobsPage } from "./recruiter/JobsPage";
 import { ReportPage } from "./recruiter/ReportPage";
@@ -64,15 +65,26 @@ function Shell() {
   );
 }
 
+// The pages behind sign-in; any other address (past the invite links) is not found.
+const PAGES = ["/", "/jobs", "/admin", "/interviews", "/interview/:id", "/interviews/:id/report"];
+
+function isKnownPath(path: string): boolean {
+  return PAGES.some((pattern) => matchRoute(pattern, path) !== null);
+}
+
 function Routes() {
   const { t } = useI18n();
-  const { path, hash } = useLocation();
+  const location = useLocation();
+  const hash = location.hash;
+  // "/jobs/" is "/jobs".
+  const path = location.path.replace(/\/+$/, "") || "/";
   const { user, loading } = useSession();
   if (path === "/invite") return <OrganisationInvitePage token={new URLSearchParams(hash.slice(1)).get("token")} />;
   if (path === "/verify-email") return <VerifyEmailPage token={new URLSearchParams(hash.slice(1)).get("token")} />;
   const invite = readInterviewInvite(path, hash);
   if (invite?.legacy && invite.token) return <Redirect to={interviewInviteHref(invite.token)} />;
   if (invite) return invite.token ? <InterviewInvitePage token={invite.token} /> : <ErrorNote error={t("inviteMissing")} />;
+  if (!isKnownPath(path)) return <NotFoundPage />;
   if (loading) return <p>{t("loading")}</p>;
   if (!user)
     return (

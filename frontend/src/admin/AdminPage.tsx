@@ -3,9 +3,13 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, type AuditEvent, type Organisation, type User } from "../api/client";
 import { ErrorNote, Field } from "../auth/AuthForms";
 import { CopyableLink } from "../CopyableLink";
+import { formErrors, NO_ERRORS, type FormErrors } from "../formErrors";
 import { useI18n } from "../i18n";
 
 const ROLES = ["candidate", "recruiter", "admin"] as const;
+// The server's limits (accounts/schemas.py).
+const MAX_ORGANISATION_NAME = 200;
+const MAX_EMAIL = 320;
 
 export function AdminPage() {
   const { t } = useI18n();
@@ -101,23 +105,27 @@ function Organisations({ organisations, onCreated }: { organisations: Organisati
   const [inviteEmail, setInviteEmail] = useState("");
   const [inviteOrg, setInviteOrg] = useState("");
   const [invited, setInvited] = useState<{ url: string; email: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Each form's errors sit next to its own inputs.
+  const [createErrors, setCreateErrors] = useState<FormErrors>(NO_ERRORS);
+  const [inviteErrors, setInviteErrors] = useState<FormErrors>(NO_ERRORS);
   const create = async (event: FormEvent) => {
     event.preventDefault();
+    setCreateErrors(NO_ERRORS);
     try {
       onCreated(await api.createOrganisation({ name, emotion_analysis: "off" }));
       setName("");
     } catch (e) {
-      setError((e as Error).message);
+      setCreateErrors(formErrors(e, (field) => field === "name", t("checkFields")));
     }
   };
   const invite = async (event: FormEvent) => {
     event.preventDefault();
+    setInviteErrors(NO_ERRORS);
     try {
       const created = await api.inviteToOrganisation(inviteOrg, { email: inviteEmail, as_owner: false });
       setInvited({ url: created.accept_url, email: created.email });
     } catch (e) {
-      setError((e as Error).message);
+      setInviteErrors(formErrors(e, (field) => field === "email", t("checkFields")));
     }
   };
   return (
@@ -131,9 +139,10 @@ function Organisations({ organisations, onCreated }: { organisations: Organisati
         ))}
       </ul>
       <form className="row" onSubmit={create}>
-        <Field label={t("organisationName")} name="organisation-name" value={name} onChange={setName} />
+        <Field label={t("organisationName")} name="organisation-name" value={name} onChange={setName} maxLength={MAX_ORGANISATION_NAME} counter error={createErrors.fields.name} />
         <button type="submit">{t("create")}</button>
       </form>
+      <ErrorNote error={createErrors.general} />
       <h3>{t("inviteRecruiter")}</h3>
       <form className="row" onSubmit={invite}>
         <div className="field">
@@ -147,7 +156,7 @@ function Organisations({ organisations, onCreated }: { organisations: Organisati
             ))}
           </select>
         </div>
-        <Field label={t("email")} name="invite-email" type="email" value={inviteEmail} onChange={setInviteEmail} />
+        <Field label={t("email")} name="invite-email" type="email" value={inviteEmail} onChange={setInviteEmail} maxLength={MAX_EMAIL} error={inviteErrors.fields.email} />
         <button type="submit">{t("create")}</button>
       </form>
       {invited && (
@@ -155,7 +164,7 @@ function Organisations({ organisations, onCreated }: { organisations: Organisati
           ✓ {t("inviteMailed", { email: invited.email })} <CopyableLink url={invited.url} />
         </p>
       )}
-      <ErrorNote error={error} />
+      <ErrorNote error={inviteErrors.general} />
     </section>
   );
 }

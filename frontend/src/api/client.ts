@@ -21,16 +21,57 @@ export type DataDeletionResult = Schemas["DataDeletionResult"];
 const API = "/api/v1";
 const TOKENS_KEY = "interview.tokens";
 
-/** An API failure in words: problem+json `detail` and `code` when the server sent them. */
+/** One input the server refused: `field` is its path in the request body ("title",
+ * "competencies.0.name"), empty when the problem is with the body as a whole. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  type?: string | null;
+}
+
+/** An API failure in words: problem+json `detail` and `code` when the server sent them, and the
+ * fields it refused (the `errors` of a 422) so a form can show each next to its input. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly code: string = "error",
+    readonly fields: readonly FieldProblem[] = [],
   ) {
     super(message);
   }
+
+  /** The server's message about one field, if it named that field. */
+  fieldMessage(field: string): string | undefined {
+    return this.fields.find((problem) => problem.field === field)?.message;
+  }
 }
+
+const LOCATIONS = new Set(["body", "query", "path", "header", "cookie"]);
+
+/** ["body", "competencies", 0, "name"] -> "competencies.0.name"; a bare body (or the position of
+ * unreadable JSON in it) names no field. */
+function fieldPath(loc: readonly (string | number)[]): string {
+  const rest = LOCATIONS.has(String(loc[0])) ? loc.slice(1) : [...loc];
+  return typeof rest[0] === "string" ? rest.join(".") : "";
+}
+
+/** Pydantic's wording as a sentence: "Value error, not an email address" -> "Not an email address." */
+function plainMessage(msg: string): string {
+  const text = msg.replace(/^(Value|Assertion) error, /, "").trim();
+  if (!text) return text;
+  // "title, description: leave a field out…" starts with field names: those keep their case.
+  const sentence = /^[a-z_]+[,:]/.test(text) ? text : text[0].toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
+/** Field problems in one line, each naming its field: "title: String should have at most 200 characters." */
+export function describeFields(fields: readonly FieldProblem[]): string {
+  return fields.map((problem) => (problem.field ? `${problem.field}: ${problem.message}` : problem.message)).join(" ");
+}
+
+// Problems that concern one input without the server naming it in `errors`.
+const FIELD_OF_CODE: Record<string, string> = { "weak-password": "password" };
 
 interface Tokens {
   access: string;
@@ -51,13 +92,20 @@ export const tokenStore = {
 };
 
 async function toError(response: Response): Promise<ApiError> {
+  let body: { detail?: unknown; code?: string; errors?: unknown };
   try {
-    const body = (await response.json()) as { detail?: unknown; code?: string };
-    const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
-    return new ApiError(response.status, detail || response.statusText, body.code);
+    body = (await response.json()) as typeof body;
   } catch {
     return new ApiError(response.status, response.statusText || `HTTP ${response.status}`);
   }
+  const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+  const errors = Array.isArray(body.errors) ? (body.errors as Schemas["FieldError"][]) : [];
+  let fields: FieldProblem[] = errors.map((error) => ({ field: fieldPath(error.loc ?? []), message: plainMessage(String(error.msg ?? "")), type: error.type }));
+  const field = body.code ? FIELD_OF_CODE[body.code] : undefined;
+  if (field && fields.length === 0 && detail) fields = [{ field, message: detail, type: body.code }];
+  // "The request does not match the schema." names nothing: say which fields and why instead.
+  const message = body.code === "invalid-input" && fields.length > 0 ? describeFields(fields) : detail || response.statusText;
+  return new ApiError(response.status, message || `HTTP ${response.status}`, body.code, fields);
 }
 
 let refreshing: Promise<boolean> | null = null;

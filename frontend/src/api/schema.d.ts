@@ -1573,6 +1573,8 @@ export interface components {
             /** Answered Turns */
             answered_turns: number;
             current_turn: components["schemas"]["TurnRead"] | null;
+            /** Emotion Analysis Enabled */
+            emotion_analysis_enabled: boolean;
             interview: components["schemas"]["InterviewRead"];
             /**
              * Phase

@@ -1,40 +1,88 @@
 // Sign-in and registration; both can be embedded in the invite page.
 import { useState, type FormEvent } from "react";
 import { api } from "../api/client";
+import { formErrors, NO_ERRORS, type FormErrors } from "../formErrors";
 import { useI18n } from "../i18n";
 import { useSession } from "./session";
 
-export function Field(props: { label: string; name: string; type?: string; value: string; onChange: (v: string) => void; hint?: string; autoComplete?: string; required?: boolean; readOnly?: boolean }) {
+// The server's limits (accounts/schemas.py). A password is not cut short: a pasted one would
+// silently differ from what was meant; passwordHint states its limits instead.
+const MAX_EMAIL = 320;
+const MAX_FULL_NAME = 200;
+const AUTH_FIELDS = new Set(["email", "password", "full_name"]);
+
+export interface FieldProps {
+  label: string;
+  name: string;
+  type?: string;
+  value: string;
+  onChange: (v: string) => void;
+  hint?: string;
+  autoComplete?: string;
+  required?: boolean;
+  readOnly?: boolean;
+  /** The server's message about this field, shown under it. */
+  error?: string;
+  /** The server's limit: typing stops there. */
+  maxLength?: number;
+  /** Show "n / maxLength" under the input. */
+  counter?: boolean;
+  /** A textarea of this many rows instead of a one-line input. */
+  rows?: number;
+}
+
+export function Field(props: FieldProps) {
   const id = `field-${props.name}`;
+  const counter = props.counter && props.maxLength !== undefined;
+  const described = [props.hint && `${id}-hint`, counter && `${id}-count`, props.error && `${id}-error`].filter(Boolean).join(" ");
+  const common = {
+    id,
+    name: props.name,
+    value: props.value,
+    required: props.required ?? true,
+    readOnly: props.readOnly,
+    maxLength: props.maxLength,
+    "aria-invalid": props.error ? true : undefined,
+    "aria-describedby": described || undefined,
+  };
   return (
-    <div className="field">
+    <div className={props.error ? "field invalid" : "field"}>
       <label htmlFor={id}>{props.label}</label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value}
-        required={props.required ?? true}
-        readOnly={props.readOnly}
-        autoComplete={props.autoComplete}
-        aria-describedby={props.hint ? `${id}-hint` : undefined}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
+      {props.rows ? (
+        <textarea {...common} rows={props.rows} onChange={(e) => props.onChange(e.target.value)} />
+      ) : (
+        <input {...common} type={props.type ?? "text"} autoComplete={props.autoComplete} onChange={(e) => props.onChange(e.target.value)} />
+      )}
       {props.hint && (
         <small id={`${id}-hint`} className="hint">
           {props.hint}
+        </small>
+      )}
+      {counter && <CharCount id={`${id}-count`} length={props.value.length} max={props.maxLength ?? 0} />}
+      {props.error && (
+        <small id={`${id}-error`} className="field-error">
+          {props.error}
         </small>
       )}
     </div>
   );
 }
 
-export function ErrorNote({ error }: { error: string | null }) {
+/** "12 / 200 characters", marked once nine tenths of the limit are used. */
+export function CharCount({ id, length, max }: { id: string; length: number; max: number }) {
   const { t } = useI18n();
+  return (
+    <small id={id} className={length >= max * 0.9 ? "char-count near-limit" : "char-count"}>
+      {t("charCount", { count: length.toLocaleString(), max: max.toLocaleString() })}
+    </small>
+  );
+}
+
+export function ErrorNote({ error }: { error: string | null }) {
   if (!error) return null;
   return (
     <p className="notice error" role="alert">
-      ✕ {t("errorPrefix")} {error}
+      <span aria-hidden="true">✕</span> {error}
     </p>
   );
 }
@@ -75,14 +123,14 @@ export function AuthForms({
   const [email, setEmail] = useState(lockedEmail ?? initialEmail);
   const [password, setPassword] = useState("");
   const [fullName, setFullName] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const [mailedTo, setMailedTo] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    setError(null);
+    setErrors(NO_ERRORS);
     try {
       if (mode === "register") {
         await api.register({ email, password, full_name: fullName, preferred_language: language, invite_token: inviteToken });
@@ -96,10 +144,14 @@ export function AuthForms({
       } else await signIn(email, password);
       onSignedIn();
     } catch (e) {
-      setError((e as Error).message);
+      setErrors(formErrors(e, (field) => AUTH_FIELDS.has(field), t("checkFields")));
     } finally {
       setBusy(false);
     }
+  };
+  const switchMode = () => {
+    setErrors(NO_ERRORS);
+    setMode(mode === "login" ? "register" : "login");
   };
 
   if (mailedTo)
@@ -116,8 +168,20 @@ export function AuthForms({
   return (
     <form className="card auth-form" onSubmit={submit} aria-labelledby="auth-title">
       <h2 id="auth-title">{mode === "login" ? t("signIn") : t("register")}</h2>
-      {mode === "register" && <Field label={t("fullName")} name="full_name" value={fullName} onChange={setFullName} autoComplete="name" />}
-      <Field label={t("email")} name="email" type="email" value={email} onChange={setEmail} autoComplete="email" readOnly={lockedEmail !== undefined} />
+      {mode === "register" && (
+        <Field label={t("fullName")} name="full_name" value={fullName} onChange={setFullName} autoComplete="name" maxLength={MAX_FULL_NAME} error={errors.fields.full_name} />
+      )}
+      <Field
+        label={t("email")}
+        name="email"
+        type="email"
+        value={email}
+        onChange={setEmail}
+        autoComplete="email"
+        readOnly={lockedEmail !== undefined}
+        maxLength={MAX_EMAIL}
+        error={errors.fields.email}
+      />
       <Field
         label={t("password")}
         name="password"
@@ -126,12 +190,13 @@ export function AuthForms({
         onChange={setPassword}
         autoComplete={mode === "login" ? "current-password" : "new-password"}
         hint={mode === "register" ? t("passwordHint") : undefined}
+        error={errors.fields.password}
       />
-      <ErrorNote error={error} />
+      <ErrorNote error={errors.general} />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? t("working") : mode === "login" ? t("signIn") : t("register")}
       </button>
-      <button type="button" className="link" onClick={() => setMode(mode === "login" ? "register" : "login")}>
+      <button type="button" className="link" onClick={switchMode}>
         {mode === "login" ? t("noAccount") : t("haveAccount")}
       </button>
     </form>

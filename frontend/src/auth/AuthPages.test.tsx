@@ -95,6 +95,47 @@ test("an invite for an address that already has an account leads to the mail, no
   expect(onSignedIn).not.toHaveBeenCalled();
 });
 
+test("a refused e-mail address gets the server's message next to the field, with no generic prefix", async () => {
+  serve({
+    "/auth/register": {
+      status: 422,
+      body: {
+        type: "https://interview.local/problems/invalid-input", title: "Invalid input", status: 422, code: "invalid-input",
+        detail: "The request does not match the schema.",
+        errors: [{ loc: ["body", "email"], msg: "Value error, not an email address", type: "value_error" }],
+      },
+    },
+  });
+  renderForms();
+  fillRegistration("casey@example");
+  expect((await screen.findByRole("alert")).textContent).toBe("✕ Check the fields marked above.");
+  const email = screen.getByLabelText("E-mail");
+  expect(email.getAttribute("aria-invalid")).toBe("true");
+  expect(document.getElementById("field-email-error")?.textContent).toBe("Not an email address.");
+  expect(email.getAttribute("aria-describedby")).toContain("field-email-error");
+  expect(document.body.textContent).not.toContain("Something went wrong");
+});
+
+test("a weak password is explained next to the password field", async () => {
+  const detail = "It is too common or too repetitive to be safe. Use 10 to 128 characters.";
+  serve({ "/auth/register": { status: 422, body: { title: "Invalid input", status: 422, code: "weak-password", detail, problems: ["It is too common or too repetitive to be safe."] } } });
+  renderForms();
+  fillRegistration("casey@example.com");
+  await screen.findByRole("alert");
+  expect(document.getElementById("field-password-error")?.textContent).toBe(detail);
+  expect(screen.getByLabelText("Password").getAttribute("aria-invalid")).toBe("true");
+});
+
+test("wrong credentials are said plainly, without 'Something went wrong'", async () => {
+  serve({ "/auth/login": { status: 401, body: { detail: "The email or password is incorrect.", code: "invalid-credentials" } } });
+  renderForms({ initialMode: "login" });
+  fireEvent.change(screen.getByLabelText("E-mail"), { target: { value: "casey@example.com" } });
+  fireEvent.change(screen.getByLabelText("Password"), { target: { value: "a long passphrase" } });
+  fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+  expect((await screen.findByRole("alert")).textContent).toBe("✕ The email or password is incorrect.");
+  expect(screen.getByLabelText("E-mail").getAttribute("aria-invalid")).toBeNull();
+});
+
 function renderVerify(onConfirm: (password: string) => Promise<unknown>, token: string | null = "signed.link.token") {
   const onDone = vi.fn();
   render(

@@ -2,44 +2,57 @@
 import { useEffect, useRef, useState } from "react";
 import { api, type InterviewState } from "../api/client";
 import { useI18n } from "../i18n";
+import { DeviceProblem } from "./DeviceProblem";
 
-export function ConsentScreen({ interviewId, onStarted }: { interviewId: string; onStarted: (state: InterviewState, stream: MediaStream | null) => void }) {
+export interface ConsentScreenProps {
+  interviewId: string;
+  /** Whether the organisation analyses facial expressions: only then is that consent asked. */
+  emotionOffered: boolean;
+  onStarted: (state: InterviewState, stream: MediaStream | null) => void;
+}
+
+export function ConsentScreen({ interviewId, emotionOffered, onStarted }: ConsentScreenProps) {
   const { t } = useI18n();
-  const [audio, setAudio] = useState(true);
-  const [video, setVideo] = useState(true);
+  // Nothing is ticked for the candidate: consent is an active choice, and typing needs none.
+  const [audio, setAudio] = useState(false);
+  const [video, setVideo] = useState(false);
   const [emotion, setEmotion] = useState(false);
   const [stream, setStream] = useState<MediaStream | null>(null);
-  const [deviceError, setDeviceError] = useState<string | null>(null);
+  const [deviceError, setDeviceError] = useState(false);
+  const [deviceAttempt, setDeviceAttempt] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const handedOver = useRef(false);
 
   useEffect(() => {
+    setDeviceError(false);
     if (!audio && !video) return;
     let opened: MediaStream | null = null;
     let cancelled = false;
-    setDeviceError(null);
-    navigator.mediaDevices
-      ?.getUserMedia({ audio, video: video ? { width: 640, height: 480 } : false })
+    const request = navigator.mediaDevices?.getUserMedia({ audio, video: video ? { width: 640, height: 480 } : false });
+    // No mediaDevices at all (an insecure page, an old browser) is the same failure for the candidate.
+    (request ?? Promise.reject(new Error("no media devices")))
       .then((media) => {
         if (cancelled) return media.getTracks().forEach((track) => track.stop());
         opened = media;
         setStream(media);
       })
-      .catch((e: Error) => setDeviceError(e.message || e.name));
+      .catch(() => {
+        if (!cancelled) setDeviceError(true);
+      });
     return () => {
       cancelled = true;
       setStream(null);
       // The room opens its own stream; this one is handed over only when starting.
       if (opened && !handedOver.current) opened.getTracks().forEach((track) => track.stop());
     };
-  }, [audio, video]);
+  }, [audio, video, deviceAttempt]);
 
   const start = async () => {
     setStarting(true);
     setError(null);
     try {
-      const state = await api.start(interviewId, { audio, video, emotion: video && emotion });
+      const state = await api.start(interviewId, { audio, video, emotion: emotionOffered && video && emotion });
       handedOver.current = true;
       onStarted(state, stream);
     } catch (e) {
@@ -62,24 +75,22 @@ export function ConsentScreen({ interviewId, onStarted }: { interviewId: string;
           <input type="checkbox" name="consent-video" checked={video} onChange={(e) => setVideo(e.target.checked)} />
           <span>{t("consentVideo")}</span>
         </label>
-        <label className="check">
-          <input type="checkbox" name="consent-emotion" checked={video && emotion} disabled={!video} onChange={(e) => setEmotion(e.target.checked)} />
-          <span>{t("consentEmotion")}</span>
-        </label>
+        {emotionOffered && (
+          <label className="check">
+            <input type="checkbox" name="consent-emotion" checked={video && emotion} disabled={!video} onChange={(e) => setEmotion(e.target.checked)} />
+            <span>{t("consentEmotion")}</span>
+          </label>
+        )}
       </fieldset>
       <h2>{t("deviceCheck")}</h2>
       <div className="device-grid">
-        <CameraPreview stream={video ? stream : null} />
+        <CameraPreview stream={video ? stream : null} unavailable={video && deviceError} />
         <div className="device-side">
-          <MicrophoneMeter stream={audio ? stream : null} />
+          <MicrophoneMeter stream={audio ? stream : null} unavailable={audio && deviceError} />
           <NetworkCheck />
         </div>
       </div>
-      {deviceError && (
-        <p className="notice warning" role="alert">
-          ⚠ {t("deviceError", { reason: deviceError })}
-        </p>
-      )}
+      {deviceError && <DeviceProblem onRetry={() => setDeviceAttempt((n) => n + 1)} />}
       {error && (
         <p className="notice error" role="alert">
           ✕ {t("errorPrefix")} {error}
@@ -92,7 +103,7 @@ export function ConsentScreen({ interviewId, onStarted }: { interviewId: string;
   );
 }
 
-export function CameraPreview({ stream }: { stream: MediaStream | null }) {
+export function CameraPreview({ stream, unavailable = false }: { stream: MediaStream | null; unavailable?: boolean }) {
   const { t } = useI18n();
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -100,13 +111,13 @@ export function CameraPreview({ stream }: { stream: MediaStream | null }) {
   }, [stream]);
   return (
     <figure className="camera">
-      {stream?.getVideoTracks().length ? <video ref={ref} autoPlay muted playsInline aria-label={t("cameraPreview")} /> : <div className="camera-off">{t("cameraOff")}</div>}
+      {stream?.getVideoTracks().length ? <video ref={ref} autoPlay muted playsInline aria-label={t("cameraPreview")} /> : <div className="camera-off">{unavailable ? t("cameraUnavailable") : t("cameraOff")}</div>}
       <figcaption>{t("cameraPreview")}</figcaption>
     </figure>
   );
 }
 
-function MicrophoneMeter({ stream }: { stream: MediaStream | null }) {
+function MicrophoneMeter({ stream, unavailable }: { stream: MediaStream | null; unavailable: boolean }) {
   const { t } = useI18n();
   const [level, setLevel] = useState(0);
   useEffect(() => {
@@ -130,7 +141,7 @@ function MicrophoneMeter({ stream }: { stream: MediaStream | null }) {
   return (
     <div className="meter-row">
       <label htmlFor="mic-level">{t("microphoneLevel")}</label>
-      {on ? <meter id="mic-level" min={0} max={1} low={0.05} optimum={0.5} value={level} /> : <p>{t("microphoneOff")}</p>}
+      {on ? <meter id="mic-level" min={0} max={1} low={0.05} optimum={0.5} value={level} /> : <p>{unavailable ? t("microphoneUnavailable") : t("microphoneOff")}</p>}
     </div>
   );
 }

@@ -5,9 +5,10 @@ import { api, newIdempotencyKey, type InterviewState } from "../api/client";
 import { followEvents, type LiveEvent } from "../api/events";
 import { useI18n } from "../i18n";
 import { ConsentScreen } from "./ConsentScreen";
-import { InterviewRoomView, type LiveActivity } from "./InterviewRoomView";
+import { answerDraftKey, InterviewRoomView, type LiveActivity } from "./InterviewRoomView";
 import { useFrameSampler } from "./useFrameSampler";
 import { useRecorder } from "./useRecorder";
+import { useSpeech } from "./useSpeech";
 
 const LONG_POLL_S = 20;
 const READ_ALOUD_KEY = "interview.readAloud";
@@ -17,6 +18,8 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
   const [state, setState] = useState<InterviewState | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [stream, setStream] = useState<MediaStream | null>(null);
+  const [devicesUnavailable, setDevicesUnavailable] = useState(false);
+  const [deviceAttempt, setDeviceAttempt] = useState(0);
   const [activity, setActivity] = useState<LiveActivity>("idle");
   const [connected, setConnected] = useState(true);
   const [readAloud, setReadAloud] = useState(() => localStorage.getItem(READ_ALOUD_KEY) !== "off");
@@ -40,14 +43,26 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
   const turnId = state?.current_turn?.id ?? null;
   const questionText = state?.current_turn?.question_text ?? null;
 
-  // After a reload the consent is already given: reopen the devices it covers.
+  // After a reload (or when the consent screen could not open them) the consent is already
+  // given: open the devices it covers, again when the candidate asks to retry.
+  const wantAudio = Boolean(interview?.consent_audio);
+  const wantVideo = Boolean(interview?.consent_video);
+  const active = started && !finished;
   useEffect(() => {
-    if (!interview || !started || finished || stream) return;
-    if (!interview.consent_audio && !interview.consent_video) return;
-    navigator.mediaDevices
-      ?.getUserMedia({ audio: interview.consent_audio, video: interview.consent_video ? { width: 640, height: 480 } : false })
-      .then(setStream, () => undefined);
-  }, [interview, started, finished, stream]);
+    setDevicesUnavailable(false);
+    if (!active || stream || (!wantAudio && !wantVideo)) return;
+    let cancelled = false;
+    const request = navigator.mediaDevices?.getUserMedia({ audio: wantAudio, video: wantVideo ? { width: 640, height: 480 } : false });
+    (request ?? Promise.reject(new Error("no media devices"))).then(
+      (media) => (cancelled ? media.getTracks().forEach((track) => track.stop()) : setStream(media)),
+      () => {
+        if (!cancelled) setDevicesUnavailable(true);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [active, wantAudio, wantVideo, stream, deviceAttempt]);
   useEffect(() => () => stream?.getTracks().forEach((track) => track.stop()), [stream]);
   useEffect(() => {
     if (finished) stream?.getTracks().forEach((track) => track.stop());
@@ -96,14 +111,12 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
     if (questionText) setActivity("idle");
   }, [questionText, turnId]);
 
+  const { available: speechAvailable, speak, cancel: cancelSpeech } = useSpeech(interview?.language ?? "en");
   useEffect(() => {
-    if (!readAloud || !questionText || !("speechSynthesis" in window)) return;
-    const utterance = new SpeechSynthesisUtterance(questionText);
-    utterance.lang = interview?.language === "ko" ? "ko-KR" : "en-US";
-    window.speechSynthesis.cancel();
-    window.speechSynthesis.speak(utterance);
-    return () => window.speechSynthesis.cancel();
-  }, [readAloud, questionText, interview?.language]);
+    if (!readAloud || !questionText) return;
+    speak(questionText);
+    return cancelSpeech;
+  }, [readAloud, questionText, speak, cancelSpeech]);
 
   useFrameSampler(interviewId, turnId, stream, Boolean(interview?.consent_video) && phase === "answering");
 
@@ -114,6 +127,7 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
     try {
       const accepted = await send(answerKey.current);
       answerKey.current = null;
+      if (turnId) localStorage.removeItem(answerDraftKey(interviewId, turnId));
       recorder.reset();
       setState(accepted.state);
     } catch (e) {
@@ -139,6 +153,7 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
     return (
       <ConsentScreen
         interviewId={interviewId}
+        emotionOffered={state.emotion_analysis_enabled}
         onStarted={(next, media) => {
           setStream(media);
           setState(next);
@@ -168,6 +183,11 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
         void submit((key) => api.answerAudio(interviewId, turnId, recording, key, setUploadProgress));
       }}
       onSubmitText={(text) => turnId && void submit((key) => api.answerText(interviewId, turnId, { text, idempotency_key: key }))}
+      camera={stream}
+      devicesUnavailable={devicesUnavailable}
+      onRetryDevices={() => setDeviceAttempt((n) => n + 1)}
+      speechAvailable={speechAvailable}
+      onReplayQuestion={() => questionText && speak(questionText)}
     />
   );
 }

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/react";
 import type { InterviewState, Turn } from "../api/client";
-import { I18nProvider } from "../i18n";
-import { InterviewRoomView, type InterviewRoomViewProps } from "./InterviewRoomView";
+import { I18nProvider, type Language } from "../i18n";
+import { answerDraftKey, InterviewRoomView, type InterviewRoomViewProps } from "./InterviewRoomView";
 
 const turn: Turn = {
   id: "t1", stage_index: 1, stage_key: "skill", stage_type: "generated", competency: "job_skill",
@@ -14,6 +14,7 @@ function stateWith(phase: InterviewState["phase"], changes: Partial<Turn> = {}, 
   return {
     phase,
     answered_turns: 1,
+    emotion_analysis_enabled: false,
     current_turn: phase === "finished" ? null : { ...turn, ...changes },
     interview: {
       id: "i1", organisation_id: "o1", job_id: "j1", candidate_id: "c1", candidate_email: "c@example.com", status,
@@ -24,21 +25,31 @@ function stateWith(phase: InterviewState["phase"], changes: Partial<Turn> = {}, 
   };
 }
 
-function renderRoom(overrides: Partial<InterviewRoomViewProps> = {}) {
+const recorderIn = (status: InterviewRoomViewProps["recorder"]["status"]): InterviewRoomViewProps["recorder"] => ({
+  status, elapsedS: 3, playbackUrl: status === "recorded" ? "blob:x" : null, error: null, start: vi.fn(), stop: vi.fn(), reset: vi.fn(),
+});
+
+const cameraStream = () => ({ getVideoTracks: () => [{ kind: "video" }], getAudioTracks: () => [{ kind: "audio" }] }) as unknown as MediaStream;
+
+function renderRoom(overrides: Partial<InterviewRoomViewProps> = {}, language: Language = "en") {
   const props: InterviewRoomViewProps = {
     state: stateWith("answering"), activity: "idle", connected: true, readAloud: true,
     onReadAloudChange: vi.fn(), voiceAvailable: true,
     recorder: { status: "idle", elapsedS: 0, playbackUrl: null, error: null, start: vi.fn(), stop: vi.fn(), reset: vi.fn() },
     uploadProgress: null, submitError: null, submitting: false, onSubmitAudio: vi.fn(), onSubmitText: vi.fn(),
+    camera: null, devicesUnavailable: false, onRetryDevices: vi.fn(), speechAvailable: true, onReplayQuestion: vi.fn(),
     ...overrides,
   };
-  render(
-    <I18nProvider language="en">
-      <InterviewRoomView {...props} />
-    </I18nProvider>,
+  const view = (next: InterviewRoomViewProps) => (
+    <I18nProvider language={language}>
+      <InterviewRoomView {...next} />
+    </I18nProvider>
   );
-  return props;
+  const { rerender } = render(view(props));
+  return Object.assign(props, { rerender: (changes: Partial<InterviewRoomViewProps>) => rerender(view({ ...props, ...changes })) });
 }
+
+afterEach(() => localStorage.clear());
 
 describe("InterviewRoomView", () => {
   it("shows the question as text with stage progress and a record button", () => {
@@ -76,11 +87,99 @@ describe("InterviewRoomView", () => {
     expect(props.onSubmitText).toHaveBeenCalledWith("I would use acks late.");
   });
 
-  it("says in words when transcription failed and switches to typing", () => {
-    renderRoom({ state: stateWith("answering", { stt_status: "failed", stt_error: "no speech detected" }) });
-    expect(screen.getByRole("alert").textContent).toContain("no speech detected");
-    expect(screen.getByLabelText("Your answer")).toBeTruthy();
-    expect((screen.getByRole("button", { name: /Answer by voice/ }) as HTMLButtonElement).disabled).toBe(true);
+  it("says why transcription failed in the candidate's words and lets them record again", () => {
+    const failed = stateWith("answering", { stt_status: "failed", stt_error: "no_speech: No speech was recognised." });
+    const props = renderRoom({ state: failed });
+    expect(screen.getByRole("alert").textContent).toContain("No speech was recognised in your recording. Please record your answer again");
+    expect((screen.getByRole("button", { name: /Answer by voice/ }) as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: /Start recording/ }));
+    expect(props.recorder.start).toHaveBeenCalled();
+  });
+
+  it("gives the transcription failure reason in Korean", () => {
+    renderRoom({ state: stateWith("answering", { stt_status: "failed", stt_error: "silent_audio: The recording is silent." }) }, "ko");
+    expect(screen.getByRole("alert").textContent).toContain("녹음에 소리가 없습니다. 마이크를 확인해 주세요.");
+    expect(screen.getByRole("button", { name: /녹음 시작/ })).toBeTruthy();
+  });
+
+  it("names a technical transcription failure without the worker's English text", () => {
+    renderRoom({ state: stateWith("answering", { stt_status: "failed", stt_error: "transcription ran past its time limit" }) });
+    expect(screen.getByRole("alert").textContent).toContain("A technical problem stopped your recording");
+    expect(screen.getByRole("alert").textContent).not.toContain("time limit");
+  });
+
+  it("shows a muted camera self-view and a recording status while camera and microphone record", () => {
+    const camera = cameraStream();
+    const props = renderRoom({ camera, recorder: recorderIn("recording") });
+    const video = screen.getByLabelText("Your camera") as HTMLVideoElement;
+    expect(video.tagName).toBe("VIDEO");
+    expect(video.muted).toBe(true);
+    expect(video.srcObject).toBe(camera);
+    const status = screen.getAllByRole("status").find((node) => node.classList.contains("recording-status"));
+    expect(status?.textContent).toContain("Recording: camera and microphone");
+    expect(status?.querySelector(".rec-dot")).toBeTruthy();
+    props.rerender({ recorder: recorderIn("recorded") });
+    expect(status?.textContent).toContain("Recording: camera");
+    expect(status?.textContent).not.toContain("microphone");
+  });
+
+  it("shows no self-view or camera recording without video consent", () => {
+    const state = stateWith("answering");
+    state.interview.consent_video = false;
+    renderRoom({ state, camera: cameraStream(), recorder: recorderIn("recording") });
+    expect(screen.queryByLabelText("Your camera")).toBeNull();
+    expect(screen.getByText("Recording: microphone")).toBeTruthy();
+  });
+
+  it("says plainly when allowed devices could not be opened and offers to try again", () => {
+    const props = renderRoom({ devicesUnavailable: true, voiceAvailable: false });
+    const alert = screen.getByRole("alert");
+    expect(alert.textContent).toContain("could not be opened, although you allowed it");
+    expect(alert.textContent).toContain("browser lets this site use the camera and microphone");
+    expect(screen.queryByText(/Camera not used/)).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(props.onRetryDevices).toHaveBeenCalled();
+  });
+
+  it("says when questions cannot be read aloud", () => {
+    renderRoom({ speechAvailable: false });
+    expect(screen.getByText(/Questions are not read aloud/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /Replay question/ })).toBeNull();
+    expect(screen.queryByLabelText("Read questions aloud")).toBeNull();
+  });
+
+  it("replays the question when it can be read aloud", () => {
+    const props = renderRoom({ speechAvailable: true });
+    expect(screen.queryByText(/Questions are not read aloud/)).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: /Replay question/ }));
+    expect(props.onReplayQuestion).toHaveBeenCalled();
+  });
+
+  it("restores a half-typed answer and keeps what is typed", () => {
+    localStorage.setItem(answerDraftKey("i1", "t1"), "I would start with");
+    renderRoom();
+    const answer = screen.getByLabelText("Your answer") as HTMLTextAreaElement;
+    expect(answer.value).toBe("I would start with");
+    fireEvent.change(answer, { target: { value: "I would start with idempotent handlers" } });
+    expect(localStorage.getItem(answerDraftKey("i1", "t1"))).toBe("I would start with idempotent handlers");
+    fireEvent.change(answer, { target: { value: "" } });
+    expect(localStorage.getItem(answerDraftKey("i1", "t1"))).toBeNull();
+  });
+
+  it("moves focus to the question when it arrives and after starting or stopping a recording", () => {
+    const props = renderRoom();
+    const heading = screen.getByRole("heading", { name: turn.question_text ?? "" });
+    expect(heading.tabIndex).toBe(-1);
+    expect(document.activeElement).toBe(heading);
+    screen.getByRole("button", { name: /Start recording/ }).focus();
+    props.rerender({ recorder: recorderIn("recording") });
+    expect(document.activeElement).toBe(heading);
+    screen.getByRole("button", { name: /Stop recording/ }).focus();
+    props.rerender({ recorder: recorderIn("recorded") });
+    expect(document.activeElement).toBe(heading);
+    screen.getByRole("button", { name: /Record again/ }).focus();
+    props.rerender({ state: stateWith("answering", { id: "t2", question_text: "What would you monitor?" }), recorder: recorderIn("idle") });
+    expect(document.activeElement).toBe(screen.getByRole("heading", { name: "What would you monitor?" }));
   });
 
   it("shows transcription while the answer is processed", () => {

@@ -1,7 +1,8 @@
 // The interview room as a pure view of its state, so every state can be rendered and tested.
-import { useEffect, useState } from "react";
-import type { InterviewState } from "../api/client";
-import { useI18n } from "../i18n";
+import { useEffect, useRef, useState } from "react";
+import type { InterviewState, Turn } from "../api/client";
+import { useI18n, type MessageKey } from "../i18n";
+import { DeviceProblem } from "./DeviceProblem";
 import type { Recorder } from "./useRecorder";
 
 /** What the live event stream says is happening right now. */
@@ -20,7 +21,31 @@ export interface InterviewRoomViewProps {
   submitting: boolean;
   onSubmitAudio: () => void;
   onSubmitText: (text: string) => void;
+  /** The candidate's own devices, once opened. */
+  camera: MediaStream | null;
+  /** A device the candidate consented to could not be opened. */
+  devicesUnavailable: boolean;
+  onRetryDevices: () => void;
+  /** Whether the browser can read questions aloud in the interview language. */
+  speechAvailable: boolean;
+  onReplayQuestion: () => void;
 }
+
+/** Where a half-typed answer is kept, so that it survives a reload until it is submitted. */
+export const answerDraftKey = (interviewId: string, turnId: string) => `interview.draft.${interviewId}.${turnId}`;
+
+// stt_error is "<code>: <English message>" from the speech worker, or a worker failure text:
+// the candidate reads the reason in their own language.
+const STT_REASONS: Record<string, MessageKey> = {
+  no_speech: "sttNoSpeech",
+  silent_audio: "sttSilent",
+  empty_audio: "sttEmpty",
+  too_long: "sttTooLong",
+  too_large: "sttTooLarge",
+  unsupported_format: "sttUnreadable",
+  corrupt_audio: "sttUnreadable",
+};
+const sttReason = (error: string | null): MessageKey => STT_REASONS[error?.split(":", 1)[0] ?? ""] ?? "sttOther";
 
 const formatClock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 
@@ -34,10 +59,12 @@ export function InterviewRoomView(props: InterviewRoomViewProps) {
     <section className="room" aria-labelledby="room-title">
       <header className="room-header">
         <h1 id="room-title">{t("roomTitle")}</h1>
-        <label className="toggle">
-          <input type="checkbox" checked={props.readAloud} onChange={(e) => props.onReadAloudChange(e.target.checked)} />
-          {t("readAloud")}
-        </label>
+        {props.speechAvailable && (
+          <label className="toggle">
+            <input type="checkbox" checked={props.readAloud} onChange={(e) => props.onReadAloudChange(e.target.checked)} />
+            {t("readAloud")}
+          </label>
+        )}
       </header>
       <StageProgress current={stageNumber} total={total} />
       {!props.connected && (
@@ -45,6 +72,8 @@ export function InterviewRoomView(props: InterviewRoomViewProps) {
           ⚠ {t("reconnecting")}
         </p>
       )}
+      {!props.speechAvailable && <p className="notice warning">{t("readAloudUnavailable")}</p>}
+      <MediaStatus {...props} />
       <QuestionPanel {...props} />
     </section>
   );
@@ -68,6 +97,40 @@ function StageProgress({ current, total }: { current: number; total: number }) {
   );
 }
 
+/** The camera self-view and what is being recorded right now, or why the devices are missing. */
+function MediaStatus(props: InterviewRoomViewProps) {
+  const { t } = useI18n();
+  if (props.devicesUnavailable) return <DeviceProblem onRetry={props.onRetryDevices} />;
+  const camera = props.state.interview.consent_video && props.camera?.getVideoTracks().length ? props.camera : null;
+  const audioOn = props.recorder.status === "recording";
+  // Camera frames are sampled while a question is being answered (useFrameSampler).
+  const videoOn = camera !== null && props.state.phase === "answering";
+  const label: MessageKey | null = audioOn && videoOn ? "recordingCameraAndMicrophone" : videoOn ? "recordingCamera" : audioOn ? "recordingMicrophone" : null;
+  return (
+    <div className="media-status">
+      {camera && <SelfView stream={camera} />}
+      {/* Always rendered, so screen readers announce the change when recording starts. */}
+      <p className="recording-status" role="status">
+        {label && (
+          <>
+            <span className="rec-dot" aria-hidden="true" /> {t(label)}
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+function SelfView({ stream }: { stream: MediaStream }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.srcObject = stream;
+  }, [stream]);
+  // Muted: the candidate's own microphone must never play back through the speakers.
+  return <video ref={ref} className="self-view" autoPlay muted playsInline aria-label={t("selfView")} />;
+}
+
 function QuestionPanel(props: InterviewRoomViewProps) {
   const { t } = useI18n();
   const { state, activity } = props;
@@ -85,19 +148,35 @@ function QuestionPanel(props: InterviewRoomViewProps) {
       </div>
     );
   }
-  const sttFailed = turn.stt_status === "failed";
+  return <QuestionCard key={turn.id} {...props} turn={turn} />;
+}
+
+function QuestionCard(props: InterviewRoomViewProps & { turn: Turn }) {
+  const { t } = useI18n();
+  const { turn } = props;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A new question, and Start/Stop recording, remove the element that had focus: focus goes to
+  // the question (read out by screen readers), not to the page body.
+  useEffect(() => {
+    heading.current?.focus();
+  }, [props.recorder.status]);
   return (
     <div className="question-card">
-      <h2 className="visually-hidden">{t("question")}</h2>
-      <p className="question-text" aria-live="polite" data-testid="question-text">
+      <h2 ref={heading} tabIndex={-1} className="question-text" data-testid="question-text">
         {turn.question_text}
-      </p>
-      {sttFailed && (
+      </h2>
+      {props.speechAvailable && (
+        <button type="button" className="replay" onClick={props.onReplayQuestion}>
+          <span aria-hidden="true">🔊</span> {t("replayQuestion")}
+        </button>
+      )}
+      {turn.stt_status === "failed" && (
         <p className="notice error" role="alert">
-          ✕ {t("transcriptionFailed", { reason: turn.stt_error ?? "?" })}
+          ✕ {t("transcriptionFailed", { reason: t(sttReason(turn.stt_error)) })}
         </p>
       )}
-      <AnswerForm key={turn.id} {...props} voiceAllowed={props.voiceAvailable && !sttFailed} />
+      {/* The voice answer stays available after a failed transcription: the candidate may record again. */}
+      <AnswerForm {...props} turnId={turn.id} voiceAllowed={props.voiceAvailable} />
     </div>
   );
 }
@@ -112,10 +191,17 @@ function Waiting({ message }: { message: string }) {
   );
 }
 
-function AnswerForm(props: InterviewRoomViewProps & { voiceAllowed: boolean }) {
+function AnswerForm(props: InterviewRoomViewProps & { turnId: string; voiceAllowed: boolean }) {
   const { t } = useI18n();
-  const [mode, setMode] = useState<"voice" | "text">(props.voiceAllowed ? "voice" : "text");
-  const [text, setText] = useState("");
+  const draftKey = answerDraftKey(props.state.interview.id, props.turnId);
+  const [text, setText] = useState(() => localStorage.getItem(draftKey) ?? "");
+  // A restored draft opens the typed answer, so it is seen.
+  const [mode, setMode] = useState<"voice" | "text">(props.voiceAllowed && !text ? "voice" : "text");
+  const changeText = (value: string) => {
+    setText(value);
+    if (value) localStorage.setItem(draftKey, value);
+    else localStorage.removeItem(draftKey);
+  };
   const { recorder } = props;
   useEffect(() => {
     if (!props.voiceAllowed) setMode("text");
@@ -175,7 +261,7 @@ function AnswerForm(props: InterviewRoomViewProps & { voiceAllowed: boolean }) {
           }}
         >
           <label htmlFor="typed-answer">{t("typedAnswer")}</label>
-          <textarea id="typed-answer" rows={6} value={text} onChange={(e) => setText(e.target.value)} />
+          <textarea id="typed-answer" rows={6} value={text} onChange={(e) => changeText(e.target.value)} />
           <button type="submit" className="primary" disabled={busy || !text.trim()}>
             {t("submitAnswer")}
           </button>

@@ -2,10 +2,13 @@
 import { useEffect, useState } from "react";
 import { api, type Interview, type InterviewStatus, type Job } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
+import { ConfirmButton } from "../ConfirmButton";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 
 const STATUSES: InterviewStatus[] = ["scheduled", "in_progress", "completed", "abandoned", "expired", "cancelled"];
+// The server lets only these become "cancelled" (interviews/state_machine.py).
+const CANCELLABLE: InterviewStatus[] = ["scheduled", "in_progress"];
 
 export function InterviewsPage() {
   const { t } = useI18n();
@@ -54,6 +57,9 @@ export function InterviewsPage() {
               <th scope="col">
                 <span className="visually-hidden">{t("openReport")}</span>
               </th>
+              <th scope="col">
+                <span className="visually-hidden">{t("actionsColumn")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -67,6 +73,23 @@ export function InterviewsPage() {
                 <td>{new Date(i.created_at).toLocaleString()}</td>
                 <td>
                   <Link href={`/interviews/${i.id}/report`}>{t("openReport")}</Link>
+                </td>
+                <td>
+                  {CANCELLABLE.includes(i.status) && (
+                    <ConfirmButton
+                      label={t("cancelInterview")}
+                      ariaLabel={t("cancelInterviewWith", { email: i.candidate_email })}
+                      question={t("cancelInterviewQuestion", { email: i.candidate_email })}
+                      confirmLabel={t("cancelInterviewConfirm")}
+                      dismissLabel={t("keepInterview")}
+                      onConfirm={() =>
+                        api.cancelInterview(i.id).then(
+                          (changed) => setInterviews((list) => list?.map((x) => (x.id === changed.id ? changed : x)) ?? null),
+                          (e: Error) => setError(e.message),
+                        )
+                      }
+                    />
+                  )}
                 </td>
               </tr>
             ))}

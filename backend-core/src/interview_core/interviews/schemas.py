@@ -112,6 +112,9 @@ class InterviewState(BaseModel):
     phase: Literal[
         "not_started", "waiting_for_question", "answering", "processing_answer", "finished"
     ]
+    # Whether the organisation analyses facial expressions: the candidate is asked for that
+    # consent only then.
+    emotion_analysis_enabled: bool
 
 
 class AnswerAccepted(BaseModel):

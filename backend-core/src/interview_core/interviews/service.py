@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from interview_contracts.interviews import EventType, TurnTask
 from interview_contracts.reports import ReportTask
 from interview_contracts.tasks import TaskName
-from interview_core.accounts.models import Organisation, User, UserRole
+from interview_core.accounts.models import EmotionAnalysis, Organisation, User, UserRole
 from interview_core.auth.policy import ensure_candidate_or_org_access, ensure_org_access
 from interview_core.broker.after_commit import run_after_commit
 from interview_core.broker.client import send
@@ -282,11 +282,14 @@ def state_of(session: Session, interview: Interview) -> InterviewState:
         phase = "waiting_for_question"
     else:
         phase = "answering"
+    organisation = session.get_one(Organisation, interview.organisation_id)
     return InterviewState(
         interview=interview_read(interview),
         current_turn=TurnRead.model_validate(turn) if turn else None,
         answered_turns=answered,
         phase=phase,
+        emotion_analysis_enabled=EmotionAnalysis(organisation.emotion_analysis)
+        is EmotionAnalysis.OBSERVE,
     )
 
 
