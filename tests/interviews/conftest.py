@@ -127,6 +127,29 @@ def wait_for_question(
     return response.json()  # type: ignore[no-any-return]
 
 
+def answer_until_probing_turn(interview_setup) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Answer up to the first stage that probes a competency (the intro probes none, so its
+    turn is done without the evaluator ever running): that interview's id and turn's id."""
+    client, recruiter, candidate, job_id = interview_setup
+    state = invite_and_start(client, recruiter, candidate, job_id)
+    interview_id = state["interview"]["id"]
+    while True:
+        assert state["phase"] == "answering", state
+        turn = state["current_turn"]
+        answered = client.post(
+            f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
+            headers=candidate.headers,
+            json={
+                "text": "I ran Python services on PostgreSQL.",
+                "idempotency_key": uuid.uuid4().hex,
+            },
+        )
+        assert answered.status_code == 200, answered.text
+        if turn["competency"] is not None:
+            return interview_id, turn["id"]
+        state = wait_for_question(client, candidate, interview_id)
+
+
 @pytest.fixture
 def interview_setup(
     client, recruiter, candidate, job_id, question_bank, workers

@@ -12,7 +12,7 @@ from interview_contracts.tasks import TASK_SPECS, TaskName
 from interview_core.broker.client import get_celery
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import Interview, ProcessingStatus, Turn, TurnEvaluation
-from tests.interviews.conftest import invite_and_start, wait_for_question
+from tests.interviews.conftest import answer_until_probing_turn, wait_for_question
 
 WAIT_S = 120.0
 
@@ -23,24 +23,10 @@ def _evaluation_status(turn_id: uuid.UUID) -> ProcessingStatus:
 
 
 def test_an_evaluation_waits_while_the_next_question_is_written(interview_setup) -> None:  # type: ignore[no-untyped-def]
-    client, recruiter, candidate, job_id = interview_setup
-    state = invite_and_start(client, recruiter, candidate, job_id)
-    interview_id = uuid.UUID(state["interview"]["id"])
-    while True:  # answer up to the first stage that probes a competency
-        turn = state["current_turn"]
-        answered = client.post(
-            f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
-            headers=candidate.headers,
-            json={
-                "text": "I cut our nightly export from three hours to forty minutes with an index.",
-                "idempotency_key": uuid.uuid4().hex,
-            },
-        )
-        assert answered.status_code == 200, answered.text
-        state = wait_for_question(client, candidate, str(interview_id))
-        if turn["competency"] is not None:
-            break
-    answered_id = uuid.UUID(turn["id"])
+    client, _, candidate, _ = interview_setup
+    interview_ref, answered_ref = answer_until_probing_turn(interview_setup)
+    wait_for_question(client, candidate, interview_ref)
+    interview_id, answered_id = uuid.UUID(interview_ref), uuid.UUID(answered_ref)
     deadline = time.monotonic() + WAIT_S
     while _evaluation_status(answered_id) != ProcessingStatus.DONE:
         assert time.monotonic() < deadline, "the first evaluation never finished"

@@ -20,35 +20,12 @@ from interview_contracts.tasks import TASK_SPECS, TaskName
 from interview_core.broker.client import get_celery
 from interview_core.db.engine import get_session_factory, session_scope
 from interview_core.interviews.models import ProcessingStatus, Turn, TurnEvaluation
-from tests.interviews.conftest import invite_and_start, wait_for_question
+from tests.interviews.conftest import answer_until_probing_turn, invite_and_start
 
 # Generous: on a loaded 2-core machine a cold evaluation takes minutes.
 WAIT_S = 240.0
 # Never decoded here: the transcription is stopped before it reads the file.
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
-
-
-def _answer_first_probing_turn(interview_setup) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    """Answer up to the first stage that probes a competency: the intro probes none, so its
-    turn is done without the evaluator ever running."""
-    client, recruiter, candidate, job_id = interview_setup
-    state = invite_and_start(client, recruiter, candidate, job_id)
-    interview_id = state["interview"]["id"]
-    while True:
-        assert state["phase"] == "answering", state
-        turn = state["current_turn"]
-        answered = client.post(
-            f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
-            headers=candidate.headers,
-            json={
-                "text": "I ran Python services on PostgreSQL.",
-                "idempotency_key": uuid.uuid4().hex,
-            },
-        )
-        assert answered.status_code == 200, answered.text
-        if turn["competency"] is not None:
-            return interview_id, turn["id"]
-        state = wait_for_question(client, candidate, interview_id)
 
 
 def _active_evaluations(turn_id: str) -> list[dict[str, Any]]:
@@ -91,7 +68,7 @@ def _evaluation_status(turn_id: str) -> ProcessingStatus:
 def test_a_killed_child_mid_evaluation_is_redelivered_and_evaluates_once(
     interview_setup,
 ) -> None:  # type: ignore[no-untyped-def]
-    _, turn_id = _answer_first_probing_turn(interview_setup)
+    _, turn_id = answer_until_probing_turn(interview_setup)
     blocker = get_session_factory()()
     try:
         # Hold the turn row (NO KEY UPDATE, so the scores' foreign key still passes): the
@@ -137,7 +114,7 @@ def test_an_evaluation_past_its_hard_time_limit_marks_the_turn_failed(
         # Scores cannot be written while this transaction holds the table: every evaluation of
         # the turn blocks before it finishes, so one sent with a 3 s limit is stopped.
         blocker.execute(text("LOCK TABLE turn_evaluations IN SHARE MODE"))
-        interview_id, turn_id = _answer_first_probing_turn(interview_setup)
+        interview_id, turn_id = answer_until_probing_turn(interview_setup)
         payload = TurnTask(interview_id=uuid.UUID(interview_id), turn_id=uuid.UUID(turn_id))
         get_celery().send_task(
             TaskName.EVALUATE_TURN.value,
