@@ -28,11 +28,12 @@ def _submit_spread(batcher: GenerationBatcher, count: int, gap_s: float) -> None
 
 
 def test_requests_arriving_within_a_window_of_each_other_form_one_batch() -> None:
-    # 20 ms apart: each arrival re-opens the 30 ms window, so all 8 wait for one another
-    # (a fixed 30 ms window would have closed after the second).
-    batcher = GenerationBatcher(_echo, window_s=0.03, max_batch=16, max_wait_s=0.5)
-    _submit_spread(batcher, 8, gap_s=0.02)
-    assert batcher.batch_sizes == [8]
+    # 40 ms apart over 0.36 s: each arrival re-opens the 200 ms window, so all 10 wait for one
+    # another (a fixed 200 ms window would have closed after about the sixth). The window is
+    # five gaps wide so that a loaded machine's late thread start does not split the batch.
+    batcher = GenerationBatcher(_echo, window_s=0.2, max_batch=16, max_wait_s=3.0)
+    _submit_spread(batcher, 10, gap_s=0.04)
+    assert batcher.batch_sizes == [10]
 
 
 def test_the_cap_ends_a_batch_that_keeps_growing() -> None:
