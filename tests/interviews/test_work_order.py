@@ -1,5 +1,6 @@
 """Work the candidate is not waiting for yields to the question they are waiting for: an
-answer's evaluation is deferred while the next question is being written, then done."""
+answer's evaluation is deferred while the next question is being written, then done; a question
+prepared for a later stage yields for its first seconds only."""
 
 import time
 import uuid
@@ -75,3 +76,58 @@ def test_an_evaluation_waits_while_the_next_question_is_written(interview_setup)
             select(TurnEvaluation.id).where(TurnEvaluation.turn_id == answered_id)
         ).all()
     assert rows, "the deferred evaluation stored nothing"
+
+
+def test_a_prepared_question_yields_for_its_first_seconds_only(interview_setup) -> None:  # type: ignore[no-untyped-def]
+    client, _, candidate, _ = interview_setup
+    interview_ref, _ = answer_until_probing_turn(interview_setup)
+    wait_for_question(client, candidate, interview_ref)
+    interview_id = uuid.UUID(interview_ref)
+
+    # The current question is being written again; a later stage's question is to be prepared.
+    with session_scope() as session:
+        interview = session.get_one(Interview, interview_id)
+        turns = session.scalars(select(Turn).where(Turn.interview_id == interview_id)).all()
+        current = next(t for t in turns if t.stage_index == interview.current_stage_index)
+        current.question_text = None
+        current.generation_deadline_at = datetime.now(UTC) + timedelta(seconds=WAIT_S)
+        prepared = Turn(
+            interview_id=interview_id,
+            stage_index=max(t.stage_index for t in turns) + 1,
+            stage_key=current.stage_key,
+            stage_type=current.stage_type,
+            competency=current.competency,
+            bank_question=current.bank_question,
+            generation_deadline_at=datetime.now(UTC) + timedelta(seconds=WAIT_S),
+        )
+        session.add(prepared)
+        session.flush()
+        prepared_id = prepared.id
+
+    def generate() -> str:
+        payload = TurnTask(interview_id=interview_id, turn_id=prepared_id)
+        result = get_celery().send_task(
+            TaskName.GENERATE_QUESTION.value,
+            kwargs={"payload": payload.model_dump(mode="json")},
+            queue=TASK_SPECS[TaskName.GENERATE_QUESTION].queue.value,
+        )
+        return str(result.get(timeout=WAIT_S))
+
+    def prepared_question() -> str | None:
+        with session_scope() as session:
+            return session.get_one(Turn, prepared_id).question_text
+
+    # Young, it yields to the awaited question and stores nothing.
+    assert generate() == "deferred"
+    assert prepared_question() is None
+
+    # Past its first seconds it is written although the current question is still awaited
+    # (its re-sent copy may have written it already; then this one finds it set).
+    with session_scope() as session:
+        session.execute(
+            update(Turn)
+            .where(Turn.id == prepared_id)
+            .values(created_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    assert generate() != "deferred"
+    assert prepared_question()

@@ -3,7 +3,7 @@
 import logging
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
@@ -65,10 +65,13 @@ def _load(session: Session, task: TurnTask, *, lock: bool = False) -> tuple[Inte
 
 # An answer's evaluation, which nobody waits for, waits while the candidate's next question is
 # written: on one engine both would share its batches and the question would take longer.
-# Bounded by that question's deadline, after which the bank question is served. (Deferring
-# the question prepared for a later stage as well made 10 concurrent interviews slower: those
-# questions were then still being written when the candidates answered.)
+# Bounded by that question's deadline, after which the bank question is served.
 DEFER_POLL_S = 1.0
+# The question prepared for a later stage yields too, but only for its first seconds: enough
+# for one follow-up on an idle engine, so one candidate's follow-up is written alone. Yielding
+# until the follow-up was stored made 10 concurrent interviews slower: the prepared questions
+# were then still being written when the candidates answered.
+PREPARED_YIELD_S = 4.0
 
 
 def _question_awaited(session: Session, interview: Interview) -> bool:
@@ -85,6 +88,15 @@ def _question_awaited(session: Session, interview: Interview) -> bool:
         and current.question_text is None
         and current.generation_deadline_at is not None
         and current.generation_deadline_at > datetime.now(UTC)
+    )
+
+
+def _prepared_question_yields(session: Session, interview: Interview, turn: Turn) -> bool:
+    """A question prepared ahead, still young, while the candidate waits for the current one."""
+    return (
+        turn.stage_index > interview.current_stage_index
+        and datetime.now(UTC) - turn.created_at < timedelta(seconds=PREPARED_YIELD_S)
+        and _question_awaited(session, interview)
     )
 
 
@@ -173,6 +185,8 @@ def generate_question(payload: dict[str, Any]) -> str:
         )
         if remaining_s is not None and remaining_s <= 0:
             return "past-deadline"
+        if _prepared_question_yields(session, interview, turn):
+            return _defer(generate_question, payload)
         request = build_question_request(session, interview, turn, job)
 
     # Nothing is streamed: the candidate sees only a question that passed validation.
