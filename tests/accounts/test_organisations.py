@@ -212,3 +212,24 @@ def test_candidates_cannot_be_recruiters_without_an_invite(client: TestClient) -
     assert client.get(f"{API}/organisations", headers=headers).status_code == 403
     patch = client.patch(f"{API}/users/me", headers=headers, json={"role": "admin"})
     assert patch.status_code == 422
+
+
+def test_lists_show_only_the_readers_own_rows(client: TestClient, world: World) -> None:
+    """Object-level checks cover single rows; the lists filter by the same ownership (the
+    audit log's per-organisation filter is tested with the audited changes above)."""
+    interview_id = world.interview_of_candidate_a(started=True)["interview_id"]
+
+    def listed(actor: Actor, path: str) -> set[str]:
+        response = client.get(f"{API}{path}", headers=world.headers[actor])
+        assert response.status_code == 200, response.text
+        return {str(row["id"]) for row in response.json()}
+
+    org1_interviews = client.get(f"{API}/interviews", headers=world.headers[Actor.RECRUITER_ORG1])
+    job_ids = {row["job_id"] for row in org1_interviews.json() if row["id"] == interview_id}
+    assert job_ids, "organisation 1 does not see its own interview"
+    assert interview_id in listed(Actor.CANDIDATE_A, "/interviews")
+    assert job_ids <= listed(Actor.RECRUITER_ORG1, "/jobs")
+
+    assert interview_id not in listed(Actor.RECRUITER_ORG2, "/interviews")
+    assert interview_id not in listed(Actor.CANDIDATE_B, "/interviews")
+    assert not job_ids & listed(Actor.RECRUITER_ORG2, "/jobs")

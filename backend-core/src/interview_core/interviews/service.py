@@ -282,15 +282,18 @@ def state_of(session: Session, interview: Interview) -> InterviewState:
         phase = "waiting_for_question"
     else:
         phase = "answering"
-    organisation = session.get_one(Organisation, interview.organisation_id)
     return InterviewState(
         interview=interview_read(interview),
         current_turn=TurnRead.model_validate(turn) if turn else None,
         answered_turns=answered,
         phase=phase,
-        emotion_analysis_enabled=EmotionAnalysis(organisation.emotion_analysis)
-        is EmotionAnalysis.OBSERVE,
+        emotion_analysis_enabled=_analyses_expressions(session, interview),
     )
+
+
+def _analyses_expressions(session: Session, interview: Interview) -> bool:
+    organisation = session.get_one(Organisation, interview.organisation_id)
+    return EmotionAnalysis(organisation.emotion_analysis) is EmotionAnalysis.OBSERVE
 
 
 def read_state_for_wait(
@@ -349,7 +352,11 @@ def start_interview(
     transition(interview, InterviewStatus.IN_PROGRESS)
     interview.consent_audio = consent.audio
     interview.consent_video = consent.video
-    interview.consent_emotion = consent.emotion and consent.video
+    # Only a consent to what happens is kept: where the organisation does not analyse
+    # expressions the candidate was not asked, and a consent sent anyway is not recorded.
+    interview.consent_emotion = (
+        consent.emotion and consent.video and _analyses_expressions(session, interview)
+    )
     interview.started_at = now
     interview.last_activity_at = now
     open_turn(session, interview, 0)
