@@ -7,6 +7,13 @@ import pytest
 
 from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.db.engine import session_scope
+from tests.interviews.conftest import (  # noqa: F401  (shared with tests/interviews)
+    candidate,
+    job_id,
+    organisation,
+    question_bank,
+    recruiter,
+)
 from tests.reports.builders import Built, persist, strong_interview
 from tests.support.accounts import make_organisation, make_user, signed_in_headers
 

@@ -2071,9 +2071,33 @@ export interface components {
              * Format: uuid
              */
             interview_id: string;
+            resume: components["schemas"]["ReportResume"] | null;
             /** Share Candidate Summary */
             share_candidate_summary: boolean;
             status: components["schemas"]["ReportStatus"];
+        };
+        /**
+         * ReportResume
+         * @description The résumé the candidate chose when starting the interview, without its text (read
+         *     through GET /resumes/{id} when the recruiter opens it).
+         */
+        ReportResume: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Size Bytes */
+            size_bytes: number;
         };
         /**
          * ReportStatus

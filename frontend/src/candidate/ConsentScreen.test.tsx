@@ -1,10 +1,15 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { InterviewState } from "../api/client";
-import { I18nProvider } from "../i18n";
+import { I18nProvider, type Language } from "../i18n";
 import { ConsentScreen } from "./ConsentScreen";
+import { MAX_RESUME_BYTES } from "./ResumeUpload";
 
 const { start } = vi.hoisted(() => ({ start: vi.fn() }));
-vi.mock("../api/client", () => ({ api: { start } }));
+// Only the start is replaced: the résumé upload goes through the real client to the stubbed fetch.
+vi.mock("../api/client", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../api/client")>();
+  return { ...actual, api: { ...actual.api, start } };
+});
 
 const started = { phase: "answering" } as InterviewState;
 const cameraOnly = () => ({ getVideoTracks: () => [{}], getAudioTracks: () => [], getTracks: () => [{ stop: vi.fn() }] }) as unknown as MediaStream;
@@ -15,10 +20,10 @@ function stubDevices(getUserMedia: () => Promise<MediaStream>) {
   return mock;
 }
 
-function renderConsent(emotionOffered: boolean) {
+function renderConsent(emotionOffered: boolean, language: Language = "en") {
   const onStarted = vi.fn();
   render(
-    <I18nProvider language="en">
+    <I18nProvider language={language}>
       <ConsentScreen interviewId="i1" emotionOffered={emotionOffered} onStarted={onStarted} />
     </I18nProvider>,
   );
@@ -74,4 +79,91 @@ test("a ticked device that cannot be opened is said plainly, with a retry", asyn
   await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
   expect(getUserMedia).toHaveBeenCalledTimes(2);
   expect(screen.getByLabelText("Camera preview").tagName).toBe("VIDEO");
+});
+
+const RESUME = { id: "00000000-0000-0000-0000-00000000c0de", filename: "jane-doe.pdf", content_type: "application/pdf", size_bytes: 9, text: "Jane Doe.", created_at: "2026-03-02T09:00:00Z" };
+
+/** The health check answers as before; the résumé upload gets `resumeResponse`. */
+function stubFetch(resumeResponse: () => Response) {
+  const fetch = vi.fn((url: string, _init?: RequestInit) => Promise.resolve(url === "/api/v1/resumes" ? resumeResponse() : ({ ok: true } as Response)));
+  vi.stubGlobal("fetch", fetch);
+  return () => fetch.mock.calls.filter(([url]) => url === "/api/v1/resumes");
+}
+
+const json = (body: unknown, status: number, contentType = "application/json") =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": contentType } });
+
+function choose(file: File, label = "Résumé file") {
+  fireEvent.change(screen.getByLabelText(label), { target: { files: [file] } });
+}
+
+test("a chosen résumé is uploaded at once and its id goes into the start request", async () => {
+  const uploads = stubFetch(() => json(RESUME, 201));
+  const onStarted = renderConsent(false);
+  const file = new File(["%PDF-1.7 "], "jane-doe.pdf", { type: "application/pdf" });
+  choose(file);
+  // The interview cannot start while the file is on its way.
+  expect(screen.getByText("Uploading jane-doe.pdf…")).toBeTruthy();
+  expect((screen.getByRole("button", { name: "Start the interview" }) as HTMLButtonElement).disabled).toBe(true);
+  expect((await screen.findByTestId("resume-chosen")).textContent).toContain("jane-doe.pdf is uploaded");
+  const [[, init]] = uploads();
+  expect(init?.method).toBe("POST");
+  const sent = (init?.body as FormData).get("file") as File;
+  expect([sent.name, await sent.text()]).toEqual(["jane-doe.pdf", await file.text()]);
+  fireEvent.click(screen.getByRole("button", { name: "Start the interview" }));
+  await waitFor(() => expect(onStarted).toHaveBeenCalled());
+  expect(start).toHaveBeenCalledWith("i1", { audio: false, video: false, emotion: false, resume_id: RESUME.id });
+});
+
+test("Remove un-selects the résumé: the interview starts without it", async () => {
+  stubFetch(() => json(RESUME, 201));
+  renderConsent(false);
+  choose(new File(["%PDF-1.7 "], "jane-doe.pdf", { type: "application/pdf" }));
+  fireEvent.click(await screen.findByRole("button", { name: "Remove the résumé jane-doe.pdf" }));
+  const input = screen.getByLabelText("Résumé file");
+  expect(document.activeElement).toBe(input);
+  fireEvent.click(screen.getByRole("button", { name: "Start the interview" }));
+  await waitFor(() => expect(start).toHaveBeenCalledWith("i1", { audio: false, video: false, emotion: false }));
+});
+
+test("a file over the server's limit is refused before it is sent, next to the field", () => {
+  const uploads = stubFetch(() => json(RESUME, 201));
+  renderConsent(false);
+  const file = new File(["%PDF-1.7 "], "long-cv.pdf", { type: "application/pdf" });
+  Object.defineProperty(file, "size", { value: MAX_RESUME_BYTES + 1 });
+  choose(file);
+  const input = screen.getByLabelText("Résumé file");
+  const error = screen.getByRole("alert");
+  expect(error.textContent).toBe("The file is larger than 5 MB. Upload a smaller file.");
+  expect(input.getAttribute("aria-invalid")).toBe("true");
+  expect(input.getAttribute("aria-describedby")?.split(" ")).toEqual(["resume-file-hint", error.id]);
+  expect(uploads()).toHaveLength(0);
+});
+
+test("a file of another type is refused before it is sent", () => {
+  const uploads = stubFetch(() => json(RESUME, 201));
+  renderConsent(false);
+  choose(new File(["GIF89a"], "photo.gif", { type: "image/gif" }));
+  expect(screen.getByRole("alert").textContent).toBe("This type of file cannot be used. Upload a PDF, DOCX or plain text file.");
+  expect(uploads()).toHaveLength(0);
+});
+
+test("the server's refusal of the file type is shown by the field in the candidate's language", async () => {
+  const refusal = { type: "https://interview.local/problems/unsupported-resume-type", title: "Unsupported media type", status: 415, detail: "Upload the résumé as PDF, DOCX or UTF-8 text.", code: "unsupported-resume-type" };
+  const uploads = stubFetch(() => json(refusal, 415, "application/problem+json"));
+  renderConsent(false, "ko");
+  choose(new File(["\u0000\u0001 not a pdf"], "scan.pdf", { type: "application/pdf" }), "이력서 파일");
+  const error = await screen.findByRole("alert");
+  expect(error.textContent).toBe("이 형식의 파일은 사용할 수 없습니다. PDF, DOCX 또는 텍스트 파일을 올려 주세요.");
+  expect(screen.getByLabelText("이력서 파일").getAttribute("aria-describedby")).toContain(error.id);
+  expect(uploads()).toHaveLength(1);
+  // The candidate can still start without a résumé.
+  expect((screen.getByRole("button", { name: "면접 시작" }) as HTMLButtonElement).disabled).toBe(false);
+});
+
+test("a refusal the page has no words for is shown in the server's own words", async () => {
+  stubFetch(() => json({ status: 422, detail: "Something new about the file.", code: "resume-something-new" }, 422, "application/problem+json"));
+  renderConsent(false);
+  choose(new File(["Jane Doe."], "cv.txt", { type: "text/plain" }));
+  expect((await screen.findByRole("alert")).textContent).toBe("Something new about the file.");
 });

@@ -1,8 +1,10 @@
-// Consent per modality in plain language, then a device check before the first question.
+// Consent per modality in plain language, an optional résumé, then a device check before the
+// first question.
 import { useEffect, useRef, useState } from "react";
-import { api, type InterviewState } from "../api/client";
+import { api, type Consent, type InterviewState } from "../api/client";
 import { useI18n } from "../i18n";
 import { DeviceProblem } from "./DeviceProblem";
+import { ResumeUpload, type UploadedResume } from "./ResumeUpload";
 
 export interface ConsentScreenProps {
   interviewId: string;
@@ -22,6 +24,8 @@ export function ConsentScreen({ interviewId, emotionOffered, onStarted }: Consen
   const [deviceAttempt, setDeviceAttempt] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const [resume, setResume] = useState<UploadedResume | null>(null);
+  const [resumeUploading, setResumeUploading] = useState(false);
   const handedOver = useRef(false);
 
   useEffect(() => {
@@ -52,7 +56,9 @@ export function ConsentScreen({ interviewId, emotionOffered, onStarted }: Consen
     setStarting(true);
     setError(null);
     try {
-      const state = await api.start(interviewId, { audio, video, emotion: emotionOffered && video && emotion });
+      const consent: Consent = { audio, video, emotion: emotionOffered && video && emotion };
+      if (resume) consent.resume_id = resume.id;
+      const state = await api.start(interviewId, consent);
       handedOver.current = true;
       onStarted(state, stream);
     } catch (e) {
@@ -82,6 +88,7 @@ export function ConsentScreen({ interviewId, emotionOffered, onStarted }: Consen
           </label>
         )}
       </fieldset>
+      <ResumeUpload resume={resume} onChange={setResume} onUploadingChange={setResumeUploading} />
       <h2>{t("deviceCheck")}</h2>
       <div className="device-grid">
         <CameraPreview stream={video ? stream : null} unavailable={video && deviceError} />
@@ -96,7 +103,8 @@ export function ConsentScreen({ interviewId, emotionOffered, onStarted }: Consen
           ✕ {t("errorPrefix")} {error}
         </p>
       )}
-      <button type="button" className="primary large" disabled={starting} onClick={start}>
+      {/* Not while a résumé is on its way: the interview would start without it. */}
+      <button type="button" className="primary large" disabled={starting || resumeUploading} onClick={start}>
         {starting ? t("working") : t("startInterview")}
       </button>
     </section>

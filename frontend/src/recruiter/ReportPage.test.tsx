@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen } from "@testing-library/react";
 import type { Report, ReportContent, Schemas } from "../api/client";
 import { I18nProvider } from "../i18n";
 import { ReportView } from "./ReportPage";
@@ -48,10 +48,10 @@ function content(overrides: Partial<ReportContent> = {}): ReportContent {
   };
 }
 
-function renderReport(reportContent: ReportContent) {
+function renderReport(reportContent: ReportContent, resume: Report["resume"] = null) {
   const report: Report = {
     id: "r", interview_id: "i", status: "ready", generated_at: null, error: null, share_candidate_summary: false,
-    content: reportContent, decision: null, decision_history: [],
+    content: reportContent, decision: null, decision_history: [], resume,
   };
   const turns = [{ id: TURN, stage_index: 1, stage_key: "skill", stage_type: "generated", competency: "job_skill", question_text: "Tell me about it.", question_source: "bank", question_model_id: null, fallback_reason: null, answer_text: `${QUOTE} and cut the run to forty minutes.`, answer_kind: "text", answered_at: null, stt_status: "not_needed", stt_error: null, evaluation_status: "done" }] as const;
   render(
@@ -95,4 +95,32 @@ test("an unvalidated report says so plainly, shows no numbers and no recommendat
   expect(screen.getAllByTestId("check")[0].textContent).toContain(`Specific example: yes — “${QUOTE}”`);
   // The recruiter still decides.
   expect(screen.getByRole("radio", { name: "Advance" })).toBeTruthy();
+});
+
+const RESUME_ID = "00000000-0000-0000-0000-00000000c0de";
+const RESUME_TEXT = "Jane Doe. Backend engineer: Python, PostgreSQL, Redis.";
+
+afterEach(() => vi.unstubAllGlobals());
+
+test("the report names the résumé the interview used and shows its text when opened", async () => {
+  const fetch = vi.fn().mockResolvedValue(
+    new Response(JSON.stringify({ id: RESUME_ID, filename: "jane-doe.pdf", content_type: "application/pdf", size_bytes: 2048, text: RESUME_TEXT, created_at: "2026-03-02T09:00:00Z" }), {
+      status: 200,
+      headers: { "Content-Type": "application/json" },
+    }),
+  );
+  vi.stubGlobal("fetch", fetch);
+  renderReport(content(), { id: RESUME_ID, filename: "jane-doe.pdf", content_type: "application/pdf", size_bytes: 2048, created_at: "2026-03-02T09:00:00Z" });
+  const shown = screen.getByTestId("report-resume");
+  expect(shown.textContent).toContain(`Résumé: jane-doe.pdf, uploaded ${new Date("2026-03-02T09:00:00Z").toLocaleDateString("en")}`);
+  // Nothing is fetched until the recruiter asks for the text.
+  expect(fetch).not.toHaveBeenCalled();
+  fireEvent.click(screen.getByText("Show the résumé's text"));
+  expect(await screen.findByText(RESUME_TEXT)).toBeTruthy();
+  expect(fetch).toHaveBeenCalledWith(`/api/v1/resumes/${RESUME_ID}`, expect.anything());
+});
+
+test("a report of an interview started without a résumé says so", () => {
+  renderReport(content(), null);
+  expect(screen.getByTestId("report-resume").textContent).toBe("No résumé was provided.");
 });

@@ -1,15 +1,16 @@
-// The report: how it scores (and whether numbers are shown at all), what a person must look at,
-// competencies with their state, evidence and checks grouped per competency, the AI's
-// recommendation and the recruiter's decision, pace and fillers, integrity flags, observations
-// when consented, and the transcript with the evidence highlighted.
+// The report: the résumé the interview used, how it scores (and whether numbers are shown at
+// all), what a person must look at, competencies with their state, evidence and checks grouped
+// per competency, the AI's recommendation and the recruiter's decision, pace and fillers,
+// integrity flags, observations when consented, and the transcript with the evidence highlighted.
 import { useEffect, useState, type ReactNode } from "react";
-import { ApiError, api, reports, type Recommendation, type Report, type ReportContent, type Schemas, type Turn } from "../api/client";
+import { ApiError, api, reports, request, type Recommendation, type Report, type ReportContent, type Schemas, type Turn } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
 import { useI18n, type MessageKey } from "../i18n";
 
 type Competency = Schemas["CompetencyResult"];
 type Answer = Schemas["AnswerScore"];
 type CheckName = Schemas["CompetencyCheck"]["check"];
+type UsedResume = Schemas["ReportResume"];
 
 const STATE_LABELS: Record<Competency["state"], MessageKey> = {
   scored: "stateScored",
@@ -77,6 +78,7 @@ export function ReportView({ interviewId, report, turns, error, onError, onSaved
         </div>
       </header>
       <ErrorNote error={error} />
+      {report && <ResumeUsed key={report.resume?.id ?? "none"} resume={report.resume} />}
       {(!report || report.status !== "ready") && (
         <p className="notice warning" role="status" data-testid="report-not-ready">
           ⏳ {t("reportNotReady")}
@@ -108,6 +110,44 @@ function Section({ title, children, className = "card" }: { title: string; child
       <h2 id={id}>{title}</h2>
       {children}
     </section>
+  );
+}
+
+/** Which résumé the candidate started with; its text is fetched only when the recruiter opens it. */
+function ResumeUsed({ resume }: { resume: UsedResume | null }) {
+  const { t, language } = useI18n();
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (!resume)
+    return (
+      <p className="meta" data-testid="report-resume">
+        {t("reportNoResume")}
+      </p>
+    );
+  const load = () => {
+    if (text !== null) return;
+    setError(null);
+    request<Schemas["ResumeRead"]>("GET", `/resumes/${resume.id}`).then(
+      (read) => setText(read.text),
+      (e: Error) => setError(e.message),
+    );
+  };
+  const uploaded = new Date(resume.created_at).toLocaleDateString(language);
+  let body: ReactNode;
+  if (error) body = <ErrorNote error={error} />;
+  else if (text === null) body = <p role="status">{t("loading")}</p>;
+  else if (text) body = <pre style={{ whiteSpace: "pre-wrap", maxHeight: "24rem", overflow: "auto" }}>{text}</pre>;
+  // Retention blanks the text of old résumés and keeps the rest.
+  else body = <p>{t("reportResumeTextGone")}</p>;
+  return (
+    <div className="resume-used" data-testid="report-resume">
+      <p>{t("reportResume", { name: resume.filename, date: uploaded })}</p>
+      {/* Opening it again after a failure tries again. */}
+      <details onToggle={(event) => event.currentTarget.open && load()}>
+        <summary>{t("reportResumeText")}</summary>
+        {body}
+      </details>
+    </div>
   );
 }
 

@@ -265,6 +265,20 @@ class DecisionRead(ReportModel):
     decided_at: datetime
 
 
+class ReportResume(ReportModel):
+    """The résumé the candidate chose when starting the interview, without its text (read
+    through GET /resumes/{id} when the recruiter opens it)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size_bytes: int
+    # When the candidate uploaded it.
+    created_at: datetime
+
+
 class ReportRead(ReportModel):
     id: uuid.UUID
     interview_id: uuid.UUID
@@ -275,6 +289,9 @@ class ReportRead(ReportModel):
     content: ReportContent | None
     decision: DecisionRead | None
     decision_history: list[DecisionRead]
+    # Read from the interview at every request, not stored with the assembled content: None
+    # when the candidate gave none (or it has since been deleted).
+    resume: ReportResume | None
 
 
 class DecisionCreate(ReportModel):

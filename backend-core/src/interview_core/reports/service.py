@@ -17,6 +17,7 @@ from interview_core.errors import Forbidden, NotFound
 from interview_core.interviews.models import (
     Interview,
     ProcessingStatus,
+    Resume,
     Turn,
     TurnEvaluation,
     reached_turns,
@@ -36,6 +37,7 @@ from interview_core.reports.schemas import (
     DecisionRead,
     ReportContent,
     ReportRead,
+    ReportResume,
 )
 
 
@@ -155,8 +157,9 @@ def report_decisions(session: Session, report: Report) -> list[ReportDecision]:
     )
 
 
-def report_read(session: Session, report: Report) -> ReportRead:
+def report_read(session: Session, report: Report, interview: Interview) -> ReportRead:
     history = [DecisionRead.model_validate(d) for d in report_decisions(session, report)]
+    resume = session.get(Resume, interview.resume_id) if interview.resume_id else None
     return ReportRead(
         id=report.id,
         interview_id=report.interview_id,
@@ -167,6 +170,7 @@ def report_read(session: Session, report: Report) -> ReportRead:
         content=ReportContent.model_validate(report.content) if report.content else None,
         decision=history[0] if history else None,
         decision_history=history,
+        resume=ReportResume.model_validate(resume) if resume else None,
     )
 
 
@@ -182,7 +186,7 @@ def view_report(session: Session, user: User, interview_id: uuid.UUID) -> Report
         interview.organisation_id,
         {"interview_id": str(interview.id)},
     )
-    return report_read(session, report)
+    return report_read(session, report, interview)
 
 
 def regenerate_report(session: Session, user: User, interview_id: uuid.UUID) -> ReportRead:
@@ -197,7 +201,7 @@ def regenerate_report(session: Session, user: User, interview_id: uuid.UUID) -> 
         interview.organisation_id,
         {"interview_id": str(interview.id)},
     )
-    return report_read(session, report)
+    return report_read(session, report, interview)
 
 
 def decide(
@@ -227,7 +231,7 @@ def decide(
     record_audit(
         session, user, "report.decided", "report", report.id, interview.organisation_id, details
     )
-    return report_read(session, report)
+    return report_read(session, report, interview)
 
 
 def export_report(session: Session, user: User, interview_id: uuid.UUID) -> ReportContent:
