@@ -21,6 +21,7 @@ SERVICES = {
     "frontend",
     "flower",
     "llm-engine",
+    "mail-sink",
 }
 # Services behind a profile: started only with `docker compose --profile NAME`.
 PROFILED_SERVICES = {"vllm"}
@@ -146,6 +147,16 @@ def test_the_api_is_reached_only_through_nginx_which_alone_it_trusts(tmp_path: P
     assert ipaddress.ip_address(nginx_address) in ipaddress.ip_network(subnet)
     nginx = (ROOT / "frontend" / "nginx.conf").read_text()
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+
+
+def test_mail_goes_to_the_private_sink_unless_a_server_is_named(tmp_path: Path) -> None:
+    services = _default_services(_compose_config(tmp_path))
+    sink = services["mail-sink"]
+    assert not sink.get("ports"), "the sink accepts any message: never publish it"
+    assert "interview_core.mail.sink" in sink["command"]
+    for name in ("backend-core", "ai-worker-cpu", "scheduler"):
+        environment = services[name]["environment"]
+        assert (environment["SMTP_HOST"], str(environment["SMTP_PORT"])) == ("mail-sink", "8025")
 
 
 def test_redis_requires_a_password_and_every_client_sends_it(tmp_path: Path) -> None:

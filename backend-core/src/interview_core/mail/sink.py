@@ -4,7 +4,8 @@ SMTP server; see SMTP_* in .env.example).
 
     python -m interview_core.mail.sink --data-dir .data --port 8025
 
-It listens on loopback only and accepts any sender and recipient, so it must never be exposed.
+It listens on loopback unless told otherwise (compose runs it on its internal network only) and
+accepts any sender and recipient, so it must never be exposed.
 """
 
 import argparse
