@@ -211,10 +211,14 @@ export const api = {
 
   acceptOrganisationInvite: (body: Schemas["interview_core__accounts__schemas__InviteAccept"]) =>
     request<User>("POST", "/invites/accept", body),
-  listUsers: (role?: string) => request<User[]>("GET", `/admin/users${query({ role, limit: 100 })}`),
+  /** One page of accounts; `search` matches part of the e-mail or name, ignoring case. */
+  listUsers: (page: { search?: string; role?: string; limit: number; offset: number }) =>
+    request<User[]>("GET", `/admin/users${query({ search: page.search?.trim(), role: page.role, limit: page.limit, offset: page.offset })}`),
   changeRole: (userId: string, body: Schemas["RoleChange"]) => request<User>("PUT", `/admin/users/${userId}/role`, body),
   listOrganisations: () => request<Organisation[]>("GET", "/organisations"),
   createOrganisation: (body: Schemas["OrganisationCreate"]) => request<Organisation>("POST", "/organisations", body),
+  updateOrganisation: (organisationId: string, body: Schemas["OrganisationUpdate"]) =>
+    request<Organisation>("PATCH", `/organisations/${organisationId}`, body),
   inviteToOrganisation: (organisationId: string, body: Schemas["InviteCreate"]) =>
     request<Schemas["InviteCreated"]>("POST", `/organisations/${organisationId}/invites`, body),
   auditLog: (action?: string) => request<AuditEvent[]>("GET", `/audit${query({ action, limit: 100 })}`),

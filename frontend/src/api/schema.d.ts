@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Read Users
-         * @description Every account, optionally filtered by role or organisation.
+         * @description Every account, optionally filtered by role, organisation or a search text.
          */
         get: operations["read_users_api_v1_admin_users_get"];
         put?: never;
@@ -241,6 +241,8 @@ export interface paths {
         /**
          * List Interviews
          * @description Interviews the user may see, newest first, filtered by status, job or candidate e-mail.
+         *     Recruiters and admins get RecruiterInterviewRead rows (candidate's name, progress, the
+         *     report's score and recommendation, the decision); a candidate gets InterviewRead only.
          */
         get: operations["list_interviews_api_v1_interviews_get"];
         put?: never;
@@ -1956,6 +1958,67 @@ export interface components {
          * @enum {string}
          */
         Recommendation: "advance" | "hold" | "reject";
+        /**
+         * RecruiterInterviewRead
+         * @description A row of the recruiters' interview list, for triage. Never sent to candidates: they get
+         *     InterviewRead, without the recommendation, score or decision (as CandidateSummary).
+         */
+        RecruiterInterviewRead: {
+            /** Answered Stages */
+            answered_stages: number;
+            /** Candidate Email */
+            candidate_email: string;
+            /** Candidate Id */
+            candidate_id: string | null;
+            /** Candidate Name */
+            candidate_name: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /** Consent Audio */
+            consent_audio: boolean;
+            /** Consent Emotion */
+            consent_emotion: boolean;
+            /** Consent Video */
+            consent_video: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Current Stage Index */
+            current_stage_index: number;
+            decision: components["schemas"]["Recommendation"] | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /** Language */
+            language: string;
+            /**
+             * Organisation Id
+             * Format: uuid
+             */
+            organisation_id: string;
+            recommendation: components["schemas"]["Recommendation"] | null;
+            report_status: components["schemas"]["ReportStatus"] | null;
+            /** Scenario Key */
+            scenario_key: string;
+            /** Scenario Version */
+            scenario_version: number;
+            /** Stage Count */
+            stage_count: number;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["InterviewStatus"];
+            /** Weighted Score */
+            weighted_score: number | null;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -2376,6 +2439,8 @@ export interface operations {
             query?: {
                 role?: components["schemas"]["UserRole"] | null;
                 organisation_id?: string | null;
+                /** @description Part of the e-mail or name, ignoring case. */
+                search?: string | null;
                 /** @description Items per page (1-100). */
                 limit?: number;
                 /** @description Items to skip (0-10000000). */
@@ -3138,7 +3203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InterviewRead"][];
+                    "application/json": (components["schemas"]["RecruiterInterviewRead"] | components["schemas"]["InterviewRead"])[];
                 };
             };
             /** @description Unauthorized */

@@ -1,8 +1,9 @@
 """Users, organisations and invites. Authorisation comes from auth.dependencies and auth.policy."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from interview_core.accounts.models import UserRole
 from interview_core.accounts.organisations import (
@@ -59,15 +60,19 @@ def read_users(
     session: DbSession,
     role: UserRole | None = None,
     organisation_id: uuid.UUID | None = None,
+    search: Annotated[
+        str | None,
+        Query(max_length=320, description="Part of the e-mail or name, ignoring case."),
+    ] = None,
     limit: PageLimit = 100,
     offset: PageOffset = 0,
 ) -> list[UserRead]:
-    """Every account, optionally filtered by role or organisation."""
-    users = list_users(session, role, organisation_id, limit, offset)
+    """Every account, optionally filtered by role, organisation or a search text."""
+    users = list_users(session, role, organisation_id, limit, offset, search)
     return [UserRead.model_validate(user) for user in users]
 
 
-@admin_router.put("/{user_id}/role", response_model=UserRead)
+@admin_router.put("/{user_id}/role", response_model=UserRead, responses=problems(404))
 def put_role(
     user_id: uuid.UUID, body: RoleChange, admin: AdminUser, session: DbSession
 ) -> UserRead:

@@ -4,7 +4,7 @@ changes."""
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,12 +83,25 @@ def _insert_user(
     return user
 
 
+def _organisation_field_error(message: str, kind: str) -> dict[str, object]:
+    """A problem's `errors` entry naming `organisation_id`, so a form shows it by that input."""
+    return {"loc": ["body", "organisation_id"], "msg": message, "type": kind}
+
+
 def _ensure_role_fits_organisation(role: UserRole, organisation_id: uuid.UUID | None) -> None:
     if role == UserRole.RECRUITER and organisation_id is None:
-        raise UnprocessableInput("A recruiter must belong to an organisation.", code="org-required")
+        raise UnprocessableInput(
+            "A recruiter must belong to an organisation.",
+            code="org-required",
+            errors=[_organisation_field_error("a recruiter needs an organisation", "org-required")],
+        )
     if role != UserRole.RECRUITER and organisation_id is not None:
         raise UnprocessableInput(
-            f"A {role.value} does not belong to an organisation.", code="org-not-allowed"
+            f"A {role.value} does not belong to an organisation.",
+            code="org-not-allowed",
+            errors=[
+                _organisation_field_error(f"a {role.value} has no organisation", "org-not-allowed")
+            ],
         )
 
 
@@ -206,13 +219,25 @@ def list_users(
     organisation_id: uuid.UUID | None,
     limit: int,
     offset: int,
+    search: str | None = None,
 ) -> list[User]:
+    """`search` matches part of the e-mail or name, ignoring case; `%` and `_` match themselves."""
     query = select(User).order_by(User.created_at, User.id).limit(limit).offset(offset)
     if role:
         query = query.where(User.role == role)
     if organisation_id:
         query = query.where(User.organisation_id == organisation_id)
+    if search and search.strip():
+        pattern = f"%{_escape_like(search.strip())}%"
+        query = query.where(
+            or_(User.email.ilike(pattern, escape="\\"), User.full_name.ilike(pattern, escape="\\"))
+        )
     return list(session.scalars(query))
+
+
+def _escape_like(text: str) -> str:
+    """Typed text as a literal inside a LIKE pattern (the escape character is a backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def change_role(
@@ -226,7 +251,12 @@ def change_role(
     if user is None:
         raise NotFound("No such user.")
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
-        raise NotFound("No such organisation.")
+        # The request is well formed but names nothing: tell the form which field is wrong.
+        raise UnprocessableInput(
+            "No such organisation.",
+            code="unknown-organisation",
+            errors=[_organisation_field_error("no such organisation", "unknown-organisation")],
+        )
     _ensure_role_fits_organisation(role, organisation_id)
     if user.id == actor.id and role != UserRole.ADMIN:
         raise UnprocessableInput("Admins cannot remove their own admin role.", code="self-demotion")

@@ -5,7 +5,7 @@ import uuid
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
-from interview_core.accounts.models import User
+from interview_core.accounts.models import User, UserRole
 from interview_core.auth.dependencies import BriefSignIn, CurrentUser, DbSession, RecruiterOrAdmin
 from interview_core.auth.service import is_session_live
 from interview_core.config import get_infra_settings, get_settings
@@ -26,6 +26,7 @@ from interview_core.interviews.schemas import (
     InterviewState,
     InviteAccept,
     InvitePreview,
+    RecruiterInterviewRead,
     TextAnswer,
     TurnRead,
 )
@@ -54,7 +55,7 @@ def create_interview(
     )
 
 
-@router.get("", response_model=list[InterviewRead])
+@router.get("", response_model=list[RecruiterInterviewRead | InterviewRead])
 def list_interviews(
     user: CurrentUser,
     session: DbSession,
@@ -63,10 +64,14 @@ def list_interviews(
     search: str | None = Query(None, max_length=200),
     limit: PageLimit = 50,
     offset: PageOffset = 0,
-) -> list[InterviewRead]:
-    """Interviews the user may see, newest first, filtered by status, job or candidate e-mail."""
+) -> list[RecruiterInterviewRead] | list[InterviewRead]:
+    """Interviews the user may see, newest first, filtered by status, job or candidate e-mail.
+    Recruiters and admins get RecruiterInterviewRead rows (candidate's name, progress, the
+    report's score and recommendation, the decision); a candidate gets InterviewRead only."""
     found = service.list_interviews(session, user, status, job_id, search, limit, offset)
-    return [service.interview_read(i) for i in found]
+    if user.role is UserRole.CANDIDATE:
+        return [service.interview_read(i) for i in found]
+    return service.recruiter_rows(session, found)
 
 
 @router.post("/invite-preview", response_model=InvitePreview, responses=problems(404))

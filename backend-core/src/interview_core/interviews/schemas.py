@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interview_core.accounts.schemas import Email
 from interview_core.interviews.models import InterviewStatus, ProcessingStatus, QuestionSource
+from interview_core.reports.models import Recommendation, ReportStatus
 
 
 class InterviewCreate(BaseModel):
@@ -81,6 +82,24 @@ class InterviewRead(BaseModel):
     created_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+
+
+class RecruiterInterviewRead(InterviewRead):
+    """A row of the recruiters' interview list, for triage. Never sent to candidates: they get
+    InterviewRead, without the recommendation, score or decision (as CandidateSummary)."""
+
+    # From the candidate's account; None until an account accepted the invite.
+    candidate_name: str | None
+    # Stages with an answer; out of `stage_count`.
+    answered_stages: int
+    # None while the interview has no report.
+    report_status: ReportStatus | None
+    # As the report shows them: None when it has no number or recommendation (the evaluator
+    # configuration is not validated, or nothing was scored yet).
+    weighted_score: float | None
+    recommendation: Recommendation | None
+    # The recruiters' decision in force (the latest), if any.
+    decision: Recommendation | None
 
 
 class TurnRead(BaseModel):

@@ -37,6 +37,7 @@ from interview_core.interviews.schemas import (
     InterviewRead,
     InterviewState,
     InvitePreview,
+    RecruiterInterviewRead,
     TextAnswer,
     TurnRead,
 )
@@ -44,6 +45,7 @@ from interview_core.interviews.state_machine import transition
 from interview_core.jobs.models import Job
 from interview_core.mail.messages import interview_invite_mail
 from interview_core.mail.sender import send_after_commit
+from interview_core.reports.service import report_glances
 from interview_core.scenarios.catalog import StageType, get_scenario
 from interview_core.uploads.limits import check_audio_quota
 
@@ -222,6 +224,48 @@ def interview_read(interview: Interview) -> InterviewRead:
             "stage_count": len(interview.stages),
         }
     )
+
+
+def recruiter_rows(session: Session, interviews: list[Interview]) -> list[RecruiterInterviewRead]:
+    """The page's interviews with what a recruiter triages by. Three queries for the whole page,
+    whatever its length: the candidates' names, the answered stages, the reports."""
+    if not interviews:
+        return []
+    ids = [interview.id for interview in interviews]
+    candidate_ids = {i.candidate_id for i in interviews if i.candidate_id is not None}
+    # Keyed by the interview's candidate_id, which is None until an account accepts the invite.
+    names: dict[uuid.UUID | None, str] = dict(
+        session.execute(select(User.id, User.full_name).where(User.id.in_(candidate_ids)))
+        .tuples()
+        .all()
+    )
+    answered: dict[uuid.UUID, int] = dict(
+        session.execute(
+            select(Turn.interview_id, func.count())
+            .where(Turn.interview_id.in_(ids), Turn.answered_at.is_not(None))
+            .group_by(Turn.interview_id)
+        )
+        .tuples()
+        .all()
+    )
+    reports = report_glances(session, ids)
+    rows: list[RecruiterInterviewRead] = []
+    for interview in interviews:
+        report = reports.get(interview.id)
+        rows.append(
+            RecruiterInterviewRead.model_validate(
+                {
+                    **interview_read(interview).model_dump(),
+                    "candidate_name": names.get(interview.candidate_id),
+                    "answered_stages": answered.get(interview.id, 0),
+                    "report_status": report.status if report else None,
+                    "weighted_score": report.weighted_score if report else None,
+                    "recommendation": report.recommendation if report else None,
+                    "decision": report.decision if report else None,
+                }
+            )
+        )
+    return rows
 
 
 def current_turn(session: Session, interview: Interview) -> Turn | None:

@@ -4,9 +4,10 @@ person and every decision is audited in the same transaction."""
 import csv
 import io
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Float, cast, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,7 @@ from interview_core.reports.assembly import (
     assemble_report,
     candidate_summary,
 )
-from interview_core.reports.models import Report, ReportDecision, ReportStatus
+from interview_core.reports.models import Recommendation, Report, ReportDecision, ReportStatus
 from interview_core.reports.schemas import (
     CandidateSummary,
     DecisionCreate,
@@ -155,6 +156,75 @@ def report_decisions(session: Session, report: Report) -> list[ReportDecision]:
             .order_by(ReportDecision.decided_at.desc(), ReportDecision.created_at.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class ReportGlance:
+    """What an interview list shows of a report: its numbers only as the report shows them."""
+
+    status: ReportStatus
+    weighted_score: float | None
+    recommendation: Recommendation | None
+    decision: Recommendation | None
+
+
+def report_glances(
+    session: Session, interview_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, ReportGlance]:
+    """The reports of a page of interviews and the decision in force on each, in one query
+    (only the score is read out of the content, not the whole document). A report stored by
+    older assembly rules is assembled again first, as when it is opened: its stored numbers
+    may be ones the current rules no longer show."""
+    if not interview_ids:
+        return {}
+    latest_decision = (
+        select(ReportDecision.report_id, ReportDecision.decision)
+        .distinct(ReportDecision.report_id)
+        .order_by(
+            ReportDecision.report_id,
+            ReportDecision.decided_at.desc(),
+            ReportDecision.created_at.desc(),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Report.id,
+            Report.interview_id,
+            Report.status,
+            Report.assembly_version,
+            Report.content.is_(None),
+            cast(Report.content.op("->>")("weighted_score"), Float),
+            Report.recommendation,
+            latest_decision.c.decision,
+        )
+        .outerjoin(latest_decision, latest_decision.c.report_id == Report.id)
+        .where(Report.interview_id.in_(interview_ids))
+    ).all()
+    glances: dict[uuid.UUID, ReportGlance] = {}
+    for (
+        report_id,
+        interview_id,
+        status,
+        version,
+        no_content,
+        score,
+        recommendation,
+        decided,
+    ) in rows:
+        if not no_content and version != ASSEMBLY_VERSION:
+            report = current_report(session, session.get_one(Report, report_id))
+            content = report.content or {}
+            status, recommendation = report.status, report.recommendation
+            stored_score = content.get("weighted_score")
+            score = float(stored_score) if isinstance(stored_score, int | float) else None
+        glances[interview_id] = ReportGlance(
+            status=ReportStatus(status),
+            weighted_score=score,
+            recommendation=Recommendation(recommendation) if recommendation else None,
+            decision=Recommendation(decided) if decided else None,
+        )
+    return glances
 
 
 def report_read(session: Session, report: Report, interview: Interview) -> ReportRead:
