@@ -100,7 +100,7 @@ export function ConsentScreen({ interviewId, emotionOffered, onStarted }: Consen
       {deviceError && <DeviceProblem onRetry={() => setDeviceAttempt((n) => n + 1)} />}
       {error && (
         <p className="notice error" role="alert">
-          ✕ {t("errorPrefix")} {error}
+          ✕ {error}
         </p>
       )}
       {/* Not while a résumé is on its way: the interview would start without it. */}

@@ -141,7 +141,7 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
   if (loadError) {
     return (
       <div className="notice error" role="alert">
-        ✕ {t("errorPrefix")} {loadError}{" "}
+        ✕ {loadError}{" "}
         <button type="button" onClick={() => void refresh()}>
           {t("retry")}
         </button>

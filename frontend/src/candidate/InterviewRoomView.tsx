@@ -275,7 +275,7 @@ function AnswerForm(props: InterviewRoomViewProps & { turnId: string; voiceAllow
       )}
       {props.submitError && (
         <p className="notice error" role="alert">
-          ✕ {t("errorPrefix")} {props.submitError}
+          ✕ {props.submitError}
         </p>
       )}
     </div>

@@ -1,13 +1,23 @@
 // A signed-in candidate's interviews, to resume one after closing the tab.
 import { useEffect, useState } from "react";
-import { api, type Interview } from "../api/client";
+import { api, type Interview, type InterviewStatus } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
-import { useI18n } from "../i18n";
+import { useI18n, type MessageKey } from "../i18n";
 import { Link } from "../router";
 import { MyData } from "./MyData";
 
+// The same labels as the recruiter's interview list, never the raw status key.
+const INTERVIEW_STATUS_LABELS: Record<InterviewStatus, MessageKey> = {
+  scheduled: "interviewStatusScheduled",
+  in_progress: "interviewStatusInProgress",
+  completed: "interviewStatusCompleted",
+  abandoned: "interviewStatusAbandoned",
+  expired: "interviewStatusExpired",
+  cancelled: "interviewStatusCancelled",
+};
+
 export function MyInterviews() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [interviews, setInterviews] = useState<Interview[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -22,7 +32,7 @@ export function MyInterviews() {
         {interviews?.map((i) => (
           <li key={i.id} className="card row spread">
             <span>
-              {i.status.replace("_", " ")} · {new Date(i.created_at).toLocaleDateString()}
+              {t(INTERVIEW_STATUS_LABELS[i.status])} · {new Date(i.created_at).toLocaleDateString(language)}
             </span>
             <Link href={`/interview/${i.id}`}>{t("continueInterview")}</Link>
           </li>

@@ -1,7 +1,7 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import type { Report, ReportContent, Schemas } from "../api/client";
 import { I18nProvider } from "../i18n";
-import { ReportView } from "./ReportPage";
+import { REPORT_REFRESH_MS, ReportPage, ReportView } from "./ReportPage";
 
 const TURN = "00000000-0000-0000-0000-000000000001";
 const QUOTE = "I profiled the slow queries";
@@ -48,15 +48,31 @@ function content(overrides: Partial<ReportContent> = {}): ReportContent {
   };
 }
 
-function renderReport(reportContent: ReportContent, resume: Report["resume"] = null) {
-  const report: Report = {
-    id: "r", interview_id: "i", status: "ready", generated_at: null, error: null, share_candidate_summary: false,
-    content: reportContent, decision: null, decision_history: [], resume,
+const SPOKEN_TURN = "00000000-0000-0000-0000-000000000002";
+
+function turn(overrides: Partial<Schemas["TurnRead"]> = {}): Schemas["TurnRead"] {
+  return {
+    id: TURN, stage_index: 1, stage_key: "skill", stage_type: "generated", competency: "job_skill", question_text: "Tell me about it.", question_source: "bank",
+    question_model_id: null, fallback_reason: null, answer_text: `${QUOTE} and cut the run to forty minutes.`, answer_kind: "text", answered_at: null,
+    stt_status: "not_needed", stt_error: null, evaluation_status: "done",
+    ...overrides,
   };
-  const turns = [{ id: TURN, stage_index: 1, stage_key: "skill", stage_type: "generated", competency: "job_skill", question_text: "Tell me about it.", question_source: "bank", question_model_id: null, fallback_reason: null, answer_text: `${QUOTE} and cut the run to forty minutes.`, answer_kind: "text", answered_at: null, stt_status: "not_needed", stt_error: null, evaluation_status: "done" }] as const;
+}
+
+const TURNS = [turn(), turn({ id: SPOKEN_TURN, stage_index: 2, stage_key: "skill_followup", question_text: "What did you measure?", answer_text: "The p95 latency.", answer_kind: "audio", stt_status: "done" })];
+
+function makeReport(reportContent: ReportContent, overrides: Partial<Report> = {}): Report {
+  return {
+    id: "r", interview_id: "i", status: "ready", generated_at: null, error: null, share_candidate_summary: false,
+    content: reportContent, decision: null, decision_history: [], resume: null,
+    ...overrides,
+  };
+}
+
+function renderReport(reportContent: ReportContent, resume: Report["resume"] = null, overrides: Partial<Report> = {}) {
   render(
     <I18nProvider language="en">
-      <ReportView interviewId="i" report={report} turns={[...turns]} error={null} onError={vi.fn()} onSaved={vi.fn()} />
+      <ReportView interviewId="i" report={makeReport(reportContent, { resume, ...overrides })} turns={TURNS} error={null} onError={vi.fn()} onSaved={vi.fn()} />
     </I18nProvider>,
   );
 }
@@ -67,8 +83,10 @@ test("a validated report shows scores, states, checks with quotes and the recomm
   expect(screen.getByTestId("overall-score").textContent).toBe("4.0");
   expect(screen.getByTestId("competency-state").textContent).toBe("Not probed by this interview");
   const checks = screen.getAllByTestId("check").map((c) => c.textContent);
-  expect(checks).toEqual([`Specific example: yes — “${QUOTE}” (skill)`, "Measured result: no"]);
+  expect(checks).toEqual(["✓ Specific example: yes", "✗ Measured result: no"]);
   expect(screen.getByTestId("recommendation").textContent).toBe("Advance");
+  expect(screen.getByTestId("recommendation-reason").textContent).toBe("Weighted score 4.00 of 5.");
+  expect(screen.getByTestId("report-status").textContent).toBe("Ready");
   expect(screen.queryByTestId("human-review")).toBeNull();
   expect(document.querySelector("mark")?.textContent).toBe(QUOTE);
 });
@@ -87,12 +105,14 @@ test("an unvalidated report says so plainly, shows no numbers and no recommendat
   expect(screen.getByTestId("scoring").textContent).toContain("did not meet the score-validity benchmark");
   expect(screen.getByTestId("overall-score").textContent).toBe("—");
   expect(screen.getByTestId("competency-state").textContent).toBe("No score shown (not validated)");
-  expect(screen.getByTestId("recommendation").textContent).toBe("No recommendation: This evaluator configuration did not meet the score-validity benchmark.");
+  expect(screen.getByTestId("recommendation").textContent).toBe("Not scored by a validated evaluator");
+  expect(screen.getByTestId("recommendation-reason").textContent).toBe("This evaluator configuration did not meet the score-validity benchmark.");
   const review = screen.getByTestId("human-review");
-  expect(review.textContent).toContain("integrity flag(s) raised");
-  expect(review.textContent).toContain("text addressed to the evaluator was removed");
+  // Stage keys and flag codes in the review sentences read as names.
+  expect(review.textContent).toContain("2 integrity flag(s) raised (looking away).");
+  expect(review.textContent).toContain("Answer at stage “Skills”: text addressed to the evaluator was removed");
   expect(screen.getByText("⚠ Not evaluated by the model")).toBeTruthy();
-  expect(screen.getAllByTestId("check")[0].textContent).toContain(`Specific example: yes — “${QUOTE}”`);
+  expect(screen.getAllByTestId("check")[0].textContent).toBe("✓ Specific example: yes");
   // The recruiter still decides.
   expect(screen.getByRole("radio", { name: "Advance" })).toBeTruthy();
 });
@@ -123,4 +143,106 @@ test("the report names the résumé the interview used and shows its text when o
 test("a report of an interview started without a résumé says so", () => {
   renderReport(content(), null);
   expect(screen.getByTestId("report-resume").textContent).toBe("No résumé was provided.");
+});
+
+test("an unfinished report shows the recommendation and score as pending, not the draft's", () => {
+  renderReport(content(), null, { status: "pending" });
+  expect(screen.getByTestId("report-not-ready")).toBeTruthy();
+  expect(screen.getByTestId("report-status").textContent).toBe("Being prepared");
+  expect(screen.getByTestId("recommendation").textContent).toBe("Pending");
+  expect(screen.getByTestId("overall-score").textContent).toBe("Pending");
+  expect(screen.queryByTestId("recommendation-reason")).toBeNull();
+  expect(document.querySelector(".rec-advance")).toBeNull();
+});
+
+test("each competency card lists its evidence once, with readable stage names", () => {
+  renderReport(content());
+  const [skills, growth] = screen.getAllByTestId("competency-evidence");
+  expect(within(skills).getByRole("heading", { level: 3 }).textContent).toBe("Job skills × 3");
+  expect(within(skills).getByTestId("competency-score").textContent).toBe("4.0 / 5");
+  // The quote backs the competency and its "specific" check: it is listed once.
+  const quotes = within(skills).getAllByRole("listitem").filter((item) => item.textContent?.includes(QUOTE));
+  expect(quotes.map((q) => q.textContent)).toEqual([`${QUOTE} (Skills)`]);
+  expect(within(growth).queryByTestId("evidence")).toBeNull();
+  expect(screen.getByRole("link", { name: "← Back to interviews" }).getAttribute("href")).toBe("/interviews");
+});
+
+test("the transcript names stages, marks typed and spoken answers and highlights evidence", () => {
+  renderReport(content());
+  const [typed, spoken] = screen.getAllByTestId("transcript-turn");
+  expect(typed.textContent).toContain("Question 2 · Skills.");
+  expect(within(typed).getByTestId("answer-kind").textContent).toBe("⌨ Typed answer");
+  expect(typed.querySelector("mark")?.textContent).toBe(QUOTE);
+  expect(spoken.textContent).toContain("Question 3 · Skills — follow-up.");
+  expect(within(spoken).getByTestId("answer-kind").textContent).toBe("🎙 Spoken answer (transcribed)");
+  expect(spoken.textContent).not.toContain("skill_followup");
+});
+
+test("integrity flags read as sentences, each with its caveat", () => {
+  renderReport(content({ integrity_flags: [{ kind: "gaze_away", stage_key: "skill_followup", start_s: 3, end_s: 9, turn_id: SPOKEN_TURN, detail: "looking away from the screen for 6.0 s" }] }));
+  const flag = screen.getByTestId("integrity-flag");
+  expect(flag.textContent).toContain("Skills — follow-up, 3–9 s: The candidate looked away from the screen for about 6 s.");
+  expect(flag.textContent).toContain("a second monitor look the same");
+  expect(flag.textContent).not.toContain("gaze_away");
+});
+
+test("the decision says who made it and when", () => {
+  const decidedAt = "2026-03-04T10:30:00Z";
+  const decision: Schemas["DecisionRead"] = { decision: "hold", note: "Ask about on-call.", decided_by: "u", decided_by_email: "rita@example.test", decided_at: decidedAt };
+  renderReport(content(), null, { decision, decision_history: [decision] });
+  expect(screen.getByTestId("decided-by").textContent).toBe(`Current decision: Hold, by rita@example.test on ${new Date(decidedAt).toLocaleString("en")}.`);
+  expect((screen.getByRole("radio", { name: "Hold" }) as HTMLInputElement).checked).toBe(true);
+});
+
+test("an unfinished report is fetched again until it is ready, then no more", async () => {
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+  try {
+    const reportPaths: string[] = [];
+    let status: Report["status"] = "pending";
+    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) => {
+        if (url.endsWith("/turns")) return json(TURNS);
+        reportPaths.push(url);
+        return json(makeReport(content(), { status }));
+      }),
+    );
+    render(
+      <I18nProvider language="en">
+        <ReportPage interviewId="i" />
+      </I18nProvider>,
+    );
+    expect((await screen.findByTestId("recommendation")).textContent).toBe("Pending");
+    status = "ready";
+    await act(() => vi.advanceTimersByTimeAsync(REPORT_REFRESH_MS));
+    expect((await screen.findByText("Advance", { selector: ".badge" })).textContent).toBe("Advance");
+    const fetched = reportPaths.length;
+    await act(() => vi.advanceTimersByTimeAsync(REPORT_REFRESH_MS * 3));
+    expect(reportPaths.length).toBe(fetched);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("observations are a table per stage, with the model's limitations shown once", () => {
+  const emotion = { distribution: { neutral: 1 }, limitations: "Expressions are not feelings.", model_id: "m", timeline: [[0, "neutral"], [2, "neutral"], [5, "smiling"]] as [number, string][] };
+  renderReport(
+    content({
+      observations: {
+        gaze_included: true, emotion_included: true, notes: [], notice: "Observations are never scored.",
+        turns: [
+          { turn_id: TURN, stage_key: "skill", face_present_ratio: 1, gaze_on_screen_ratio: 0.8, blink_rate_per_min: null, emotion },
+          { turn_id: SPOKEN_TURN, stage_key: "skill_followup", face_present_ratio: 0.5, gaze_on_screen_ratio: null, blink_rate_per_min: null, emotion },
+        ],
+      },
+    }),
+  );
+  const rows = within(screen.getByTestId("observations")).getAllByRole("row").map((row) => [...row.children].map((cell) => cell.textContent));
+  expect(rows).toEqual([
+    ["Stage", "Face visible", "Looking at the screen", "Facial expression over time"],
+    ["Skills", "100%", "80%", "0 s neutral → 5 s smiling"],
+    ["Skills — follow-up", "50%", "—", "0 s neutral → 5 s smiling"],
+  ]);
+  expect(screen.getAllByText("Expressions are not feelings.")).toHaveLength(1);
 });

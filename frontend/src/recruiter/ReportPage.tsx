@@ -1,16 +1,48 @@
-// The report: the résumé the interview used, how it scores (and whether numbers are shown at
-// all), what a person must look at, competencies with their state, evidence and checks grouped
-// per competency, the AI's recommendation and the recruiter's decision, pace and fillers,
-// integrity flags, observations when consented, and the transcript with the evidence highlighted.
+// The report, laid out for a two-minute review: a summary (recommendation and score only once the
+// report is final), how it scores, what a person must look at, one card per competency with its
+// checks and its evidence listed once, the recruiter's decision with who made it and when, pace,
+// integrity flags and observations with their caveats, then the transcript with typed/spoken
+// markers and the evidence highlighted. An unfinished report is fetched again until it is final.
 import { useEffect, useState, type ReactNode } from "react";
 import { ApiError, api, reports, request, type Recommendation, type Report, type ReportContent, type Schemas, type Turn } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
-import { useI18n, type MessageKey } from "../i18n";
+import { useI18n, type MessageKey, type Translate } from "../i18n";
+import { Link } from "../router";
 
 type Competency = Schemas["CompetencyResult"];
 type Answer = Schemas["AnswerScore"];
 type CheckName = Schemas["CompetencyCheck"]["check"];
 type UsedResume = Schemas["ReportResume"];
+type Evidence = Schemas["EvidenceQuote"];
+type FlagKind = Schemas["IntegrityFlagEntry"]["kind"];
+
+/** How often an unfinished report is fetched again; evaluation takes seconds to minutes. */
+export const REPORT_REFRESH_MS = 5000;
+
+const REPORT_STATUS_LABELS: Record<Report["status"], MessageKey> = {
+  pending: "reportStatusPending",
+  ready: "reportStatusReady",
+  failed: "reportStatusFailed",
+};
+// Stage keys of the scenarios (backend-core scenarios/*.json); "<base>_followup" is the follow-up of <base>.
+const STAGE_LABELS: Record<string, MessageKey> = {
+  intro: "stageIntro",
+  experience: "stageExperience",
+  skill: "stageSkill",
+  communication: "stageCommunication",
+  growth: "stageGrowth",
+  problem_solving: "stageProblemSolving",
+  responsibility: "stageResponsibility",
+  motivation: "stageMotivation",
+  final_statement: "stageFinalStatement",
+};
+// Flag kinds of the vision worker (ai-worker vision/aggregate.py): a short name, a sentence and its caveat.
+const FLAG_TEXT: Record<FlagKind, { name: MessageKey; sentence: MessageKey; caveat: MessageKey }> = {
+  no_face: { name: "flagNameNoFace", sentence: "flagNoFace", caveat: "flagNoFaceCaveat" },
+  multiple_faces: { name: "flagNameMultipleFaces", sentence: "flagMultipleFaces", caveat: "flagMultipleFacesCaveat" },
+  gaze_away: { name: "flagNameGazeAway", sentence: "flagGazeAway", caveat: "flagGazeAwayCaveat" },
+};
+const isFlagKind = (key: string): key is FlagKind => key in FLAG_TEXT;
 
 const STATE_LABELS: Record<Competency["state"], MessageKey> = {
   scored: "stateScored",
@@ -32,14 +64,55 @@ const CHECK_LABELS: Record<CheckName, MessageKey> = {
   reasoning: "checkReasoning",
 };
 
+/** A readable stage name: "skill_followup" becomes "Skills — follow-up"; an unknown key is shown without underscores. */
+export function stageLabel(t: Translate, stageKey: string): string {
+  const followup = stageKey.endsWith("_followup");
+  const base = followup ? stageKey.slice(0, -"_followup".length) : stageKey;
+  const name = base in STAGE_LABELS ? t(STAGE_LABELS[base]) : base.replace(/_/g, " ");
+  return followup ? t("stageFollowup", { stage: name }) : name;
+}
+
+const isStageKey = (key: string) => key.replace(/_followup$/, "") in STAGE_LABELS;
+const readableKey = (t: Translate, key: string) => (isFlagKind(key) ? t(FLAG_TEXT[key].name) : stageLabel(t, key));
+
+/**
+ * Review sentences the backend writes name stages and flag kinds by key ("Answer at stage 'skill': …",
+ * "… answer(s) (skill, intro_followup)", "… raised (gaze_away)"); show readable names instead. Only known keys
+ * are replaced, so ordinary words stay.
+ */
+export function withStageLabels(t: Translate, text: string): string {
+  return text
+    .replace(/'([a-z_]+)'/g, (quoted, key: string) => (isStageKey(key) ? `“${stageLabel(t, key)}”` : quoted))
+    .replace(/\(([a-z_]+(?:, [a-z_]+)*)\)/g, (listed, keys: string) => {
+      const parts = keys.split(", ");
+      return parts.every((key) => isStageKey(key) || isFlagKind(key)) ? `(${parts.map((key) => readableKey(t, key)).join(", ")})` : listed;
+    });
+}
+
 export function ReportPage({ interviewId }: { interviewId: string }) {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const ready = report?.status === "ready" || report?.status === "failed";
+  // Until the report is final, fetch it (and the transcript) again every few seconds; a missing report (404) is not ready yet.
   useEffect(() => {
-    api.turns(interviewId).then(setTurns, (e: Error) => setError(e.message));
-    reports.get(interviewId).then(setReport, (e: ApiError) => e.status !== 404 && setError(e.message));
-  }, [interviewId]);
+    if (ready) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = () => {
+      Promise.allSettled([
+        api.turns(interviewId).then((t) => !cancelled && setTurns(t), (e: Error) => !cancelled && setError(e.message)),
+        reports.get(interviewId).then((r) => !cancelled && setReport(r), (e: ApiError) => !cancelled && e.status !== 404 && setError(e.message)),
+      ]).then(() => {
+        if (!cancelled) timer = setTimeout(load, REPORT_REFRESH_MS);
+      });
+    };
+    load();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [interviewId, ready]);
   return <ReportView interviewId={interviewId} report={report} turns={turns} error={error} onError={setError} onSaved={setReport} />;
 }
 
@@ -57,14 +130,12 @@ export function ReportView({ interviewId, report, turns, error, onError, onSaved
   const content = report?.content ?? null;
   return (
     <article aria-labelledby="report-title" className="report">
+      <p className="back-link">
+        <Link href="/interviews">← {t("backToInterviews")}</Link>
+      </p>
       <header className="page-head">
         <div>
           <h1 id="report-title">{t("reportTitle")}</h1>
-          {content && (
-            <p className="meta">
-              {content.candidate_email} · {content.job_title}
-            </p>
-          )}
         </div>
         <div className="actions">
           <button type="button" disabled={!content} onClick={() => reports.download(`/interviews/${interviewId}/report.pdf`, `report-${interviewId}.pdf`).catch((e: Error) => onError(e.message))}>
@@ -86,13 +157,11 @@ export function ReportView({ interviewId, report, turns, error, onError, onSaved
       )}
       {content && report && (
         <>
+          <SummaryCard report={report} content={content} />
           <ScoringBlock content={content} />
           <HumanReview content={content} />
-          <div className="report-grid">
-            <CompetencyChart content={content} />
-            <RecommendationPanel interviewId={interviewId} report={report} content={content} onSaved={onSaved} />
-          </div>
-          <EvidenceByCompetency content={content} />
+          <CompetencyCards content={content} />
+          <DecisionPanel interviewId={interviewId} report={report} onSaved={onSaved} />
           <SpeechFigures content={content} />
           <IntegrityFlags content={content} />
           <ObservationTimeline content={content} />
@@ -177,96 +246,131 @@ function HumanReview({ content }: { content: ReportContent }) {
       <h2 id="human-review-title">⚑ {t("humanReview")}</h2>
       <ul>
         {content.human_review.map((reason) => (
-          <li key={reason}>{reason}</li>
+          <li key={reason}>{withStageLabels(t, reason)}</li>
         ))}
       </ul>
     </section>
   );
 }
 
-function CompetencyChart({ content }: { content: ReportContent }) {
+/** Candidate, job, status, and the recommendation and score only once the report is final. */
+function SummaryCard({ report, content }: { report: Report; content: ReportContent }) {
   const { t } = useI18n();
+  const final = report.status === "ready";
+  let recommendation: ReactNode;
+  if (!final) recommendation = t("reportPendingShort");
+  else if (content.recommendation) recommendation = <span className={`badge rec-${content.recommendation}`}>{t(content.recommendation)}</span>;
+  else if (content.scoring.state !== "validated") recommendation = t("notScoredByValidated");
+  else recommendation = t("noRecommendation");
   return (
-    <Section title={t("competencyScores")}>
-      <p className="overall">
-        {t("overall")}: <strong data-testid="overall-score">{scoreText(content.weighted_score)}</strong> / 5
-        {content.coverage !== null && (
-          <small>
-            {" "}
-            · {t("coverage")} {(content.coverage * 100).toFixed(0)}%
-          </small>
-        )}
-      </p>
-      <ul className="bar-chart">
-        {content.competencies.map((c) => (
-          <li key={c.key} className={`state-${c.state}`}>
-            <span className="bar-label">
-              {c.name} <small>× {c.weight}</small>
-            </span>
-            {c.state === "scored" ? (
-              <span className="bar-track" role="img" aria-label={`${c.name}: ${scoreText(c.score)} / 5`}>
-                <span className="bar-fill" style={{ width: `${((c.score ?? 0) / 5) * 100}%` }} />
-              </span>
-            ) : (
-              <span className="bar-state" data-testid="competency-state">
-                {t(STATE_LABELS[c.state])}
-              </span>
+    <section className="card summary" aria-labelledby="summary-title" data-testid="summary">
+      <h2 id="summary-title">{t("reportSummary")}</h2>
+      <dl className="figures">
+        <div>
+          <dt>{t("candidate")}</dt>
+          <dd>{content.candidate_email}</dd>
+        </div>
+        <div>
+          <dt>{t("job")}</dt>
+          <dd>{content.job_title}</dd>
+        </div>
+        <div>
+          <dt>{t("status")}</dt>
+          <dd data-testid="report-status">{t(REPORT_STATUS_LABELS[report.status])}</dd>
+        </div>
+        <div>
+          <dt>{t("recommendation")}</dt>
+          <dd className="recommendation" data-testid="recommendation">
+            {recommendation}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("overall")}</dt>
+          <dd>
+            <strong data-testid="overall-score">{final ? scoreText(content.weighted_score) : t("reportPendingShort")}</strong>
+            {final && content.weighted_score !== null && " / 5"}
+            {final && content.coverage !== null && (
+              <small>
+                {" "}
+                · {t("coverage")} {(content.coverage * 100).toFixed(0)}%
+              </small>
             )}
-            <span className="bar-value" data-testid="competency-score">
-              {c.state === "scored" ? scoreText(c.score) : "—"}
-            </span>
-          </li>
-        ))}
-      </ul>
-    </Section>
+          </dd>
+        </div>
+      </dl>
+      {final && <p data-testid="recommendation-reason">{content.recommendation_reason}</p>}
+      <p className="hint">{t("recommendationNote")}</p>
+    </section>
   );
 }
 
-/** "Specific example: yes — “quote”": a check on the competency with the words that show it. */
+/** Every quote of a competency once: its evidence plus any quote only a check cites. */
+function uniqueEvidence(competency: Competency): Evidence[] {
+  const seen = new Set<string>();
+  return [...competency.evidence, ...competency.checks.flatMap((check) => check.evidence)].filter((q) => {
+    const key = `${q.turn_id}\u0000${q.quote}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** "Specific example: yes": the quotes are listed once under the competency, not per check. */
 function CheckLine({ check }: { check: Schemas["CompetencyCheck"] }) {
   const { t } = useI18n();
   return (
     <li className={check.met ? "check-met" : "check-unmet"} data-testid="check">
-      {t(CHECK_LABELS[check.check])}: <strong>{check.met ? t("yes") : t("no")}</strong>
-      {check.evidence.map((q) => (
-        <span key={`${q.turn_id}-${q.quote}`}>
-          {" — "}“{q.quote}” <small>({q.stage_key})</small>
-        </span>
-      ))}
+      {check.met ? "✓" : "✗"} {t(CHECK_LABELS[check.check])}: <strong>{check.met ? t("yes") : t("no")}</strong>
     </li>
   );
 }
 
-function EvidenceByCompetency({ content }: { content: ReportContent }) {
+function CompetencyCards({ content }: { content: ReportContent }) {
   const { t } = useI18n();
   return (
-    <Section title={t("evidenceByCompetency")}>
+    <Section title={t("evidenceByCompetency")} className="competency-cards">
       <ul className="competency-evidence">
-        {content.competencies.map((c) => (
-          <li key={c.key} data-testid="competency-evidence">
-            <h3>
-              {c.name}: <span className={`badge state-${c.state}`}>{c.state === "scored" ? `${scoreText(c.score)} / 5` : t(STATE_LABELS[c.state])}</span>
-            </h3>
-            <p>{c.reason}</p>
-            {c.checks.length > 0 && (
-              <ul className="checks" aria-label={`${t("checks")}: ${c.name}`}>
-                {c.checks.map((check) => (
-                  <CheckLine key={check.check} check={check} />
-                ))}
-              </ul>
-            )}
-            {c.evidence.length > 0 && (
-              <p className="evidence" data-testid="evidence">
-                {t("evidence")}:{" "}
-                {c.evidence.map((q, i) => (
-                  <span key={`${q.turn_id}-${q.quote}`}>
-                    {i > 0 && " · "}“{q.quote}” <small>({q.stage_key})</small>
+        {content.competencies.map((c) => {
+          const quotes = uniqueEvidence(c);
+          return (
+            <li key={c.key} className={`card state-${c.state}`} data-testid="competency-evidence">
+              <h3>
+                {c.name} <small>× {c.weight}</small>
+              </h3>
+              <p>
+                {c.state === "scored" ? (
+                  <strong className="badge" data-testid="competency-score">
+                    {scoreText(c.score)} / 5
+                  </strong>
+                ) : (
+                  <span className="badge" data-testid="competency-state">
+                    {t(STATE_LABELS[c.state])}
                   </span>
-                ))}
+                )}
               </p>
-            )}
-          </li>
-        ))}
+              <p>{c.reason}</p>
+              {c.checks.length > 0 && (
+                <ul className="checks" aria-label={`${t("checks")}: ${c.name}`}>
+                  {c.checks.map((check) => (
+                    <CheckLine key={check.check} check={check} />
+                  ))}
+                </ul>
+              )}
+              {quotes.length > 0 && (
+                <>
+                  <h4>{t("evidence")}</h4>
+                  <ul className="evidence" data-testid="evidence">
+                    {quotes.map((q) => (
+                      <li key={`${q.turn_id}-${q.quote}`}>
+                        <q>{q.quote}</q> <small>({stageLabel(t, q.stage_key)})</small>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </li>
+          );
+        })}
       </ul>
     </Section>
   );
@@ -274,8 +378,8 @@ function EvidenceByCompetency({ content }: { content: ReportContent }) {
 
 const DECISIONS: Recommendation[] = ["advance", "hold", "reject"];
 
-function RecommendationPanel({ interviewId, report, content, onSaved }: { interviewId: string; report: Report; content: ReportContent; onSaved: (r: Report) => void }) {
-  const { t } = useI18n();
+function DecisionPanel({ interviewId, report, onSaved }: { interviewId: string; report: Report; onSaved: (r: Report) => void }) {
+  const { t, language } = useI18n();
   const [decision, setDecision] = useState<Recommendation | "">(report.decision?.decision ?? "");
   const [note, setNote] = useState(report.decision?.note ?? "");
   const [saved, setSaved] = useState(false);
@@ -289,41 +393,30 @@ function RecommendationPanel({ interviewId, report, content, onSaved }: { interv
       setError((e as Error).message);
     }
   };
+  const current = report.decision;
   return (
-    <div className="stack">
-      <Section title={t("recommendation")}>
-        {content.recommendation ? (
-          <>
-            <p className="recommendation" data-testid="recommendation">
-              <span className={`badge rec-${content.recommendation}`}>{t(content.recommendation)}</span>
-            </p>
-            <p>{content.recommendation_reason}</p>
-          </>
-        ) : (
-          <p className="recommendation" data-testid="recommendation">
-            <strong>{t("noRecommendation")}:</strong> {content.recommendation_reason}
-          </p>
-        )}
-        <p className="hint">{t("recommendationNote")}</p>
-      </Section>
-      <Section title={t("decision")}>
-        <fieldset className="segmented-radio">
-          <legend className="visually-hidden">{t("decision")}</legend>
-          {DECISIONS.map((d) => (
-            <label key={d}>
-              <input type="radio" name="decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {t(d)}
-            </label>
-          ))}
-        </fieldset>
-        <label htmlFor="decision-note">{t("decisionNote")}</label>
-        <textarea id="decision-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
-        <button type="button" className="primary" disabled={!decision} onClick={save}>
-          {t("saveDecision")}
-        </button>
-        {saved && <p role="status">✓ {t("decisionSaved")}</p>}
-        <ErrorNote error={error} />
-      </Section>
-    </div>
+    <Section title={t("decision")}>
+      {current && (
+        <p data-testid="decided-by">
+          {t("decidedBy", { decision: t(current.decision), email: current.decided_by_email, date: new Date(current.decided_at).toLocaleString(language) })}
+        </p>
+      )}
+      <fieldset className="segmented-radio">
+        <legend className="visually-hidden">{t("decision")}</legend>
+        {DECISIONS.map((d) => (
+          <label key={d}>
+            <input type="radio" name="decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {t(d)}
+          </label>
+        ))}
+      </fieldset>
+      <label htmlFor="decision-note">{t("decisionNote")}</label>
+      <textarea id="decision-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+      <button type="button" className="primary" disabled={!decision} onClick={save}>
+        {t("saveDecision")}
+      </button>
+      {saved && <p role="status">✓ {t("decisionSaved")}</p>}
+      <ErrorNote error={error} />
+    </Section>
   );
 }
 
@@ -351,13 +444,17 @@ function IntegrityFlags({ content }: { content: ReportContent }) {
   const { t } = useI18n();
   return (
     <Section title={t("integrity")}>
+      <p className="hint">{t("flagsCaveat")}</p>
       {content.integrity_flags.length === 0 ? (
         <p>✓ {t("noFlags")}</p>
       ) : (
         <ul>
           {content.integrity_flags.map((f, i) => (
-            <li key={i}>
-              ⚑ {f.stage_key} · {f.kind} · {f.start_s.toFixed(0)}–{f.end_s.toFixed(0)} s: {f.detail}
+            <li key={i} data-testid="integrity-flag">
+              ⚑ <strong>{stageLabel(t, f.stage_key)}</strong>, {f.start_s.toFixed(0)}–{f.end_s.toFixed(0)} s:{" "}
+              {t(FLAG_TEXT[f.kind].sentence, { seconds: (f.end_s - f.start_s).toFixed(0) })}
+              <br />
+              <small className="hint">{t(FLAG_TEXT[f.kind].caveat)}</small>
             </li>
           ))}
         </ul>
@@ -366,26 +463,49 @@ function IntegrityFlags({ content }: { content: ReportContent }) {
   );
 }
 
+const percent = (ratio: number | null) => (ratio === null ? "—" : `${(ratio * 100).toFixed(0)}%`);
+
+/** "0 s neutral → 12 s smiling": consecutive frames with the same label are one step. */
+function expressionSteps(timeline: [number, string][]): string {
+  return timeline
+    .filter(([, label], i) => i === 0 || timeline[i - 1][1] !== label)
+    .map(([seconds, label]) => `${seconds.toFixed(0)} s ${label}`)
+    .join(" → ");
+}
+
+/** Per-answer observations as a table, with the report's caveats (never scored, model limits) beside it. */
 function ObservationTimeline({ content }: { content: ReportContent }) {
   const { t } = useI18n();
   const o = content.observations;
+  const limitations = [...new Set(o.turns.flatMap((turn) => (turn.emotion ? [turn.emotion.limitations] : [])))];
   return (
     <Section title={t("timeline")}>
       <p className="hint">{o.notice}</p>
       {!o.gaze_included && !o.emotion_included ? (
         <p>{t("noTimeline")}</p>
       ) : (
-        <ul>
-          {o.turns.map((turn) => (
-            <li key={turn.turn_id}>
-              {turn.stage_key}: face {(turn.face_present_ratio * 100).toFixed(0)}%
-              {turn.gaze_on_screen_ratio !== null && <> · gaze {(turn.gaze_on_screen_ratio * 100).toFixed(0)}%</>}
-              {turn.emotion && <> · {turn.emotion.timeline.map(([s, label]) => `${s.toFixed(0)}s ${label}`).join(" → ")}</>}
-            </li>
-          ))}
-        </ul>
+        <table className="observations" data-testid="observations">
+          <thead>
+            <tr>
+              <th scope="col">{t("obsStage")}</th>
+              <th scope="col">{t("obsFace")}</th>
+              {o.gaze_included && <th scope="col">{t("obsGaze")}</th>}
+              {o.emotion_included && <th scope="col">{t("obsExpression")}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {o.turns.map((turn) => (
+              <tr key={turn.turn_id}>
+                <th scope="row">{stageLabel(t, turn.stage_key)}</th>
+                <td>{percent(turn.face_present_ratio)}</td>
+                {o.gaze_included && <td>{percent(turn.gaze_on_screen_ratio)}</td>}
+                {o.emotion_included && <td>{turn.emotion ? expressionSteps(turn.emotion.timeline) : "—"}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
-      {o.notes.map((note) => (
+      {[...o.notes, ...limitations].map((note) => (
         <p key={note} className="hint">
           {note}
         </p>
@@ -402,22 +522,31 @@ export function highlightEvidence(text: string, quotes: string[]): ReactNode[] {
   return text.split(pattern).map((part, i) => (found.includes(part) ? <mark key={i}>{part}</mark> : part));
 }
 
-function AnswerJudgement({ name, answer }: { name: string; answer: Answer }) {
+/** How each competency judged this answer: one badge per competency, and each rationale and flag only once. */
+function AnswerJudgements({ judged }: { judged: { name: string; answer: Answer }[] }) {
   const { t } = useI18n();
-  const value = answer.state === "scored" ? `${t("score")} ${scoreText(answer.mean_score)} / 5` : t(STATE_LABELS[answer.state]);
+  if (judged.length === 0) return null;
+  const rationales = [...new Set(judged.map(({ answer }) => answer.rationale).filter(Boolean))];
+  const flags = [...new Set(judged.flatMap(({ answer }) => answer.review_flags))];
   return (
     <div className="turn-score">
-      <span className="badge">
-        {name}: {value}
-        {answer.runs > 1 && answer.run_scores.length > 0 && <> ({answer.run_scores.map((s) => (s === null ? "—" : s)).join(", ")})</>}
-      </span>
-      {notByModel(answer) && <span className="hint">⚠ {t("notModelEvaluated")}</span>}
-      {answer.review_flags.map((flag) => (
+      {judged.map(({ name, answer }) => (
+        <span key={name} className="badge">
+          {name}: {answer.state === "scored" ? `${t("score")} ${scoreText(answer.mean_score)} / 5` : t(STATE_LABELS[answer.state])}
+          {answer.runs > 1 && answer.run_scores.length > 0 && <> ({answer.run_scores.map((s) => (s === null ? "—" : s)).join(", ")})</>}
+        </span>
+      ))}
+      {judged.some(({ answer }) => notByModel(answer)) && <span className="hint">⚠ {t("notModelEvaluated")}</span>}
+      {flags.map((flag) => (
         <span key={flag} className="review-flag">
           ⚑ {flag}
         </span>
       ))}
-      <span className="hint">{answer.rationale}</span>
+      {rationales.map((rationale) => (
+        <span key={rationale} className="hint">
+          {rationale}
+        </span>
+      ))}
     </div>
   );
 }
@@ -433,12 +562,18 @@ function Transcript({ turns, content }: { turns: Turn[]; content: ReportContent 
           return (
             <li key={turn.id} data-testid="transcript-turn">
               <p className="q">
-                <strong>{t("question")} {turn.stage_index + 1}.</strong> {turn.question_text}
+                <strong>
+                  {t("question")} {turn.stage_index + 1} · {stageLabel(t, turn.stage_key)}.
+                </strong>{" "}
+                {turn.question_text}
               </p>
+              {turn.answer_kind && (
+                <p className="answer-kind" data-testid="answer-kind">
+                  {turn.answer_kind === "audio" ? `🎙 ${t("answerSpoken")}` : `⌨ ${t("answerTyped")}`}
+                </p>
+              )}
               <p className="a">{turn.answer_text ? highlightEvidence(turn.answer_text, quotes) : t("noAnswer")}</p>
-              {judged.map(({ name, answer }) => (
-                <AnswerJudgement key={name} name={name} answer={answer} />
-              ))}
+              <AnswerJudgements judged={judged} />
             </li>
           );
         })}
