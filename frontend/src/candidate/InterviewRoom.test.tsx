@@ -85,13 +85,17 @@ test("the question is read aloud and can be replayed when the browser has a voic
   });
   vi.stubGlobal("SpeechSynthesisUtterance", class { constructor(readonly text: string) {} });
   renderRoom();
-  fireEvent.click(await screen.findByRole("button", { name: /Replay question/ }));
+  // Generous waits: on a loaded machine the room's first render and its first reading can
+  // take longer than the default second.
+  const replay = await screen.findByRole("button", { name: /Replay question/ }, { timeout: 10_000 });
+  await waitFor(() => expect(speak).toHaveBeenCalledTimes(1), { timeout: 10_000 });
+  fireEvent.click(replay);
   expect(speak).toHaveBeenCalledTimes(2);
   expect(speak.mock.calls.map(([utterance]) => (utterance as { text: string }).text)).toEqual([
     "Tell us about a service you ran.",
     "Tell us about a service you ran.",
   ]);
-});
+}, 30_000);
 
 test("without a voice the room says questions are not read aloud", async () => {
   renderRoom();
