@@ -559,7 +559,8 @@ def test_emotion_is_shown_only_when_allowed_and_never_changes_the_outcome() -> N
     refused = report_for(False, EmotionAnalysis.OBSERVE, with_emotion=True)
     assert not refused.observations.emotion_included
     assert all(t.emotion is None for t in refused.observations.turns)
-    assert "did not consent to expression analysis" in " ".join(refused.observations.notes)
+    # The builders' interview is Korean: the note is in its language.
+    assert "표정 분석에 동의하지 않았습니다" in " ".join(refused.observations.notes)
     org_off = report_for(True, EmotionAnalysis.OFF, with_emotion=True)
     assert "fer-mini-xception" not in org_off.model_dump_json()
 

@@ -63,6 +63,28 @@ DEFAULT_COMPETENCIES = [
 ]
 
 
+# The defaults' names and descriptions in Korean, by key; weights stay those above.
+DEFAULT_COMPETENCY_WORDING_KO: dict[str, tuple[str, str]] = {
+    "job_skill": ("직무 역량", "직무에 필요한 지식과 기술"),
+    "experience": ("경험", "관련된 과거 업무와 그 결과"),
+    "problem_solving": ("문제 해결", "문제를 체계적으로 분석하고 추론하는 능력"),
+    "communication": ("의사소통", "명확하고 구조적인 설명"),
+    "responsibility": ("책임감", "주인의식과 신뢰성"),
+    "growth": ("성장", "피드백과 실수로부터 배우는 자세"),
+}
+
+
+def default_competencies(language: Language) -> list[Competency]:
+    """The default competencies named in the job's language."""
+    if language != "ko":
+        return list(DEFAULT_COMPETENCIES)
+    localised: list[Competency] = []
+    for competency in DEFAULT_COMPETENCIES:
+        name, description = DEFAULT_COMPETENCY_WORDING_KO[competency.key]
+        localised.append(competency.model_copy(update={"name": name, "description": description}))
+    return localised
+
+
 class JobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -82,6 +104,13 @@ class JobCreate(BaseModel):
         if len(keys) != len(set(keys)):
             raise ValueError("competency keys must be unique")
         return value
+
+    @model_validator(mode="after")
+    def _defaults_in_the_job_language(self) -> "JobCreate":
+        # Only when the recruiter sent none: their own competencies are kept as written.
+        if "competencies" not in self.model_fields_set:
+            self.competencies = default_competencies(self.language)
+        return self
 
 
 class JobUpdate(BaseModel):

@@ -33,8 +33,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
+from typing import Literal
 
 from interview_contracts.llm import CheckResult, EvidenceCheck
+from interview_contracts.speech import SpeechErrorCode
 from interview_contracts.vision import VisionSummary
 from interview_core.accounts.models import EmotionAnalysis
 from interview_core.interviews.models import Interview, ProcessingStatus, Turn, TurnEvaluation
@@ -80,7 +82,7 @@ from interview_core.reports.wording import (
 
 # Bump when the rules above change, so a stored report says which rules made it (and a report
 # stored by older rules is assembled again when read).
-ASSEMBLY_VERSION = 2
+ASSEMBLY_VERSION = 3  # 3: the observation notice, notes and missing parts in Korean too
 ADVANCE_AT = 3.5
 REJECT_AT = 2.0
 ADVANCE_COVERAGE = 0.75
@@ -92,11 +94,81 @@ DISAGREEMENT_SPREAD = 2
 INCOMPLETE_PARTS = {"speech_to_text_pending", "evaluation_pending", "evaluation_failed"}
 DETERMINISTIC_EVALUATOR = "deterministic"
 
-OBSERVATION_NOTICE = (
-    "Observations describe what a camera model saw; they are not measures of ability or "
-    "feelings, may be wrong with lighting, pose or camera quality, and are never used in the "
-    "scores or the recommendation."
-)
+# Why an observation is absent, in the interview's language.
+OBSERVATION_NOTES: dict[str, dict[ReportLanguage, str]] = {
+    "no_video": {
+        "en": "The candidate did not consent to video, so there are no gaze observations.",
+        "ko": "지원자가 영상 사용에 동의하지 않아 시선 관찰 기록이 없습니다.",
+    },
+    "no_emotion_consent": {
+        "en": "The candidate did not consent to expression analysis.",
+        "ko": "지원자가 표정 분석에 동의하지 않았습니다.",
+    },
+    "emotion_off": {
+        "en": "The organisation has expression analysis turned off.",
+        "ko": "조직에서 표정 분석을 사용하지 않도록 설정했습니다.",
+    },
+}
+OBSERVATION_NOTICE: dict[ReportLanguage, str] = {
+    "en": (
+        "Observations describe what a camera model saw; they are not measures of ability or "
+        "feelings, may be wrong with lighting, pose or camera quality, and are never used in the "
+        "scores or the recommendation."
+    ),
+    "ko": (
+        "관찰 결과는 카메라 모델이 본 것을 적은 것일 뿐 능력이나 감정의 척도가 아니며, 조명, "
+        "자세, 카메라 품질에 따라 틀릴 수 있고 점수나 추천에는 전혀 쓰이지 않습니다."
+    ),
+}
+MissingDetail = Literal[
+    "stt_failed",
+    "stt_pending",
+    "no_answer",
+    "typed_instead",
+    "evaluation_failed",
+    "evaluation_pending",
+]
+MISSING_DETAILS: dict[ReportLanguage, dict[MissingDetail, str]] = {
+    "en": {
+        "stt_failed": "transcription failed",
+        "stt_pending": "the spoken answer is being transcribed",
+        "no_answer": "the question was not answered",
+        "typed_instead": "answered in writing instead, so this answer has no speech figures",
+        "evaluation_failed": "evaluation failed",
+        "evaluation_pending": "the answer has not been evaluated yet",
+    },
+    "ko": {
+        "stt_failed": "음성을 글로 옮기지 못했습니다",
+        "stt_pending": "음성 답변을 글로 옮기는 중입니다",
+        "no_answer": "질문에 답변하지 않았습니다",
+        "typed_instead": "대신 글로 답변해 이 답변에는 음성 지표가 없습니다",
+        "evaluation_failed": "평가하지 못했습니다",
+        "evaluation_pending": "답변이 아직 평가되지 않았습니다",
+    },
+}
+# The worker stores a speech-to-text failure as "<SpeechErrorCode>: <English message>"; a Korean
+# report says the code's meaning first (an unknown code is shown as stored, never guessed).
+STT_ERRORS_KO: dict[str, str] = {
+    SpeechErrorCode.EMPTY_AUDIO: "녹음이 비어 있습니다.",
+    SpeechErrorCode.SILENT_AUDIO: "녹음에 소리가 없습니다. 마이크를 확인해 주세요.",
+    SpeechErrorCode.CORRUPT_AUDIO: "녹음을 해독할 수 없습니다.",
+    SpeechErrorCode.UNSUPPORTED_FORMAT: "지원하지 않는 오디오 형식입니다.",
+    SpeechErrorCode.TOO_LARGE: "녹음 파일이 허용 크기를 넘습니다.",
+    SpeechErrorCode.TOO_LONG: "녹음이 허용 길이를 넘습니다.",
+    SpeechErrorCode.NO_SPEECH: "말소리를 인식하지 못했습니다.",
+}
+
+
+def stt_error_text(language: ReportLanguage, stored: str | None) -> str:
+    """The turn's stored speech-to-text error in the report's language; a Korean report keeps
+    the stored text after its Korean meaning, so the record itself is never hidden."""
+    if not stored:
+        return MISSING_DETAILS[language]["stt_failed"]
+    if language == "ko":
+        code = stored.split(":", 1)[0].strip()
+        meaning = STT_ERRORS_KO.get(code)
+        return f"{meaning} ({stored})" if meaning else stored
+    return stored
 
 
 @dataclass(frozen=True)
@@ -117,7 +189,9 @@ def rubric_version(competencies: list[dict[str, object]], language: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _missing_parts(turn: Turn) -> list[MissingEntry]:
+def _missing_parts(turn: Turn, language: ReportLanguage) -> list[MissingEntry]:
+    details = MISSING_DETAILS[language]
+
     def entry(part: str, detail: str) -> MissingEntry:
         return MissingEntry.model_validate(
             {
@@ -132,24 +206,25 @@ def _missing_parts(turn: Turn) -> list[MissingEntry]:
     stt = ProcessingStatus(turn.stt_status)
     if turn.answer_text is None:
         if stt is ProcessingStatus.FAILED:
-            return [entry("speech_to_text_failed", turn.stt_error or "transcription failed")]
+            return [entry("speech_to_text_failed", stt_error_text(language, turn.stt_error))]
         if stt is ProcessingStatus.PENDING:
-            return [entry("speech_to_text_pending", "the spoken answer is being transcribed")]
-        return [entry("no_answer", "the question was not answered")]
+            return [entry("speech_to_text_pending", details["stt_pending"])]
+        return [entry("no_answer", details["no_answer"])]
     found = []
     if stt is ProcessingStatus.FAILED:
         found.append(
             entry(
                 "speech_to_text_failed",
-                f"{turn.stt_error or 'transcription failed'}; answered in writing instead, "
-                "so this answer has no speech figures",
+                f"{stt_error_text(language, turn.stt_error)}; {details['typed_instead']}",
             )
         )
     evaluation = ProcessingStatus(turn.evaluation_status)
     if evaluation is ProcessingStatus.FAILED:
-        found.append(entry("evaluation_failed", turn.evaluation_error or "evaluation failed"))
+        found.append(
+            entry("evaluation_failed", turn.evaluation_error or details["evaluation_failed"])
+        )
     elif evaluation is not ProcessingStatus.DONE:
-        found.append(entry("evaluation_pending", "the answer has not been evaluated yet"))
+        found.append(entry("evaluation_pending", details["evaluation_pending"]))
     return found
 
 
@@ -371,7 +446,10 @@ def _communication(turns: list[Turn]) -> CommunicationFigures:
 
 
 def _vision(
-    interview: Interview, emotion_analysis: EmotionAnalysis, turns: list[Turn]
+    interview: Interview,
+    emotion_analysis: EmotionAnalysis,
+    turns: list[Turn],
+    language: ReportLanguage,
 ) -> tuple[list[IntegrityFlagEntry], Observations]:
     gaze_included = interview.consent_video
     emotion_included = (
@@ -381,11 +459,11 @@ def _vision(
     )
     notes = []
     if not gaze_included:
-        notes.append("The candidate did not consent to video, so there are no gaze observations.")
+        notes.append(OBSERVATION_NOTES["no_video"][language])
     if not interview.consent_emotion:
-        notes.append("The candidate did not consent to expression analysis.")
+        notes.append(OBSERVATION_NOTES["no_emotion_consent"][language])
     elif EmotionAnalysis(emotion_analysis) is not EmotionAnalysis.OBSERVE:
-        notes.append("The organisation has expression analysis turned off.")
+        notes.append(OBSERVATION_NOTES["emotion_off"][language])
     flags: list[IntegrityFlagEntry] = []
     observed: list[TurnObservation] = []
     for turn in turns:
@@ -418,7 +496,7 @@ def _vision(
         gaze_included=gaze_included,
         emotion_included=emotion_included,
         notes=notes,
-        notice=OBSERVATION_NOTICE,
+        notice=OBSERVATION_NOTICE[language],
         turns=observed,
     )
     return flags, observations
@@ -519,7 +597,7 @@ def assemble_report(inputs: ReportInputs) -> ReportContent:
     interview, job = inputs.interview, inputs.job
     language = report_language(interview.language)
     turns = sorted(inputs.turns, key=lambda turn: turn.stage_index)
-    missing = [entry for turn in turns for entry in _missing_parts(turn)]
+    missing = [entry for turn in turns for entry in _missing_parts(turn, language)]
 
     # The runs used: each evaluated answer on the one competency its stage probes.
     keys = {str(c["key"]) for c in job.competencies}
@@ -581,7 +659,7 @@ def assemble_report(inputs: ReportInputs) -> ReportContent:
         max_spread=max((a.spread for a in all_answers), default=0),
         quotes_not_found=sum(judged.quotes_not_found for judged in judged_by_turn.values()),
     )
-    flags, observations = _vision(interview, inputs.emotion_analysis, turns)
+    flags, observations = _vision(interview, inputs.emotion_analysis, turns, language)
     incomplete_turns = {m.turn_id for m in missing if m.part in INCOMPLETE_PARTS}
     recommendation, reason = recommend(
         RuleFigures(

@@ -1,10 +1,38 @@
 """Render a report as a PDF on the server with WeasyPrint. Labels follow the interview's language;
 Noto Sans CJK (Debian's fonts-noto-cjk) renders Korean, so the PDF's text can be extracted."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from interview_core.reports.schemas import CompetencyResult, Highlight, ReportContent
+from interview_core.reports.schemas import (
+    CompetencyResult,
+    DecisionRead,
+    Highlight,
+    ReportContent,
+)
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    """One reached stage: the question as the candidate saw it and their answer, verbatim."""
+
+    stage_key: str
+    question: str
+    # None: the question was not answered (the missing parts say why).
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class ReportExport:
+    """What the PDF prints: the assembled content plus what lives beside it, read at export
+    time (the decision in force and the transcript), so the stored content stays as assembled."""
+
+    content: ReportContent
+    decision: DecisionRead | None = None
+    transcript: Sequence[TranscriptEntry] = field(default_factory=list)
+
 
 FONT_STACK = '"Noto Sans CJK KR", "Noto Sans KR", "Noto Sans", "DejaVu Sans", sans-serif'
 LABELS: dict[str, dict[str, Any]] = {
@@ -34,7 +62,22 @@ LABELS: dict[str, dict[str, Any]] = {
         "disagreements": "Answers whose run scores disagree",
         "observations": "Observations (not scored)",
         "provenance": "Reproducibility",
-        "none": "None",
+        "no_strengths": "No strengths were identified.",
+        "no_areas": "No areas to improve were identified.",
+        "no_speech": "No spoken answers: every answer was typed.",
+        "no_flags": "No integrity flags were raised.",
+        "no_missing": "Nothing is missing.",
+        "no_disagreements": "The evaluation runs agree on every answer.",
+        "decision": "Decision",
+        "no_decision": "No decision has been recorded yet.",
+        "decided_by": "Decided by",
+        "decided_at": "on",
+        "note": "Note",
+        "transcript": "Questions and answers",
+        "question": "Question",
+        "answer": "Answer",
+        "not_answered": "Not answered.",
+        "chart": "Competency scores",
         "scoring": "Scoring",
         "human_review": "For a person to review before deciding",
         "no_recommendation": "No recommendation",
@@ -87,7 +130,22 @@ LABELS: dict[str, dict[str, Any]] = {
         "disagreements": "평가가 엇갈린 답변",
         "observations": "관찰 (점수에 미반영)",
         "provenance": "재현 정보",
-        "none": "없음",
+        "no_strengths": "확인된 강점이 없습니다.",
+        "no_areas": "확인된 개선할 점이 없습니다.",
+        "no_speech": "음성 답변이 없습니다. 모든 답변을 글로 작성했습니다.",
+        "no_flags": "무결성 플래그가 없습니다.",
+        "no_missing": "누락된 부분이 없습니다.",
+        "no_disagreements": "모든 답변에서 평가 결과가 일치합니다.",
+        "decision": "결정",
+        "no_decision": "아직 기록된 결정이 없습니다.",
+        "decided_by": "결정한 사람",
+        "decided_at": "일시",
+        "note": "메모",
+        "transcript": "질문과 답변",
+        "question": "질문",
+        "answer": "답변",
+        "not_answered": "답변하지 않음.",
+        "chart": "역량 점수",
         "scoring": "채점 방식",
         "human_review": "결정 전에 사람이 확인할 사항",
         "no_recommendation": "추천 없음",
@@ -127,17 +185,26 @@ blockquote {{ margin: 2pt 0 2pt 10pt; font-style: italic; }}
 .review {{ border: 1.5pt solid #b42318; padding: 6pt; }}
 .competency {{ border-top: 1px solid #999; margin-top: 8pt; }}
 .state {{ font-weight: bold; }}
+.bar-track {{ background: #eee; width: 100%; height: 8pt; }}
+.bar {{ background: #2e6db4; height: 8pt; }}
+.decision {{ border: 1.5pt solid #333; padding: 6pt; }}
+.qa {{ margin-top: 6pt; }}
 """
 
 
-def _highlights(items: list[Highlight], none: str) -> str:
+def _highlights(items: list[Highlight], empty: str) -> str:
     if not items:
-        return f"<p>{escape(none)}</p>"
+        return f"<p>{escape(empty)}</p>"
     parts = []
     for item in items:
         quotes = "".join(f"<blockquote>“{escape(e.quote)}”</blockquote>" for e in item.evidence)
         parts.append(f"<p><b>{escape(item.name)}</b> ({item.score:.2f})</p>{quotes}")
     return "".join(parts)
+
+
+def _list_or(items: str, empty: str) -> str:
+    """The list items, or a sentence saying there are none (never a bare "None")."""
+    return f"<ul>{items}</ul>" if items else f"<p>{escape(empty)}</p>"
 
 
 def _score(value: float | None) -> str:
@@ -177,7 +244,49 @@ def _competency(c: CompetencyResult, labels: dict[str, Any]) -> str:
     )
 
 
-def report_html(content: ReportContent) -> str:
+def _chart(competencies: Sequence[CompetencyResult], labels: dict[str, Any]) -> str:
+    """A bar per scored competency (0 to 5); left out when the report shows no scores."""
+    scored = [c for c in competencies if c.state == "scored" and c.score is not None]
+    if not scored:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(c.name)}</td><td>{_score(c.score)}</td>"
+        f'<td style="width: 60%"><div class="bar-track"><div class="bar" '
+        f'style="width: {max(0.0, min(5.0, c.score or 0.0)) / 5:.0%}"></div></div></td></tr>'
+        for c in scored
+    )
+    return f"<h2>{labels['chart']}</h2><table>{rows}</table>"
+
+
+def _decision(decision: DecisionRead | None, labels: dict[str, Any]) -> str:
+    """The person's decision in force, beside (never over) the recommendation."""
+    if decision is None:
+        return f"<h2>{labels['decision']}</h2><p>{labels['no_decision']}</p>"
+    note = f"<br>{labels['note']}: {escape(decision.note)}" if decision.note.strip() else ""
+    decided_at = decision.decided_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return (
+        f'<div class="decision"><h2>{labels["decision"]}: {escape(decision.decision.value)}</h2>'
+        f"<p>{labels['decided_by']}: {escape(decision.decided_by_email)} · "
+        f"{labels['decided_at']}: {escape(decided_at)}{note}</p></div>"
+    )
+
+
+def _transcript(entries: Sequence[TranscriptEntry], labels: dict[str, Any]) -> str:
+    if not entries:
+        return ""
+    parts = "".join(
+        f'<div class="qa"><p><b>{labels["question"]} ({escape(e.stage_key)}):</b> '
+        f"{escape(e.question)}</p>"
+        f"<p>{labels['answer']}: "
+        + (escape(e.answer) if e.answer is not None else labels["not_answered"])
+        + "</p></div>"
+        for e in entries
+    )
+    return f"<h2>{labels['transcript']}</h2>{parts}"
+
+
+def report_html(export: ReportExport) -> str:
+    content = export.content
     labels = LABELS.get(content.language, LABELS["en"])
     competencies = "".join(_competency(c, labels) for c in content.competencies)
     recommendation = (
@@ -199,7 +308,7 @@ def report_html(content: ReportContent) -> str:
         f"{speech.pause_count} · {labels['longest_pause']}: {speech.longest_pause_s} · "
         f"{labels['fillers']}: {speech.fillers_per_minute}</p>"
         if speech.spoken_turns
-        else f"<p>{labels['none']}</p>"
+        else f"<p>{labels['no_speech']}</p>"
     )
     flags = "".join(
         f"<li>{escape(f.stage_key)}: {escape(f.kind)} {f.start_s:.0f}-{f.end_s:.0f}s, "
@@ -228,7 +337,6 @@ def report_html(content: ReportContent) -> str:
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in content.observations.notes)
     provenance = content.provenance
-    none = f"<p>{labels['none']}</p>"
     return f"""<!doctype html>
 <html lang="{escape(content.language)}"><head><meta charset="utf-8">
 <style>{STYLE}</style></head><body>
@@ -241,15 +349,18 @@ def report_html(content: ReportContent) -> str:
 <p><b>{labels["recommendation"]}: {recommendation}</b><br>
 {escape(content.recommendation_reason)}<br>
 {labels["weighted"]}: {_score(content.weighted_score)} · {labels["coverage"]}: {coverage}</p>
+{_decision(export.decision, labels)}
+{_chart(content.competencies, labels)}
 <h2>{labels["competencies"]}</h2>{competencies}
-<h2>{labels["strengths"]}</h2>{_highlights(content.strengths, labels["none"])}
-<h2>{labels["areas"]}</h2>{_highlights(content.areas_to_improve, labels["none"])}
+<h2>{labels["strengths"]}</h2>{_highlights(content.strengths, labels["no_strengths"])}
+<h2>{labels["areas"]}</h2>{_highlights(content.areas_to_improve, labels["no_areas"])}
 <h2>{labels["communication"]}</h2>{communication}
-<h2>{labels["flags"]}</h2>{f"<ul>{flags}</ul>" if flags else none}
-<h2>{labels["missing"]}</h2>{f"<ul>{missing}</ul>" if missing else none}
+<h2>{labels["flags"]}</h2>{_list_or(flags, labels["no_flags"])}
+<h2>{labels["missing"]}</h2>{_list_or(missing, labels["no_missing"])}
 <h2>{labels["reliability"]}</h2>
 <p>{labels["runs"]}: {reliability.evaluation_runs}</p>
-<p>{labels["disagreements"]}:</p>{f"<ul>{disagreements}</ul>" if disagreements else none}
+<p>{labels["disagreements"]}:</p>{_list_or(disagreements, labels["no_disagreements"])}
+{_transcript(export.transcript, labels)}
 <div class="aside"><h2>{labels["observations"]}</h2>
 <p>{escape(content.observations.notice)}</p><ul>{notes}{observations}</ul></div>
 <h2>{labels["provenance"]}</h2>
@@ -261,9 +372,9 @@ rubric: {escape(provenance.rubric_version)} · assembly v{provenance.assembly_ve
 </body></html>"""
 
 
-def render_report_pdf(content: ReportContent) -> bytes:
+def render_report_pdf(export: ReportExport) -> bytes:
     # Imported here: only the export route needs WeasyPrint and its native libraries.
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=report_html(content)).write_pdf()
+    pdf: bytes = HTML(string=report_html(export)).write_pdf()
     return pdf

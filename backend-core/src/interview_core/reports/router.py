@@ -41,9 +41,9 @@ def decide(
 )
 def report_pdf(interview_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession) -> Response:
     """The report as a PDF (Korean or English); the export is audited."""
-    content = service.export_report(session, user, interview_id)
+    export = service.export_report(session, user, interview_id)
     return Response(
-        render_report_pdf(content),
+        render_report_pdf(export),
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="report-{interview_id}.pdf"'},
     )

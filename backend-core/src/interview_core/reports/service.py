@@ -32,6 +32,7 @@ from interview_core.reports.assembly import (
     candidate_summary,
 )
 from interview_core.reports.models import Recommendation, Report, ReportDecision, ReportStatus
+from interview_core.reports.pdf import ReportExport, TranscriptEntry
 from interview_core.reports.schemas import (
     CandidateSummary,
     DecisionCreate,
@@ -304,8 +305,9 @@ def decide(
     return report_read(session, report, interview)
 
 
-def export_report(session: Session, user: User, interview_id: uuid.UUID) -> ReportContent:
-    """The content to render as a PDF; the export is audited."""
+def export_report(session: Session, user: User, interview_id: uuid.UUID) -> ReportExport:
+    """The content to render as a PDF, with the decision in force and the reached stages'
+    questions and answers as stored; the export is audited."""
     interview = _interview_for_recruiter(session, user, interview_id)
     report = _report_of(session, interview)
     if report.content is None:
@@ -319,7 +321,20 @@ def export_report(session: Session, user: User, interview_id: uuid.UUID) -> Repo
         interview.organisation_id,
         {"interview_id": str(interview.id), "format": "pdf"},
     )
-    return ReportContent.model_validate(report.content)
+    latest = next(iter(report_decisions(session, report)), None)
+    transcript = [
+        TranscriptEntry(
+            stage_key=turn.stage_key,
+            question=turn.question_text or turn.bank_question,
+            answer=turn.answer_text,
+        )
+        for turn in session.scalars(reached_turns(interview))
+    ]
+    return ReportExport(
+        content=ReportContent.model_validate(report.content),
+        decision=DecisionRead.model_validate(latest) if latest else None,
+        transcript=transcript,
+    )
 
 
 CSV_LEADING = ["interview_id", "candidate_email", "interview_status", "report_status"]
