@@ -369,7 +369,9 @@ def main() -> None:
     results: dict[str, Any] = (
         json.loads(RESULTS.read_text()) if RESULTS.exists() and args.limit is None else {}
     )
-    results.update({"engine": engine_description(), "languages": languages})
+    # Languages measured in earlier runs keep their figures; the list names them all.
+    measured = set(results.get("languages", [])) | set(languages)
+    results.update({"engine": engine_description(), "languages": sorted(measured)})
     full = args.limit is None
 
     def measure(name: str, evaluate: Evaluate) -> None:
