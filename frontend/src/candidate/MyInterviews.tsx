@@ -1,20 +1,11 @@
 // A signed-in candidate's interviews, to resume one after closing the tab.
 import { useEffect, useState } from "react";
-import { api, type Interview, type InterviewStatus } from "../api/client";
+import { api, type Interview } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
-import { useI18n, type MessageKey } from "../i18n";
+import { useI18n } from "../i18n";
+import { INTERVIEW_STATUS_LABELS } from "../interviewStatus";
 import { Link } from "../router";
 import { MyData } from "./MyData";
-
-// The same labels as the recruiter's interview list, never the raw status key.
-const INTERVIEW_STATUS_LABELS: Record<InterviewStatus, MessageKey> = {
-  scheduled: "interviewStatusScheduled",
-  in_progress: "interviewStatusInProgress",
-  completed: "interviewStatusCompleted",
-  abandoned: "interviewStatusAbandoned",
-  expired: "interviewStatusExpired",
-  cancelled: "interviewStatusCancelled",
-};
 
 export function MyInterviews() {
   const { t, language } = useI18n();

@@ -4,7 +4,8 @@ import { useEffect, useState } from "react";
 import { api, type InterviewStatus, type Job, type Schemas } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
 import { ConfirmButton } from "../ConfirmButton";
-import { useI18n, type MessageKey, type Translate } from "../i18n";
+import { useI18n, type Translate } from "../i18n";
+import { INTERVIEW_STATUS_LABELS } from "../interviewStatus";
 import { Link } from "../router";
 
 // Recruiters and admins get these rows from GET /interviews (candidates get InterviewRead).
@@ -13,15 +14,6 @@ type InterviewRow = Schemas["RecruiterInterviewRead"];
 const STATUSES: InterviewStatus[] = ["scheduled", "in_progress", "completed", "abandoned", "expired", "cancelled"];
 // The server lets only these become "cancelled" (interviews/state_machine.py).
 const CANCELLABLE: InterviewStatus[] = ["scheduled", "in_progress"];
-const STATUS_LABEL: Record<InterviewStatus, MessageKey> = {
-  scheduled: "interviewStatusScheduled",
-  in_progress: "interviewStatusInProgress",
-  completed: "interviewStatusCompleted",
-  abandoned: "interviewStatusAbandoned",
-  expired: "interviewStatusExpired",
-  cancelled: "interviewStatusCancelled",
-};
-
 /** The report's overall score and recommendation as the report shows them: nothing is computed
  * here, and a report without numbers (evaluator not validated) says so rather than showing one. */
 function reportCell(row: InterviewRow, t: Translate): string {
@@ -63,7 +55,7 @@ export function InterviewsPage() {
             <option value="">{t("allStatuses")}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {t(STATUS_LABEL[s])}
+                {t(INTERVIEW_STATUS_LABELS[s])}
               </option>
             ))}
           </select>
@@ -120,7 +112,7 @@ export function InterviewsPage() {
                   <span className="visually-hidden">{t("progressOf", { answered: i.answered_stages, total: i.stage_count })}</span>
                 </td>
                 <td>
-                  <span className={`badge status-${i.status}`}>{t(STATUS_LABEL[i.status])}</span>
+                  <span className={`badge status-${i.status}`}>{t(INTERVIEW_STATUS_LABELS[i.status])}</span>
                 </td>
                 <td>{reportCell(i, t)}</td>
                 <td>{i.decision ? t(i.decision) : "—"}</td>
