@@ -176,6 +176,36 @@ def turn_latency_figures(data: dict[str, Any] | None) -> list[Figure]:
     return figures
 
 
+def stress_figures(data: dict[str, Any] | None) -> list[Figure]:
+    """The turn-latency run with answers every 15 s (turn_latency_stress.json): each candidate
+    brings work three times as often as at the 45 s of the main run. Held to the same bounds
+    and shown whether met or not; a run from an earlier commit says which."""
+    bounds = {1: 2.0, 10: 5.0}
+    commit = _get(data, "measured_at_commit")
+    capability = "Turn latency, answers every 15 s (stress" + (
+        f"; measured at {commit}, before the yields)" if commit else ")"
+    )
+    runs = [(1, "staggered", "1 concurrent"), (10, "staggered", "10 concurrent")]
+    runs.append((10, "lockstep", "10 concurrent answering in the same second"))
+    figures = []
+    for key, label in (
+        ("next_question_shown_s", "next question"),
+        ("follow_up_shown_s", "follow-up generated after the answer"),
+    ):
+        for level, arrival, name in runs:
+            figures.append(
+                Figure(
+                    capability,
+                    f"platform, {name}: {label} p95",
+                    _get(_turn_run(data, level, arrival), key, "p95"),
+                    "s",
+                    ("<=", bounds[level]),
+                    "turn_latency_stress.json",
+                )
+            )
+    return figures
+
+
 def own_engine_figures(data: dict[str, Any] | None) -> list[Figure]:
     """The turn-latency run with EVALUATION_ENGINE=own (a second engine at idle priority),
     kept beside the default's to show why it is not the default on a 2-core machine."""
@@ -626,6 +656,7 @@ FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
     "question_quality": question_quality_figures,
     "score_validity": score_validity_figures,
     "turn_latency": turn_latency_figures,
+    "turn_latency_stress": stress_figures,
     "turn_latency_own_engine": own_engine_figures,
     "speech": speech_figures,
     "vision": vision_figures,
@@ -675,7 +706,8 @@ def _settings(results: Results) -> list[str]:
         f"LLM max new tokens {_get(llm, 'max_new_tokens')}, engine slots "
         f"{_get(llm, 'engine', 'parallel_slots')}",
         f"Turn latency: scenario {_get(turns, 'scenario')}, "
-        f"answers per candidate {_get(turns, 'answers_per_candidate')} "
+        f"answers per candidate {_get(turns, 'answers_per_candidate')}, "
+        f"{_get(turns, 'think_s')} s before each answer "
         f"({_get(turns, 'measured')}); env {json.dumps(_get(turns, 'settings'))}",
         f"Retrieval: {_get(retrieval, 'benchmark')}, dimension {_get(retrieval, 'dimension')}, "
         f"pgvector {_get(retrieval, 'pgvector')}",

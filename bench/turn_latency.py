@@ -17,7 +17,8 @@ Each candidate answers `--think-s` seconds after its question is shown (reading 
 answering). Every answer followed by a non-template question is measured: a question prepared
 while the candidate answered (a stage that does not depend on the answer) and a follow-up
 generated after it. Nothing is streamed to the candidate before a question passes validation, so the
-first visible token is the whole question. Writes bench/results/turn_latency.json.
+first visible token is the whole question. Writes bench/results/turn_latency.json (or
+--output: the 15 s stress run goes to turn_latency_stress.json).
 """
 
 import argparse
@@ -51,6 +52,8 @@ PASSWORD = "bench password for turn latency 42"  # noqa: S105 - throwaway local 
 READY_TIMEOUT_S = 300.0
 # High enough that a slow generation is measured rather than hidden by the bank fallback.
 GENERATION_TIMEOUT_S = 120.0
+# After the warm-up, long enough for its answers' evaluations to leave the engine.
+WARM_UP_SETTLE_S = 20.0
 COMMON_ENV = {
     "GENERATION_TIMEOUT_S": str(GENERATION_TIMEOUT_S),
     "LLM_GENERATION_TIMEOUT_S": str(GENERATION_TIMEOUT_S),
@@ -334,18 +337,24 @@ class Bench:
         )
         return Candidate(base, email, headers, interview_id)
 
-    def run_level(self, concurrency: int, lockstep: bool = False) -> dict[str, Any]:
+    def run_level(
+        self,
+        concurrency: int,
+        lockstep: bool = False,
+        turns: int | None = None,
+        think_s: float | None = None,
+    ) -> dict[str, Any]:
         """`lockstep`: every candidate starts at once and so answers in the same second, the
         worst case; otherwise starts are spread evenly over one answer's time, as candidates
         who open their invitations independently are."""
+        turns = turns or self.turns
+        think_s = self.think_s if think_s is None else think_s
         candidates = [self.candidate() for _ in range(concurrency)]
         started = time.monotonic()
-        spacing = 0.0 if lockstep else self.think_s / concurrency
+        spacing = 0.0 if lockstep else think_s / concurrency
         # Daemon threads: Ctrl-C reaches the cleanup instead of waiting on a long poll.
         runners = [
-            threading.Thread(
-                target=c.run, args=(self.turns, self.think_s, i * spacing), daemon=True
-            )
+            threading.Thread(target=c.run, args=(turns, think_s, i * spacing), daemon=True)
             for i, c in enumerate(candidates)
         ]
         for runner in runners:
@@ -358,6 +367,7 @@ class Bench:
         return {
             "concurrent_interviews": concurrency,
             "arrival": "lockstep" if lockstep else "staggered",
+            "think_s": think_s,
             "wall_s": round(time.monotonic() - started, 2),
             "measured_turns": len(samples),
             # Every non-template question: what the candidate waits for after an answer. No
@@ -465,9 +475,11 @@ def main() -> None:
     parser.add_argument(
         "--think-s",
         type=float,
-        default=15.0,
-        help="seconds each candidate takes before answering (a short spoken answer)",
+        default=45.0,
+        help="seconds each candidate takes before answering: 45 s, a spoken answer of a few "
+        "sentences; 15 s (with --output for its own file) is a stress run",
     )
+    parser.add_argument("--output", type=Path, default=RESULTS, help="the JSON to write")
     parser.add_argument(
         "--lockstep-levels",
         type=int,
@@ -499,10 +511,12 @@ def main() -> None:
             for configuration in args.configurations or list(WORKER_CONFIGURATIONS):
                 workers = start_workers(configuration, services.env, Path(tmp))
                 try:
-                    # Warm-up: models load at worker start; one unmeasured turn proves it.
-                    warm = bench.run_level(1)
+                    # Warm-up: models load at worker start; an unmeasured follow-up proves
+                    # it. Then its answers' evaluations finish before the first level.
+                    warm = bench.run_level(1, turns=3, think_s=2.0)
                     if warm["errors"]:
                         raise RuntimeError(f"{configuration} warm-up failed: {warm['errors']}")
+                    time.sleep(WARM_UP_SETTLE_S)
                     levels = []
                     runs = [(level, False) for level in args.levels]
                     runs += [(level, True) for level in args.lockstep_levels]
@@ -535,9 +549,9 @@ def main() -> None:
             strict=False,
         )
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":
