@@ -349,6 +349,8 @@ class Bench:
         who open their invitations independently are."""
         turns = turns or self.turns
         think_s = self.think_s if think_s is None else think_s
+        # A fresh sign-in per level: at 45 s answers a whole run outlives an access token.
+        self.recruiter = self.services.recruiter_headers()
         candidates = [self.candidate() for _ in range(concurrency)]
         started = time.monotonic()
         spacing = 0.0 if lockstep else think_s / concurrency
