@@ -143,8 +143,9 @@ try {
   const evidence = await desk.getByTestId("evidence").count();
   const turns = await desk.getByTestId("transcript-turn").allTextContents();
   log(`report: ${scoring}; scores ${scores.join(", ")}; states ${states.join(", ")}; ${evidence} competencies with evidence; ${turns.length} turns`);
-  // Each competency shows a score or, where there is none to show, its state in words.
-  if (scores.filter((s) => /\d/.test(s)).length + states.length !== scores.length) throw new Error("a competency shows neither a score nor its state");
+  // Each competency card shows a score or, where there is none to show, its state in words.
+  const cards = await desk.getByTestId("competency-evidence").count();
+  if (cards === 0 || scores.filter((s) => /\d/.test(s)).length + states.length !== cards) throw new Error("a competency shows neither a score nor its state");
   if (evidence > 0 && (await desk.locator("mark").count()) === 0) throw new Error("evidence is not highlighted in the transcript");
   if (turns.length !== interview.stage_count || turns.some((t) => t.includes("(no answer yet)"))) throw new Error("transcript incomplete");
   await shot(desk, "09-recruiter-report");
