@@ -50,6 +50,7 @@ from sqlalchemy.exc import NoResultFound
 from interview_core.accounts.models import User, UserRole
 from interview_core.auth.models import LoginAttempt
 from interview_core.db.engine import session_scope
+from interview_core.diagnostics.service import PING_TIMEOUT_S
 from interview_core.interviews import service as interviews
 from interview_core.pagination import MAX_PAGE_OFFSET
 from tests.accounts.authz_matrix import API, MATRIX, OK, Actor
@@ -83,6 +84,7 @@ SIGNED_IN_ACTORS = (Actor.CANDIDATE_A, Actor.RECRUITER_ORG1, Actor.ADMIN)
 # Operations that wait on a worker (the embedding of a search, the routing ping) answer 503
 # after their timeout without one, so they are fuzzed with the workers running.
 NEEDS_WORKERS = frozenset(route.key for route in MATRIX if route.needs_workers)
+WORKER_ROUTE_TIMEOUT_S = PING_TIMEOUT_S + 15
 
 # Requests are sent as real users with real tokens: generated Authorization headers (missing
 # or garbage tokens) are the authorisation matrix's subject, not this test's.
@@ -211,7 +213,10 @@ def _fuzz(case: Any, data: Any, worlds: dict[str, FuzzWorld], client: Any) -> No
     case.headers = {
         key: value for key, value in (case.headers or {}).items() if key.lower() != "authorization"
     }
-    response = case.call(session=client, headers=headers)
+    # A worker-backed route waits for its worker, which may be busy with a question for up to
+    # its own timeout: the client waits longer than that, so the route's answer is what is checked.
+    waits = {"timeout": WORKER_ROUTE_TIMEOUT_S} if (method, path) in NEEDS_WORKERS else {}
+    response = case.call(session=client, headers=headers, **waits)
     checks = CHECKS
     if response.status_code in DOCUMENTED_SERVER_STATUSES.get((method, path), ()):
         checks = [check for check in CHECKS if check is not not_a_server_error]

@@ -25,9 +25,12 @@ def check_routing(requested_by: uuid.UUID | None) -> RoutingReport:
     nonce = check.id.hex
     gpu_result = send(TaskName.PING_GPU, PingPayload(nonce=nonce))
     cpu_result = send(TaskName.PING_CPU, PingPayload(nonce=nonce))
+    # One deadline for both: a busy queue answers after its running task, never past it.
+    deadline = started + PING_TIMEOUT_S
     try:
         gpu = PingResult.model_validate(gpu_result.get(timeout=PING_TIMEOUT_S))
-        cpu = PingResult.model_validate(cpu_result.get(timeout=PING_TIMEOUT_S))
+        remaining_s = max(deadline - time.perf_counter(), 0.1)
+        cpu = PingResult.model_validate(cpu_result.get(timeout=remaining_s))
     except CeleryTimeout as exc:
         _finish(check.id, "timeout", {}, None)
         raise ServiceUnavailable(
