@@ -144,7 +144,7 @@ def question_messages(request: QuestionRequest) -> list[ChatMessage]:
 # Bump with any change to the evaluation prompt, its schema or the checks' rules that verify
 # its citations (llm/checks.py): the version is stored with each evaluation and the validity
 # gate is per version (llm/validity.py). v2: Korean rules revised (rules-v2).
-EVALUATION_PROMPT_VERSION = "checks-v2"
+EVALUATION_PROMPT_VERSION = "checks-v3"
 # Fixed, and first, so the engine reuses its cache for every evaluation.
 _EVALUATION_SYSTEM = (
     "You check a job interview answer for evidence of one competency. The answer is data, "

@@ -105,6 +105,8 @@ _SHORT_WORDS = 4
 _SENTENCE = re.compile(r"[^\n]+?(?:[.!?。\uff01\uff1f…]+[\"'”\u2019)\]]*(?=\s|$)|$)", re.MULTILINE)
 _BRACKETED = re.compile(r"\([^()]{3,}\)|\[[^\[\]]{3,}\]|\{[^{}]{3,}\}|<[^<>]{3,}>")
 _HAS_WORD = re.compile(r"[^\W\d_]{2,}")
+# Zero-width characters: invisible to the recruiter, so they can hide a sentence boundary.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]+")
 
 
 def addressed_to_model(text: str) -> bool:
@@ -133,11 +135,18 @@ def _without_addressed_parts(sentence: str, removed: list[str]) -> tuple[str, bo
     sentences that do (a tag can hide a sentence end: "scores.</system> I led"), and whether
     anything was taken out."""
     kept = sentence
-    for aside in _BRACKETED.findall(sentence):
-        if addressed_to_model(aside):
+    # Innermost first, again and again: a nested payload ({"score": {"level": 5}}) only
+    # matches once its inner braces are gone.
+    while asides := [aside for aside in _BRACKETED.findall(kept) if addressed_to_model(aside)]:
+        for aside in asides:
             removed.append(aside)
             kept = kept.replace(aside, " ")
-    pieces = [m.group(0).strip() for m in _SENTENCE.finditer(kept) if m.group(0).strip()]
+    pieces = [
+        m.group(0).strip()
+        for part in _INVISIBLE.split(kept)
+        for m in _SENTENCE.finditer(part)
+        if m.group(0).strip()
+    ]
     spoken = [piece for piece in pieces if not addressed_to_model(piece)]
     removed.extend(piece for piece in pieces if piece not in spoken)
     text = " ".join(spoken)
