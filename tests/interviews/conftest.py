@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.auth.passwords import hash_password
 from interview_core.db.engine import session_scope
+from tests.support.answers import answer_typed
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -136,15 +137,13 @@ def answer_until_probing_turn(interview_setup) -> tuple[str, str]:  # type: igno
     while True:
         assert state["phase"] == "answering", state
         turn = state["current_turn"]
-        answered = client.post(
-            f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
-            headers=candidate.headers,
-            json={
-                "text": "I ran Python services on PostgreSQL.",
-                "idempotency_key": uuid.uuid4().hex,
-            },
+        answer_typed(
+            client,
+            candidate.headers,
+            interview_id,
+            turn["id"],
+            "I ran Python services on PostgreSQL.",
         )
-        assert answered.status_code == 200, answered.text
         if turn["competency"] is not None:
             return interview_id, turn["id"]
         state = wait_for_question(client, candidate, interview_id)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.interviews.conftest import invite_and_start
 from tests.speech.recordings import encode, speak, wav_samples
+from tests.support.answers import answer_typed
 
 SPOKEN = "I designed the billing service and I improved its database queries."
 
@@ -65,13 +66,10 @@ def test_corrupt_audio_leaves_the_turn_answerable_by_text(interview_setup) -> No
     turn = _wait_for_stt(client, candidate, interview_id, turn_id)
     assert turn["stt_status"] == "failed"
     assert turn["stt_error"]
-    typed = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": "Typing my answer instead.", "idempotency_key": f"typed-{uuid.uuid4().hex}"},
+    typed = answer_typed(
+        client, candidate.headers, interview_id, turn_id, "Typing my answer instead."
     )
-    assert typed.status_code == 200, typed.text
-    assert typed.json()["state"]["current_turn"]["stage_index"] == 1
+    assert typed["state"]["current_turn"]["stage_index"] == 1
 
 
 def test_wrong_type_empty_and_oversize_uploads_are_refused(interview_setup) -> None:

@@ -9,6 +9,7 @@ from interview_core.db.engine import session_scope
 from interview_core.interviews.models import ProcessingStatus, Turn, TurnEvaluation
 from interview_core.scenarios.catalog import get_scenario
 from tests.interviews.conftest import invite_and_start, wait_for_question
+from tests.support.answers import answer_typed
 
 ANSWER = (
     "In my last role I led the migration of our billing service to PostgreSQL. "
@@ -33,15 +34,9 @@ def test_every_stage_is_asked_once_in_order_and_evaluated(interview_setup) -> No
         assert turn["stage_key"] == stage_key
         assert turn["question_text"]
         seen.append(turn["stage_key"])
-        response = client.post(
-            f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
-            headers=candidate.headers,
-            json={
-                "text": f"{ANSWER} (stage {index})",
-                "idempotency_key": f"answer-{index}-{uuid.uuid4().hex}",
-            },
+        answer_typed(
+            client, candidate.headers, interview_id, turn["id"], f"{ANSWER} (stage {index})"
         )
-        assert response.status_code == 200, response.text
     assert seen == stages
     final = wait_for_question(client, candidate, interview_id, wait_s=0)
     assert final["interview"]["status"] == "completed"

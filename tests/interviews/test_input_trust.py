@@ -12,6 +12,7 @@ from interview_contracts.tasks import TaskName
 from interview_core.accounts.models import UserRole
 from interview_core.broker.client import send
 from tests.interviews.conftest import Party, _make_user, invite_and_start, login
+from tests.support.answers import answer_typed
 
 
 def test_a_recruiter_cannot_replay_the_candidates_answer_key(interview_setup) -> None:  # type: ignore[no-untyped-def]
@@ -20,12 +21,9 @@ def test_a_recruiter_cannot_replay_the_candidates_answer_key(interview_setup) ->
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
     key = f"text-{uuid.uuid4().hex}"
     path = f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer"
-    answered = client.post(
-        path,
-        headers=candidate.headers,
-        json={"text": "I led the billing migration.", "idempotency_key": key},
+    answer_typed(
+        client, candidate.headers, interview_id, turn_id, "I led the billing migration.", key
     )
-    assert answered.status_code == 200, answered.text
     # The recruiter may read the interview, but the key is not looked up for them: no turn
     # comes back and no pending work is sent again.
     replayed = client.post(

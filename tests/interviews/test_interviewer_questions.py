@@ -20,6 +20,7 @@ from interview_core.db.engine import session_scope
 from interview_core.interviews.models import Turn
 from interview_core.scenarios.catalog import get_scenario
 from tests.interviews.conftest import invite_and_accept, wait_for_question
+from tests.support.answers import answer_typed
 
 JOBS = {
     "en": {
@@ -178,13 +179,8 @@ def test_every_generated_stage_gets_a_generated_question_in_the_interviews_langu
             if following is not None and following.type.value == "generated":
                 # The candidate takes a while to answer; the next question is prepared then.
                 _wait_until_prepared(interview_id, index + 1)
-            response = client.post(
-                f"/api/v1/interviews/{interview_id}/turns/{turn['id']}/answer",
-                headers=candidate.headers,
-                json={"text": answer, "idempotency_key": uuid.uuid4().hex},
-            )
-            assert response.status_code == 200, response.text
-            after = response.json()["state"]
+            accepted = answer_typed(client, candidate.headers, interview_id, turn["id"], answer)
+            after = accepted["state"]
             if following is not None and following.type.value == "generated":
                 # Prepared while this answer was being given: no generation wait at all.
                 assert after["phase"] == "answering", after

@@ -12,6 +12,7 @@ from interview_core.db.engine import session_scope
 from interview_core.interviews.bank import COMMON_QUESTIONS
 from interview_core.interviews.models import Interview
 from tests.interviews.conftest import invite_and_start, wait_for_question
+from tests.support.answers import post_answer
 
 
 def _answer(
@@ -22,11 +23,7 @@ def _answer(
     key: str,
     text: str = "I built and ran a Python service.",
 ):  # type: ignore[no-untyped-def]
-    return client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": text, "idempotency_key": key},
-    )
+    return post_answer(client, candidate.headers, interview_id, turn_id, text, key)
 
 
 def test_duplicate_submission_returns_the_same_turn(interview_setup) -> None:

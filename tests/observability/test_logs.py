@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from interview_contracts.queues import WorkerRole
 from interview_core.observability.logging import JsonFormatter, log_context
 from tests.interviews.conftest import Party, invite_and_start, wait_for_question
+from tests.support.answers import answer_typed
 from tests.support.stack import TestStack
 
 
@@ -106,15 +107,13 @@ def test_task_lines_carry_task_and_turn_ids_in_each_role_output(
     client, recruiter, candidate, job_id = interview_setup
     state = invite_and_start(client, recruiter, candidate, job_id)
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
-    answered = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={
-            "text": "I built the billing service and tuned its PostgreSQL queries.",
-            "idempotency_key": f"log-{uuid.uuid4().hex}",
-        },
+    answer_typed(
+        client,
+        candidate.headers,
+        interview_id,
+        turn_id,
+        "I built the billing service and tuned its PostgreSQL queries.",
     )
-    assert answered.status_code == 200, answered.text
     next_turn = wait_for_question(client, candidate, interview_id)["current_turn"]
 
     # The evaluation ran in a prefork child of the CPU worker: its line reached the output.

@@ -1,11 +1,10 @@
 """Bad input is refused with problem+json, and odd but valid text comes back verbatim."""
 
-import uuid
-
 from fastapi.testclient import TestClient
 
 from interview_core.config import get_settings
 from tests.interviews.conftest import Party, invite_and_start
+from tests.support.answers import answer_typed
 
 TRICKY_TEXT = "Ingénieur 数据 🚀 O'Brien \"; DROP TABLE jobs; -- %_ \\ \u200b"
 
@@ -73,12 +72,7 @@ def test_unicode_and_sql_metacharacters_are_stored_verbatim(interview_setup) -> 
     state = invite_and_start(client, recruiter, candidate, job["id"])
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
     answer = f"{TRICKY_TEXT}\nSELECT * FROM users WHERE '1'='1'; <b>bold</b>"
-    answered = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": answer, "idempotency_key": f"u-{uuid.uuid4().hex}"},
-    )
-    assert answered.status_code == 200, answered.text
+    answer_typed(client, candidate.headers, interview_id, turn_id, answer)
     turns = client.get(f"/api/v1/interviews/{interview_id}/turns", headers=candidate.headers)
     assert turns.json()[0]["answer_text"] == answer
 

@@ -23,6 +23,7 @@ from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import ProcessingStatus, Turn, TurnEvaluation
 from tests.interviews.conftest import Party, invite_and_start, wait_for_question
+from tests.support.answers import post_answer
 from tests.support.stack import TestStack
 
 WAIT_S = 240.0
@@ -45,11 +46,8 @@ def short_interview(client: TestClient, recruiter: Party, candidate: Party) -> d
 
 
 def _answer(client: TestClient, candidate: Party, interview_id: str, turn_id: str, key: str):  # type: ignore[no-untyped-def]
-    return client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": f"I ran Python services on PostgreSQL ({key}).", "idempotency_key": key},
-    )
+    text = f"I ran Python services on PostgreSQL ({key})."
+    return post_answer(client, candidate.headers, interview_id, turn_id, text, key)
 
 
 def _turn(turn_id: str) -> Turn:

@@ -1,8 +1,7 @@
 """A PostgreSQL restart mid-interview: 503 while it is down, nothing lost after."""
 
-import uuid
-
 from tests.interviews.conftest import invite_and_start, wait_for_question
+from tests.support.answers import answer_typed
 
 
 def test_requests_during_a_database_outage_get_503_and_the_interview_goes_on(
@@ -12,12 +11,7 @@ def test_requests_during_a_database_outage_get_503_and_the_interview_goes_on(
     state = invite_and_start(client, recruiter, candidate, job_id)
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
     answer = "Stored before the outage."
-    answered = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": answer, "idempotency_key": uuid.uuid4().hex},
-    )
-    assert answered.status_code == 200
+    answer_typed(client, candidate.headers, interview_id, turn_id, answer)
     stack.postgres.stop()
     try:
         during = client.get(f"/api/v1/interviews/{interview_id}", headers=candidate.headers)
@@ -33,9 +27,10 @@ def test_requests_during_a_database_outage_get_503_and_the_interview_goes_on(
     assert state["current_turn"]["stage_index"] == 1
     turns = client.get(f"/api/v1/interviews/{interview_id}/turns", headers=candidate.headers)
     assert turns.json()[0]["answer_text"] == answer
-    following = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{state['current_turn']['id']}/answer",
-        headers=candidate.headers,
-        json={"text": "Answered after the restart.", "idempotency_key": uuid.uuid4().hex},
+    answer_typed(
+        client,
+        candidate.headers,
+        interview_id,
+        state["current_turn"]["id"],
+        "Answered after the restart.",
     )
-    assert following.status_code == 200, following.text

@@ -5,7 +5,6 @@ engine (a separate process) keeps running throughout and the restarted worker re
 import os
 import signal
 import time
-import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -15,23 +14,17 @@ from interview_core.config import get_infra_settings
 from interview_core.health.service import worker_status
 from tests.interviews.conftest import Party, wait_for_question
 from tests.reliability.test_broker_outage import short_interview
+from tests.support.answers import answer_typed
 
 GENERATED = {"llm", "llm_repaired"}
 TIMEOUT_S = 8.0
 
 
 def _answer(client: TestClient, candidate: Party, state: dict[str, Any]) -> dict[str, Any]:
-    interview_id = state["interview"]["id"]
-    response = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{state['current_turn']['id']}/answer",
-        headers=candidate.headers,
-        json={
-            "text": "I profiled and indexed the slow queries.",
-            "idempotency_key": uuid.uuid4().hex,
-        },
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["state"]  # type: ignore[no-any-return]
+    interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
+    answer = "I profiled and indexed the slow queries."
+    accepted = answer_typed(client, candidate.headers, interview_id, turn_id, answer)
+    return accepted["state"]  # type: ignore[no-any-return]
 
 
 def test_a_killed_generation_worker_costs_bank_questions_and_generation_resumes(

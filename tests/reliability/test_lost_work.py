@@ -17,8 +17,10 @@ from interview_core.broker.client import send
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import ProcessingStatus, Turn
 from tests.interviews.conftest import invite_and_start
+from tests.support.answers import answer_typed
 
 WAIT_S = 240.0
+ANSWER = "I ran Python services on PostgreSQL."
 
 
 def _status(turn_id: str) -> ProcessingStatus:
@@ -50,12 +52,7 @@ def _answered_and_evaluated(interview_setup) -> tuple[str, str, str]:  # type: i
     state = invite_and_start(client, recruiter, candidate, job_id)
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
     key = uuid.uuid4().hex
-    answered = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": "I ran Python services on PostgreSQL.", "idempotency_key": key},
-    )
-    assert answered.status_code == 200, answered.text
+    answer_typed(client, candidate.headers, interview_id, turn_id, ANSWER, key)
     _wait_for_status(turn_id, ProcessingStatus.DONE)
     return interview_id, turn_id, key
 
@@ -64,13 +61,8 @@ def test_a_repeated_answer_resends_its_pending_evaluation(interview_setup) -> No
     client, _, candidate, _ = interview_setup
     interview_id, turn_id, key = _answered_and_evaluated(interview_setup)
     _lose_evaluation(turn_id, timedelta(0))
-    again = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": "I ran Python services on PostgreSQL.", "idempotency_key": key},
-    )
-    assert again.status_code == 200, again.text
-    assert again.json()["answered_turn"]["id"] == turn_id
+    again = answer_typed(client, candidate.headers, interview_id, turn_id, ANSWER, key)
+    assert again["answered_turn"]["id"] == turn_id
     _wait_for_status(turn_id, ProcessingStatus.DONE)
 
 

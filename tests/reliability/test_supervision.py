@@ -36,6 +36,7 @@ from interview_core.localrun.console import Console
 from interview_core.localrun.redis_server import free_port
 from interview_core.localrun.supervision import ProcessSpec, RestartPolicy, State, Supervisor
 from tests.conftest import MODEL_CACHE
+from tests.support.answers import post_answer
 
 PLATFORM_START_S = 420.0
 RECOVERY_S = 30.0
@@ -403,13 +404,13 @@ def _answer_and_wait(candidate: Candidate, state: dict) -> tuple[dict, float]:  
     key = uuid.uuid4().hex
     deadline = time.monotonic() + RECOVERY_S
     while True:
-        answered = candidate.client.post(
-            f"/api/v1/interviews/{candidate.interview_id}/turns/{turn_id}/answer",
-            headers=candidate.headers,
-            json={
-                "text": "I profiled and indexed the slow queries myself.",
-                "idempotency_key": key,
-            },
+        answered = post_answer(
+            candidate.client,
+            candidate.headers,
+            candidate.interview_id,
+            turn_id,
+            "I profiled and indexed the slow queries myself.",
+            key,
         )
         if answered.status_code != 503 or time.monotonic() > deadline:
             break

@@ -21,6 +21,7 @@ from interview_core.broker.client import get_celery
 from interview_core.db.engine import get_session_factory, session_scope
 from interview_core.interviews.models import ProcessingStatus, Turn, TurnEvaluation
 from tests.interviews.conftest import answer_until_probing_turn, invite_and_start
+from tests.support.answers import answer_typed
 
 # Generous: on a loaded 2-core machine a cold evaluation takes minutes.
 WAIT_S = 240.0
@@ -180,10 +181,7 @@ def test_a_transcription_past_its_hard_time_limit_fails_and_the_turn_takes_text(
         blocker.close()
     state = client.get(f"/api/v1/interviews/{interview_id}", headers=candidate.headers).json()
     assert state["phase"] == "answering"
-    typed = client.post(
-        f"/api/v1/interviews/{interview_id}/turns/{turn_id}/answer",
-        headers=candidate.headers,
-        json={"text": "Typing my answer instead.", "idempotency_key": uuid.uuid4().hex},
+    typed = answer_typed(
+        client, candidate.headers, interview_id, turn_id, "Typing my answer instead."
     )
-    assert typed.status_code == 200, typed.text
-    assert typed.json()["state"]["current_turn"]["stage_index"] == 1
+    assert typed["state"]["current_turn"]["stage_index"] == 1

@@ -14,6 +14,7 @@ from interview_core.reports.models import Report, ReportStatus
 from interview_core.reports.schemas import ReportContent
 from interview_core.retrieval.service import seed_question_bank
 from tests.support.accounts import make_organisation, make_user, signed_in_headers
+from tests.support.answers import answer_typed
 
 API = "/api/v1"
 ANSWER = (
@@ -65,12 +66,8 @@ def test_completed_interview_gets_a_report_with_verbatim_evidence(
             f"{API}/interviews/{interview_id}", headers=candidate_headers, params={"wait_s": 60}
         ).json()
         assert state["phase"] == "answering", state
-        answered = client.post(
-            f"{API}/interviews/{interview_id}/turns/{state['current_turn']['id']}/answer",
-            headers=candidate_headers,
-            json={"text": f"{ANSWER} (stage {index})", "idempotency_key": uuid.uuid4().hex},
-        )
-        assert answered.status_code == 200, answered.text
+        turn_id = state["current_turn"]["id"]
+        answer_typed(client, candidate_headers, interview_id, turn_id, f"{ANSWER} (stage {index})")
 
     interview_uuid = uuid.UUID(interview_id)
     deadline = time.monotonic() + 240
