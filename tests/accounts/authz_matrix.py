@@ -361,6 +361,14 @@ MATRIX: list[Route] = [
     ),
     Route(
         "GET",
+        f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/audio",
+        ORG1_RECRUITERS,
+        params=lambda w: _spoken_answer(w),
+        note="the candidate's own export says only whether a recording is stored; typed, "
+        "purged and missing recordings in tests/reports/test_answer_audio.py",
+    ),
+    Route(
+        "GET",
         f"{API}/jobs/{{job_id}}/report.csv",
         ORG1_RECRUITERS,
         params=lambda w: w.report_of_candidate_a(),
@@ -385,3 +393,15 @@ def _accepted(world: Any) -> dict[str, str]:
         candidate = session.get_one(User, world.users[Actor.CANDIDATE_A].id)
         service.accept_invite(session, candidate, ids["token"])
     return ids
+
+
+def _spoken_answer(world: Any) -> dict[str, str]:
+    """Candidate A's interview in organisation 1 with a stored recording of its first answer."""
+    from tests.privacy.builders import record_interview
+
+    recorded = record_interview(
+        world.org1.id,
+        world.users[Actor.RECRUITER_ORG1],
+        candidate=world.users[Actor.CANDIDATE_A],
+    )
+    return {"interview_id": str(recorded.interview_id), "turn_id": str(recorded.turn_id)}

@@ -165,5 +165,7 @@ def test_candidate_interview_by_voice_then_recruiter_report(
         "08-recruiter-jobs.png",
         "09-recruiter-report.png",
         "10-recruiter-report-ko.png",
+        "11-phone-consent-device-check.png",
+        "12-phone-interview-room-question.png",
     ]
     assert all((SCREENSHOTS / name).stat().st_size > 10_000 for name in shots)

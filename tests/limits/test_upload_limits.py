@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from interview_core.config import Settings, get_infra_settings, get_settings
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import Turn, VideoFrame
-from tests.interviews.conftest import Party, invite_and_start
+from tests.interviews.conftest import Party, invite_and_accept, invite_and_start
 from tests.support.stack import TestStack
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -169,6 +169,26 @@ def test_resume_quota_per_candidate(client: TestClient, candidate: Party, limits
     limits.candidate_max_resumes = 10
     limits.candidate_max_resume_bytes = 2 * len(CV.encode()) + 10
     _problem(_resume(client, candidate, CV), 413, "resume-quota")
+
+
+def test_the_interview_state_gives_the_resume_size_limit_the_upload_enforces(
+    client: TestClient,
+    recruiter: Party,
+    candidate: Party,
+    job_id: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not the default, so a page keeping its own constant would show the wrong limit.
+    size = len(CV.encode())
+    monkeypatch.setattr(get_infra_settings(), "max_resume_upload_bytes", size)
+    interview_id = invite_and_accept(client, recruiter, candidate, job_id)
+    state = client.get(f"/api/v1/interviews/{interview_id}", headers=candidate.headers)
+    assert state.status_code == 200, state.text
+    assert state.json()["phase"] == "not_started"
+    exposed = state.json()["max_resume_upload_bytes"]
+    assert exposed == get_infra_settings().max_resume_upload_bytes == size
+    assert _resume(client, candidate, CV).status_code == 201
+    _problem(_resume(client, candidate, CV + "."), 413, "resume-too-large")
 
 
 def test_upload_rate_per_user(

@@ -1,26 +1,10 @@
-import { act, fireEvent, render, screen, within } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import type { AuditEvent, Organisation, User } from "../api/client";
-import { I18nProvider } from "../i18n";
+import { renderPage, resetFakeApi, serve, settle, type FetchMock, type Reply } from "../test/fakeApi";
 import { AdminPage, USERS_PAGE_SIZE } from "./AdminPage";
 
-type Reply = { status: number; body?: unknown };
-
-/** The API as the browser sees it: "METHOD /path" answers with a status and a JSON body. */
-function serve(replies: Record<string, Reply>) {
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const key = `${init?.method ?? "GET"} ${String(input).replace("/api/v1", "")}`;
-    const reply = replies[key] ?? { status: 404, body: { detail: "not found", code: "not-found" } };
-    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
-      status: reply.status,
-      headers: { "Content-Type": reply.status >= 400 ? "application/problem+json" : "application/json" },
-    });
-  });
-  vi.stubGlobal("fetch", fetchMock);
-  return fetchMock;
-}
-
 /** The paths and bodies sent with one method, in order. */
-function sent(fetchMock: ReturnType<typeof serve>, method: string): { path: string; body: unknown }[] {
+function sent(fetchMock: FetchMock, method: string): { path: string; body: unknown }[] {
   return fetchMock.mock.calls
     .filter(([, init]) => (init?.method ?? "GET") === method)
     .map(([input, init]) => ({ path: String(input).replace("/api/v1", ""), body: init?.body ? JSON.parse(String(init.body)) : undefined }));
@@ -47,23 +31,9 @@ const baseReplies = (extra: Record<string, Reply> = {}): Record<string, Reply> =
   ...extra,
 });
 
-async function settle() {
-  await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
-}
+const renderAdmin = (language: "en" | "ko" = "en") => renderPage(<AdminPage />, language);
 
-async function renderAdmin(language: "en" | "ko" = "en") {
-  render(
-    <I18nProvider language={language}>
-      <AdminPage />
-    </I18nProvider>,
-  );
-  await settle();
-}
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  localStorage.clear();
-});
+afterEach(resetFakeApi);
 
 test("the search is sent to the server and starts again at the first page", async () => {
   const fetchMock = serve(

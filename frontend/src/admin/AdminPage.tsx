@@ -128,10 +128,24 @@ export function AdminPage() {
   );
 }
 
-/** "user ada@example.com", "organisation Acme", else the kind and the id's first characters. */
+// How each kind of subject is worded around the name the server gives it (subject_label).
+const SUBJECT_PHRASE: Partial<Record<string, (name: string, t: Translate) => string>> = {
+  report: (email, t) => t("auditSubjectReport", { email }),
+  interview: (email, t) => t("auditSubjectInterview", { email }),
+  user: (email, t) => t("auditSubjectUser", { email }),
+  invite: (email, t) => t("auditSubjectInvite", { email }),
+  job: (title, t) => t("auditSubjectJob", { title }),
+  organisation: (name, t) => t("auditSubjectOrganisation", { name }),
+};
+
+/** "report of ada@example.com", "user ada@example.com", "organisation Acme": by the server's name
+ * for the subject (given only where the reader may see it), else by the users and organisations
+ * this page has loaded, else the kind and the id's first characters. */
 export function describeSubject(event: AuditEvent, users: readonly User[], organisations: readonly Organisation[], t: Translate): string {
   const id = event.subject_id;
   if (!id) return event.subject_type;
+  const phrase = SUBJECT_PHRASE[event.subject_type];
+  if (phrase && event.subject_label) return phrase(event.subject_label, t);
   const user = event.subject_type === "user" ? users.find((u) => u.id === id) : undefined;
   if (user) return t("auditSubjectUser", { email: user.email });
   const organisation = event.subject_type === "organisation" ? organisations.find((o) => o.id === id) : undefined;

@@ -274,4 +274,11 @@ export const reports = {
     link.click();
     URL.revokeObjectURL(url);
   },
+  /** A spoken answer's recording: an <audio src> cannot send the Authorization header, so the
+   * caller plays the blob through an object URL. */
+  answerAudio: async (interviewId: string, turnId: string) => {
+    const response = await authorisedFetch(`/interviews/${interviewId}/turns/${turnId}/audio`);
+    if (!response.ok) throw await toError(response);
+    return response.blob();
+  },
 };

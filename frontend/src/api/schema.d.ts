@@ -53,7 +53,8 @@ export interface paths {
         };
         /**
          * Read Audit Log
-         * @description Audit events, newest first: recruiters see their organisation's, admins all.
+         * @description Audit events, newest first: recruiters see their organisation's, admins all; each with
+         *     its subject's readable name where the reader may see it.
          */
         get: operations["read_audit_log_api_v1_audit_get"];
         put?: never;
@@ -526,7 +527,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Answer Audio
+         * @description A spoken answer's recording, for playback in the report; 404 `audio-not-found` when the
+         *     answer was typed or the recording is no longer kept. Each playback is audited.
+         */
+        get: operations["answer_audio_api_v1_interviews__interview_id__turns__turn_id__audio_get"];
         put?: never;
         /**
          * Answer Audio
@@ -979,6 +985,8 @@ export interface components {
             organisation_id: string | null;
             /** Subject Id */
             subject_id: string | null;
+            /** Subject Label */
+            subject_label?: string | null;
             /** Subject Type */
             subject_type: string;
         };
@@ -1578,6 +1586,8 @@ export interface components {
             /** Emotion Analysis Enabled */
             emotion_analysis_enabled: boolean;
             interview: components["schemas"]["InterviewRead"];
+            /** Max Resume Upload Bytes */
+            max_resume_upload_bytes: number;
             /**
              * Phase
              * @enum {string}
@@ -4271,6 +4281,78 @@ export interface operations {
             };
             /** @description Request Entity Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answer_audio_api_v1_interviews__interview_id__turns__turn_id__audio_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                interview_id: string;
+                turn_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording as the candidate's browser uploaded it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mp4": string;
+                    "audio/mpeg": string;
+                    "audio/ogg": string;
+                    "audio/wav": string;
+                    "audio/webm": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

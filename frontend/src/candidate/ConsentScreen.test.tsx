@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { InterviewState } from "../api/client";
 import { I18nProvider, type Language } from "../i18n";
 import { ConsentScreen } from "./ConsentScreen";
-import { MAX_RESUME_BYTES } from "./ResumeUpload";
+import { sizeText } from "./ResumeUpload";
 
 const { start } = vi.hoisted(() => ({ start: vi.fn() }));
 // Only the start is replaced: the résumé upload goes through the real client to the stubbed fetch.
@@ -20,11 +20,14 @@ function stubDevices(getUserMedia: () => Promise<MediaStream>) {
   return mock;
 }
 
-function renderConsent(emotionOffered: boolean, language: Language = "en") {
+// The server's default (config.py); a test of another limit passes its own.
+const DEFAULT_MAX_RESUME_BYTES = 5 * 1024 * 1024;
+
+function renderConsent(emotionOffered: boolean, language: Language = "en", maxResumeBytes = DEFAULT_MAX_RESUME_BYTES) {
   const onStarted = vi.fn();
   render(
     <I18nProvider language={language}>
-      <ConsentScreen interviewId="i1" emotionOffered={emotionOffered} onStarted={onStarted} />
+      <ConsentScreen interviewId="i1" emotionOffered={emotionOffered} maxResumeBytes={maxResumeBytes} onStarted={onStarted} />
     </I18nProvider>,
   );
   return onStarted;
@@ -130,7 +133,7 @@ test("a file over the server's limit is refused before it is sent, next to the f
   const uploads = stubFetch(() => json(RESUME, 201));
   renderConsent(false);
   const file = new File(["%PDF-1.7 "], "long-cv.pdf", { type: "application/pdf" });
-  Object.defineProperty(file, "size", { value: MAX_RESUME_BYTES + 1 });
+  Object.defineProperty(file, "size", { value: DEFAULT_MAX_RESUME_BYTES + 1 });
   choose(file);
   const input = screen.getByLabelText("Résumé file");
   const error = screen.getByRole("alert");
@@ -138,6 +141,24 @@ test("a file over the server's limit is refused before it is sent, next to the f
   expect(input.getAttribute("aria-invalid")).toBe("true");
   expect(input.getAttribute("aria-describedby")?.split(" ")).toEqual(["resume-file-hint", error.id]);
   expect(uploads()).toHaveLength(0);
+});
+
+test("the limit is the one the server gave, in the hint and in the check before sending", () => {
+  const uploads = stubFetch(() => json(RESUME, 201));
+  // 2.5 MiB: a deployment's own setting, smaller than the default.
+  renderConsent(false, "en", 2.5 * 1024 * 1024);
+  expect(screen.getByText("PDF, DOCX or plain text, up to 2.5 MB. It is uploaded as soon as you choose it.")).toBeTruthy();
+  const file = new File(["%PDF-1.7 "], "cv.pdf", { type: "application/pdf" });
+  Object.defineProperty(file, "size", { value: 3 * 1024 * 1024 });
+  choose(file);
+  expect(screen.getByRole("alert").textContent).toBe("The file is larger than 2.5 MB. Upload a smaller file.");
+  expect(uploads()).toHaveLength(0);
+});
+
+test("a limit is written no larger than it is", () => {
+  expect(sizeText(5 * 1024 * 1024)).toBe("5 MB");
+  expect(sizeText(5_000_000)).toBe("4.7 MB");
+  expect(sizeText(800 * 1024)).toBe("800 KB");
 });
 
 test("a file of another type is refused before it is sent", () => {

@@ -10,10 +10,12 @@ export interface ConsentScreenProps {
   interviewId: string;
   /** Whether the organisation analyses facial expressions: only then is that consent asked. */
   emotionOffered: boolean;
+  /** The largest résumé the server accepts (the interview state says). */
+  maxResumeBytes: number;
   onStarted: (state: InterviewState, stream: MediaStream | null) => void;
 }
 
-export function ConsentScreen({ interviewId, emotionOffered, onStarted }: ConsentScreenProps) {
+export function ConsentScreen({ interviewId, emotionOffered, maxResumeBytes, onStarted }: ConsentScreenProps) {
   const { t } = useI18n();
   // Nothing is ticked for the candidate: consent is an active choice, and typing needs none.
   const [audio, setAudio] = useState(false);
@@ -88,7 +90,7 @@ export function ConsentScreen({ interviewId, emotionOffered, onStarted }: Consen
           </label>
         )}
       </fieldset>
-      <ResumeUpload resume={resume} onChange={setResume} onUploadingChange={setResumeUploading} />
+      <ResumeUpload maxBytes={maxResumeBytes} resume={resume} onChange={setResume} onUploadingChange={setResumeUploading} />
       <h2>{t("deviceCheck")}</h2>
       <div className="device-grid">
         <CameraPreview stream={video ? stream : null} unavailable={video && deviceError} />

@@ -15,6 +15,7 @@ function answering(consent: boolean, phase: InterviewState["phase"] = "answering
     phase,
     answered_turns: 0,
     emotion_analysis_enabled: false,
+    max_resume_upload_bytes: 5 * 1024 * 1024,
     current_turn: {
       id: "t1", stage_index: 0, stage_key: "intro", stage_type: "common", competency: null,
       question_text: "Tell us about a service you ran.", question_source: "bank", question_model_id: null,

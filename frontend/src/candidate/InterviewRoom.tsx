@@ -154,6 +154,7 @@ export function InterviewRoom({ interviewId }: { interviewId: string }) {
       <ConsentScreen
         interviewId={interviewId}
         emotionOffered={state.emotion_analysis_enabled}
+        maxResumeBytes={state.max_resume_upload_bytes}
         onStarted={(next, media) => {
           setStream(media);
           setState(next);

@@ -15,6 +15,7 @@ function stateWith(phase: InterviewState["phase"], changes: Partial<Turn> = {}, 
     phase,
     answered_turns: 1,
     emotion_analysis_enabled: false,
+    max_resume_upload_bytes: 5 * 1024 * 1024,
     current_turn: phase === "finished" ? null : { ...turn, ...changes },
     interview: {
       id: "i1", organisation_id: "o1", job_id: "j1", candidate_id: "c1", candidate_email: "c@example.com", status,

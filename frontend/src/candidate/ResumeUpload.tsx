@@ -7,11 +7,13 @@ import { useI18n, type MessageKey } from "../i18n";
 
 export type UploadedResume = Schemas["ResumeRead"];
 
-/** The server's limit: max_resume_upload_bytes in backend-core's config.py (5 MiB by default). The
- * API does not publish it, so a deployment that changes it should change this too; the server
- * refuses a larger file either way, and that refusal is shown like this one. */
-export const MAX_RESUME_BYTES = 5 * 1024 * 1024;
-const MAX_RESUME_TEXT = `${MAX_RESUME_BYTES / (1024 * 1024)} MB`;
+const MEBIBYTE = 1024 * 1024;
+
+/** "5 MB", "2.5 MB", "800 KB": a limit as the candidate reads it, never more than it is. */
+export function sizeText(bytes: number): string {
+  if (bytes < MEBIBYTE) return `${Math.floor(bytes / 1024)} KB`;
+  return `${Math.floor((bytes / MEBIBYTE) * 10) / 10} MB`;
+}
 
 // What the server reads (resumes/extract.py tells the type from the bytes, not the name).
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -36,8 +38,8 @@ const MESSAGE_OF_CODE: Record<string, MessageKey> = {
 };
 
 /** Why a file is refused before it is sent, or null when it may be uploaded. */
-function refusalBeforeUpload(file: File): MessageKey | null {
-  if (file.size > MAX_RESUME_BYTES) return "resumeTooLarge";
+function refusalBeforeUpload(file: File, maxBytes: number): MessageKey | null {
+  if (file.size > maxBytes) return "resumeTooLarge";
   if (file.size === 0) return "resumeEmpty";
   const name = file.name.toLowerCase();
   // A picker's "all files" choice gets past `accept`; the type or the extension must still fit.
@@ -46,14 +48,18 @@ function refusalBeforeUpload(file: File): MessageKey | null {
 }
 
 export interface ResumeUploadProps {
+  /** The server's limit (the interview state's max_resume_upload_bytes): checked before sending
+   * so a too-large file is refused at once; the server refuses one anyway, shown the same way. */
+  maxBytes: number;
   resume: UploadedResume | null;
   onChange: (resume: UploadedResume | null) => void;
   /** True while a file is being sent: the interview should not start without it. */
   onUploadingChange: (uploading: boolean) => void;
 }
 
-export function ResumeUpload({ resume, onChange, onUploadingChange }: ResumeUploadProps) {
+export function ResumeUpload({ maxBytes, resume, onChange, onUploadingChange }: ResumeUploadProps) {
   const { t } = useI18n();
+  const maxText = sizeText(maxBytes);
   const [uploadingName, setUploadingName] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -69,7 +75,7 @@ export function ResumeUpload({ resume, onChange, onUploadingChange }: ResumeUplo
 
   const describe = (e: unknown): string => {
     const key = e instanceof ApiError ? MESSAGE_OF_CODE[e.code] : undefined;
-    if (key) return t(key, { max: MAX_RESUME_TEXT });
+    if (key) return t(key, { max: maxText });
     // Anything else in the server's own words, its message about the file first.
     const { general, fields } = formErrors(e, (field) => field === "file", t("checkFields"));
     return fields.file ?? general ?? String(e);
@@ -81,9 +87,9 @@ export function ResumeUpload({ resume, onChange, onUploadingChange }: ResumeUplo
     event.target.value = "";
     if (!file) return;
     setError(null);
-    const refusal = refusalBeforeUpload(file);
+    const refusal = refusalBeforeUpload(file, maxBytes);
     if (refusal) {
-      setError(t(refusal, { max: MAX_RESUME_TEXT }));
+      setError(t(refusal, { max: maxText }));
       return;
     }
     const form = new FormData();
@@ -134,7 +140,7 @@ export function ResumeUpload({ resume, onChange, onUploadingChange }: ResumeUplo
               onChange={(event) => void choose(event)}
             />
             <small id="resume-file-hint" className="hint">
-              {t("resumeHint", { max: MAX_RESUME_TEXT })}
+              {t("resumeHint", { max: maxText })}
             </small>
           </>
         )}

@@ -1,23 +1,7 @@
-import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { Job } from "../api/client";
-import { I18nProvider } from "../i18n";
+import { renderPage, resetFakeApi, serve } from "../test/fakeApi";
 import { JobsPage } from "./JobsPage";
-
-type Reply = { status: number; body?: unknown };
-
-/** The API as the browser sees it: "METHOD /path" answers with a status and a JSON body. */
-function serve(replies: Record<string, Reply>) {
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const key = `${init?.method ?? "GET"} ${String(input).replace("/api/v1", "")}`;
-    const reply = replies[key] ?? { status: 404, body: { detail: "not found", code: "not-found" } };
-    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
-      status: reply.status,
-      headers: { "Content-Type": reply.status >= 400 ? "application/problem+json" : "application/json" },
-    });
-  });
-  vi.stubGlobal("fetch", fetchMock);
-  return fetchMock;
-}
 
 const job: Job = {
   id: "j1", organisation_id: "o1", title: "Platform engineer", description: "Runs the platform.", language: "en",
@@ -32,19 +16,9 @@ const schemaProblem = (errors: { loc: (string | number)[]; msg: string; type: st
 });
 
 /** The page with its job list loaded. */
-async function renderJobs(language: "en" | "ko" = "en") {
-  render(
-    <I18nProvider language={language}>
-      <JobsPage />
-    </I18nProvider>,
-  );
-  await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
-}
+const renderJobs = (language: "en" | "ko" = "en") => renderPage(<JobsPage />, language);
 
-afterEach(() => {
-  vi.unstubAllGlobals();
-  localStorage.clear();
-});
+afterEach(resetFakeApi);
 
 test("title and description show the server's limits before they are reached", async () => {
   serve({ "GET /jobs?limit=100": { status: 200, body: [] } });

@@ -70,7 +70,7 @@ function makeReport(reportContent: ReportContent, overrides: Partial<Report> = {
 }
 
 function renderReport(reportContent: ReportContent, resume: Report["resume"] = null, overrides: Partial<Report> = {}) {
-  render(
+  return render(
     <I18nProvider language="en">
       <ReportView interviewId="i" report={makeReport(reportContent, { resume, ...overrides })} turns={TURNS} error={null} onError={vi.fn()} onSaved={vi.fn()} />
     </I18nProvider>,
@@ -245,4 +245,67 @@ test("observations are a table per stage, with the model's limitations shown onc
     ["Skills — follow-up", "50%", "—", "0 s neutral → 5 s smiling"],
   ]);
   expect(screen.getAllByText("Expressions are not feelings.")).toHaveLength(1);
+});
+
+describe("playing a spoken answer", () => {
+  const AUDIO = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 1, 2, 3]);
+  const created = vi.fn((blob: Blob) => `blob:answer-${blob.size}`);
+  const revoked = vi.fn();
+  const originals = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+  beforeEach(() => {
+    // jsdom has no object URLs.
+    URL.createObjectURL = created;
+    URL.revokeObjectURL = revoked;
+    localStorage.setItem("interview.tokens", JSON.stringify({ access: "recruiter-token", refresh: "r" }));
+  });
+  afterEach(() => {
+    URL.createObjectURL = originals.create;
+    URL.revokeObjectURL = originals.revoke;
+    localStorage.clear();
+    created.mockClear();
+    revoked.mockClear();
+  });
+
+  test("only a spoken answer offers its recording, fetched with the token when asked and revoked on unmount", async () => {
+    const fetch = vi.fn().mockResolvedValue(new Response(AUDIO, { status: 200, headers: { "Content-Type": "audio/ogg" } }));
+    vi.stubGlobal("fetch", fetch);
+    const { unmount } = renderReport(content());
+    const [typed, spoken] = screen.getAllByTestId("transcript-turn");
+    expect(within(typed).queryByRole("button", { name: /Play answer/ })).toBeNull();
+    // Nothing is downloaded until the recruiter asks.
+    expect(fetch).not.toHaveBeenCalled();
+    fireEvent.click(within(spoken).getByRole("button", { name: "Play answer: Recording of answer 3" }));
+    const player = (await within(spoken).findByTestId("answer-audio")) as HTMLAudioElement;
+    expect(player.tagName).toBe("AUDIO");
+    expect(player.controls).toBe(true);
+    expect(player.getAttribute("src")).toBe(`blob:answer-${AUDIO.length}`);
+    expect(player.getAttribute("aria-label")).toBe("Recording of answer 3");
+    expect(fetch).toHaveBeenCalledWith(`/api/v1/interviews/i/turns/${SPOKEN_TURN}/audio`, expect.objectContaining({ headers: expect.objectContaining({ Authorization: "Bearer recruiter-token" }) }));
+    expect(revoked).not.toHaveBeenCalled();
+    unmount();
+    expect(revoked).toHaveBeenCalledWith(`blob:answer-${AUDIO.length}`);
+  });
+
+  test("a recording that is no longer kept says so in the reader's language", async () => {
+    const problem = { type: "about:blank", title: "Not found", status: 404, detail: "This answer has no recording.", code: "audio-not-found" };
+    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(new Response(JSON.stringify(problem), { status: 404, headers: { "Content-Type": "application/problem+json" } })));
+    render(
+      <I18nProvider language="ko">
+        <ReportView interviewId="i" report={makeReport(content())} turns={TURNS} error={null} onError={vi.fn()} onSaved={vi.fn()} />
+      </I18nProvider>,
+    );
+    fireEvent.click(screen.getByRole("button", { name: "답변 듣기: 3번 답변 녹음" }));
+    expect((await screen.findByTestId("answer-audio-gone")).textContent).toBe("녹음을 들을 수 없습니다.");
+    expect(screen.queryByTestId("answer-audio")).toBeNull();
+    expect(created).not.toHaveBeenCalled();
+  });
+
+  test("another failure shows the server's message and the button stays to try again", async () => {
+    const problem = { type: "about:blank", title: "Service unavailable", status: 503, detail: "The database is not answering.", code: "database-unavailable" };
+    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(new Response(JSON.stringify(problem), { status: 503, headers: { "Content-Type": "application/problem+json" } })));
+    renderReport(content());
+    fireEvent.click(screen.getByRole("button", { name: "Play answer: Recording of answer 3" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("The database is not answering.");
+    expect((screen.getByRole("button", { name: "Play answer: Recording of answer 3" }) as HTMLButtonElement).disabled).toBe(false);
+  });
 });

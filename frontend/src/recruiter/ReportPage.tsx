@@ -3,11 +3,12 @@
 // checks and its evidence listed once, the recruiter's decision with who made it and when, pace,
 // integrity flags and observations with their caveats, then the transcript with typed/spoken
 // markers and the evidence highlighted. An unfinished report is fetched again until it is final.
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { ApiError, api, reports, request, type Recommendation, type Report, type ReportContent, type Schemas, type Turn } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
 import { useI18n, type MessageKey, type Translate } from "../i18n";
 import { Link } from "../router";
+import { ObservationCharts, PaceChart } from "./ObservationCharts";
 
 type Competency = Schemas["CompetencyResult"];
 type Answer = Schemas["AnswerScore"];
@@ -167,7 +168,7 @@ export function ReportView({ interviewId, report, turns, error, onError, onSaved
           <ObservationTimeline content={content} />
         </>
       )}
-      <Transcript turns={turns} content={content} />
+      <Transcript interviewId={interviewId} turns={turns} content={content} />
     </article>
   );
 }
@@ -435,6 +436,7 @@ function SpeechFigures({ content }: { content: ReportContent }) {
           <dd>{c.words ? ((c.filler_count / c.words) * 100).toFixed(1) : "—"}</dd>
         </div>
       </dl>
+      <PaceChart communication={c} stageName={(key) => stageLabel(t, key)} />
       <p className="hint">{t("speechNotScored")}</p>
     </Section>
   );
@@ -505,6 +507,7 @@ function ObservationTimeline({ content }: { content: ReportContent }) {
           </tbody>
         </table>
       )}
+      <ObservationCharts observations={o} stageName={(key) => stageLabel(t, key)} />
       {[...o.notes, ...limitations].map((note) => (
         <p key={note} className="hint">
           {note}
@@ -551,7 +554,56 @@ function AnswerJudgements({ judged }: { judged: { name: string; answer: Answer }
   );
 }
 
-function Transcript({ turns, content }: { turns: Turn[]; content: ReportContent | null }) {
+/** A spoken answer's recording, fetched only when asked for: it needs the bearer token, so it is
+ * played from an object URL, revoked when the player goes away (it holds the whole file). */
+function AnswerRecording({ interviewId, turn }: { interviewId: string; turn: Turn }) {
+  const { t } = useI18n();
+  const [url, setUrl] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [gone, setGone] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  useEffect(() => (url ? () => URL.revokeObjectURL(url) : undefined), [url]);
+  const play = () => {
+    setLoading(true);
+    setError(null);
+    reports.answerAudio(interviewId, turn.id).then(
+      // Unmounted while loading: no URL is made, so none is left unrevoked.
+      (blob) => mounted.current && setUrl(URL.createObjectURL(blob)),
+      (e: ApiError) => {
+        if (!mounted.current) return;
+        setLoading(false);
+        // Typed, or removed by the retention period: nothing to retry.
+        if (e.status === 404) setGone(true);
+        else setError(e.message);
+      },
+    );
+  };
+  const label = t("answerRecordingLabel", { number: turn.stage_index + 1 });
+  if (url) return <audio controls autoPlay src={url} aria-label={label} data-testid="answer-audio" />;
+  if (gone)
+    return (
+      <p className="hint" data-testid="answer-audio-gone">
+        {t("answerRecordingGone")}
+      </p>
+    );
+  return (
+    <div className="answer-audio">
+      <button type="button" onClick={play} disabled={loading} aria-label={`${t("playAnswer")}: ${label}`}>
+        ▶ {t("playAnswer")}
+      </button>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+function Transcript({ interviewId, turns, content }: { interviewId: string; turns: Turn[]; content: ReportContent | null }) {
   const { t } = useI18n();
   return (
     <Section title={t("transcript")}>
@@ -572,6 +624,7 @@ function Transcript({ turns, content }: { turns: Turn[]; content: ReportContent 
                   {turn.answer_kind === "audio" ? `🎙 ${t("answerSpoken")}` : `⌨ ${t("answerTyped")}`}
                 </p>
               )}
+              {turn.answer_kind === "audio" && <AnswerRecording interviewId={interviewId} turn={turn} />}
               <p className="a">{turn.answer_text ? highlightEvidence(turn.answer_text, quotes) : t("noAnswer")}</p>
               <AnswerJudgements judged={judged} />
             </li>

@@ -3,7 +3,7 @@ from datetime import datetime
 from fastapi import APIRouter
 
 from interview_core.audit.schemas import AuditEventRead
-from interview_core.audit.service import list_audit_events
+from interview_core.audit.service import list_audit_events, subject_labels
 from interview_core.auth.dependencies import DbSession, RecruiterOrAdmin
 from interview_core.errors.openapi import problems
 from interview_core.pagination import PageLimit
@@ -21,7 +21,8 @@ def read_audit_log(
     before: datetime | None = None,
     limit: PageLimit = 100,
 ) -> list[AuditEventRead]:
-    """Audit events, newest first: recruiters see their organisation's, admins all."""
+    """Audit events, newest first: recruiters see their organisation's, admins all; each with
+    its subject's readable name where the reader may see it."""
     events = list_audit_events(
         session,
         reader,
@@ -31,4 +32,10 @@ def read_audit_log(
         before=before,
         limit=limit,
     )
-    return [AuditEventRead.model_validate(event) for event in events]
+    labels = subject_labels(session, reader, events)
+    return [
+        AuditEventRead.model_validate(event).model_copy(
+            update={"subject_label": labels.get(event.id)}
+        )
+        for event in events
+    ]

@@ -17,3 +17,6 @@ class AuditEventRead(BaseModel):
     organisation_id: uuid.UUID | None
     details: dict[str, object]
     created_at: datetime
+    # The subject's readable name (an e-mail address, a job title, an organisation's name) when
+    # the reader may see it and the subject still exists; the UI words it per subject_type.
+    subject_label: str | None = None

@@ -2,13 +2,18 @@
 audit row commit (or roll back) together."""
 
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
-from interview_core.accounts.models import User, UserRole
+from interview_core.accounts.models import Invite, Organisation, User, UserRole
 from interview_core.audit.models import AuditEvent
+from interview_core.interviews.models import Interview
+from interview_core.jobs.models import Job
+from interview_core.reports.models import Report
 
 
 def record_audit(
@@ -57,3 +62,81 @@ def list_audit_events(
     if before:
         query = query.where(AuditEvent.created_at < before)
     return list(session.scalars(query))
+
+
+def subject_labels(
+    session: Session, reader: User, events: Sequence[AuditEvent]
+) -> dict[uuid.UUID, str]:
+    """A readable name of each event's subject, by event id: the candidate's address for a
+    report or interview, the address of a user or invite, a job's title, an organisation's
+    name. The UI puts it into a phrase in the reader's language.
+
+    One query per kind of subject on the page, never one per event. A recruiter gets names only
+    of their own organisation's rows: an event's subject id alone must not reveal another
+    organisation's candidate, whatever that event's organisation is."""
+    restricted_to = None if reader.role == UserRole.ADMIN else reader.organisation_id
+    if reader.role != UserRole.ADMIN and restricted_to is None:
+        return {}  # no organisation to read names from (a recruiter always has one)
+    subjects: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
+    for event in events:
+        if event.subject_id is None:
+            continue
+        try:
+            subjects[event.id] = (event.subject_type, uuid.UUID(event.subject_id))
+        except ValueError:
+            continue  # not a row id: nothing to name
+    ids: defaultdict[str, set[uuid.UUID]] = defaultdict(set)
+    for subject_type, subject_id in subjects.values():
+        ids[subject_type].add(subject_id)
+    names: dict[tuple[str, uuid.UUID], str] = {}
+    for subject_type, subject_ids in ids.items():
+        query = _label_query(subject_type, subject_ids, restricted_to)
+        if query is None:
+            continue
+        for subject_id, name in session.execute(query):
+            names[(subject_type, subject_id)] = name
+    return {event_id: names[subject] for event_id, subject in subjects.items() if subject in names}
+
+
+def _label_query(
+    subject_type: str, ids: set[uuid.UUID], organisation_id: uuid.UUID | None
+) -> Select[uuid.UUID, str] | None:
+    """(id, name) of the subjects among `ids`; only `organisation_id`'s unless it is None."""
+    query: Select[uuid.UUID, str]
+    visible: ColumnElement[bool] | None = None
+    if subject_type == "report":
+        query = (
+            select(Report.id, Interview.candidate_email)
+            .join(Interview, Interview.id == Report.interview_id)
+            .where(Report.id.in_(ids))
+        )
+        if organisation_id is not None:
+            visible = Interview.organisation_id == organisation_id
+    elif subject_type == "interview":
+        query = select(Interview.id, Interview.candidate_email).where(Interview.id.in_(ids))
+        if organisation_id is not None:
+            visible = Interview.organisation_id == organisation_id
+    elif subject_type == "job":
+        query = select(Job.id, Job.title).where(Job.id.in_(ids))
+        if organisation_id is not None:
+            visible = Job.organisation_id == organisation_id
+    elif subject_type == "invite":
+        query = select(Invite.id, Invite.email).where(Invite.id.in_(ids))
+        if organisation_id is not None:
+            visible = Invite.organisation_id == organisation_id
+    elif subject_type == "organisation":
+        query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+        if organisation_id is not None:
+            visible = Organisation.id == organisation_id
+    elif subject_type == "user":
+        query = select(User.id, User.email).where(User.id.in_(ids))
+        if organisation_id is not None:
+            # The organisation's own recruiters, and candidates it has interviewed: addresses
+            # its recruiters already see on their interviews.
+            interviewed = exists().where(
+                Interview.candidate_id == User.id, Interview.organisation_id == organisation_id
+            )
+            visible = or_(User.organisation_id == organisation_id, interviewed)
+    else:
+        return None
+    return query if visible is None else query.where(visible)

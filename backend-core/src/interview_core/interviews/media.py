@@ -20,6 +20,14 @@ AUDIO_SIGNATURES: list[tuple[str, int, bytes]] = [
     ("mp3", 0, b"\xff\xf3"),
     ("mp3", 0, b"\xff\xf2"),
 ]
+# What a stored file is served as: its extension is the sniffed container above.
+AUDIO_MEDIA_TYPES: dict[str, str] = {
+    "webm": "audio/webm",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "mp4": "audio/mp4",
+    "mp3": "audio/mpeg",
+}
 
 
 def sniff_audio(data: bytes) -> str:

@@ -134,6 +134,9 @@ class InterviewState(BaseModel):
     # Whether the organisation analyses facial expressions: the candidate is asked for that
     # consent only then.
     emotion_analysis_enabled: bool
+    # The largest résumé file POST /resumes accepts, so the page refuses a larger one before
+    # sending it, whatever this deployment configured.
+    max_resume_upload_bytes: int
 
 
 class AnswerAccepted(BaseModel):

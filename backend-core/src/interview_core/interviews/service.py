@@ -332,6 +332,7 @@ def state_of(session: Session, interview: Interview) -> InterviewState:
         answered_turns=answered,
         phase=phase,
         emotion_analysis_enabled=_analyses_expressions(session, interview),
+        max_resume_upload_bytes=get_infra_settings().max_resume_upload_bytes,
     )
 
 

@@ -16,6 +16,12 @@ def _inside_media(relative: str | Path) -> Path | None:
     return target if target.is_relative_to(media) and target != media else None
 
 
+def media_file(relative: str) -> Path | None:
+    """The stored file a row names, or None when it is gone or lies outside the media directory."""
+    target = _inside_media(relative)
+    return target if target is not None and target.is_file() else None
+
+
 def remove_media_file(relative: str) -> bool:
     """True when a file was removed; a file already gone is fine (runs are repeatable)."""
     target = _inside_media(relative)

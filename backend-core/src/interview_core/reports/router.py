@@ -1,12 +1,18 @@
 import uuid
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from fastapi import APIRouter, Response
+from fastapi.responses import StreamingResponse
 
 from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
 from interview_core.errors.openapi import problems
+from interview_core.interviews.media import AUDIO_MEDIA_TYPES
 from interview_core.reports import service
 from interview_core.reports.pdf import render_report_pdf
 from interview_core.reports.schemas import CandidateSummary, DecisionCreate, ReportRead
+
+AUDIO_CHUNK_BYTES = 64 * 1024
 
 # Every route refuses by role: reports need a recruiter or admin, the summary its candidate.
 router = APIRouter(tags=["reports"], responses=problems(403))
@@ -69,3 +75,41 @@ def candidate_summary(
 ) -> CandidateSummary:
     """The candidate's own summary, once the organisation shares it: criteria and explanation."""
     return service.summary_for_candidate(session, user, interview_id)
+
+
+@router.get(
+    "/interviews/{interview_id}/turns/{turn_id}/audio",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The recording as the candidate's browser uploaded it.",
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in sorted(set(AUDIO_MEDIA_TYPES.values()))
+            },
+        },
+        **problems(404),
+    },
+)
+def answer_audio(
+    interview_id: uuid.UUID, turn_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession
+) -> StreamingResponse:
+    """A spoken answer's recording, for playback in the report; 404 `audio-not-found` when the
+    answer was typed or the recording is no longer kept. Each playback is audited."""
+    recording = service.open_answer_recording(session, user, interview_id, turn_id)
+    return StreamingResponse(
+        _chunks(recording.file),
+        media_type=recording.media_type,
+        headers={
+            "Content-Length": str(recording.size),
+            # A candidate's voice: kept out of shared caches and the browser's disk cache.
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _chunks(file: BinaryIO) -> Iterator[bytes]:
+    with file:
+        while chunk := file.read(AUDIO_CHUNK_BYTES):
+            yield chunk

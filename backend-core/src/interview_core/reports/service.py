@@ -3,9 +3,13 @@ person and every decision is audited in the same transaction."""
 
 import csv
 import io
+import logging
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from sqlalchemy import Float, cast, select
 from sqlalchemy.dialects.postgresql import insert
@@ -15,6 +19,7 @@ from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.audit.service import record_audit
 from interview_core.auth.policy import ensure_org_access
 from interview_core.errors import Forbidden, NotFound
+from interview_core.interviews.media import AUDIO_MEDIA_TYPES
 from interview_core.interviews.models import (
     Interview,
     ProcessingStatus,
@@ -25,6 +30,7 @@ from interview_core.interviews.models import (
 )
 from interview_core.jobs.models import Job
 from interview_core.jobs.service import get_job
+from interview_core.privacy.media import media_file
 from interview_core.reports.assembly import (
     ASSEMBLY_VERSION,
     ReportInputs,
@@ -41,6 +47,8 @@ from interview_core.reports.schemas import (
     ReportRead,
     ReportResume,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def load_inputs(session: Session, interview_id: uuid.UUID) -> ReportInputs:
@@ -428,3 +436,60 @@ def summary_for_candidate(
         {"interview_id": str(interview.id)},
     )
     return candidate_summary(ReportContent.model_validate(report.content))
+
+
+@dataclass(frozen=True)
+class AnswerRecording:
+    """A spoken answer's stored file, already open: retention may delete the file while it is
+    sent, and an open file stays readable."""
+
+    file: BinaryIO
+    media_type: str
+    size: int
+
+
+def open_answer_recording(
+    session: Session, user: User, interview_id: uuid.UUID, turn_id: uuid.UUID
+) -> AnswerRecording:
+    """The recording of one answer for its organisation's recruiters and admins; audited. The
+    file is the one the turn's row names, never a path from the request."""
+    interview = _interview_for_recruiter(session, user, interview_id)
+    relative = session.scalar(
+        select(Turn.audio_path).where(
+            Turn.id == turn_id,
+            Turn.interview_id == interview.id,
+            # A turn prepared for a stage not yet open is nobody's to see.
+            Turn.stage_index <= interview.current_stage_index,
+        )
+    )
+    # Typed, purged by retention, or gone from disk: all the same to the reader.
+    not_available = NotFound(
+        "This answer has no recording: it was typed, or the recording is no longer kept.",
+        code="audio-not-found",
+    )
+    if not relative:
+        raise not_available
+    media_type = AUDIO_MEDIA_TYPES.get(PurePosixPath(relative).suffix.removeprefix("."))
+    target = media_file(relative)
+    if media_type is None or target is None:
+        # Retention clears the row with the file, so this is a file lost some other way.
+        # The request's log context already names the interview and the turn.
+        logger.warning(
+            "answer recording not playable: %s",
+            "file missing" if media_type else "unknown file type",
+        )
+        raise not_available
+    try:
+        file = target.open("rb")
+    except OSError:
+        raise not_available from None
+    record_audit(
+        session,
+        user,
+        "answer_audio.played",
+        "interview",
+        interview.id,
+        interview.organisation_id,
+        {"turn_id": str(turn_id)},
+    )
+    return AnswerRecording(file, media_type, os.fstat(file.fileno()).st_size)

@@ -1,0 +1,292 @@
+// Small inline SVG charts of the report's observations: gaze on screen and facial-expression labels
+// per answer, and speaking pace per spoken answer. No chart library: a few bars do not justify a
+// dependency. Each chart is one role="img" with its values summarised in its aria-label, and the
+// same numbers in a table that only screen readers see. Nothing is drawn without data. These are
+// observations only; none of them feeds a score or the recommendation, and each chart says so.
+import type { CSSProperties, ReactNode } from "react";
+import type { Schemas } from "../api/client";
+import { useI18n, type Language } from "../i18n";
+
+type Observations = Schemas["Observations"];
+type Communication = Schemas["CommunicationFigures"];
+/** A readable stage name for a stage key (ReportPage's stageLabel), passed in to avoid an import cycle. */
+type StageName = (stageKey: string) => string;
+
+// The charts' own words, in the shape of i18n.tsx (a typed English dictionary that Korean must match,
+// "{name}" placeholders). Kept here so the chart is one file; they can move into i18n.tsx unchanged.
+const en = {
+  chartNotScored: "Observation only: never used in a score or the recommendation.",
+  gazeChartTitle: "Looking at the screen, per answer",
+  gazeChartSummary: "Share of each answer spent looking at the screen: {values}.",
+  expressionChartTitle: "Facial-expression labels, per answer",
+  expressionChartSummary: "Share of camera pictures per facial-expression label, per answer: {values}.",
+  expressionChartNote: "Labels a camera model gave to expressions; they are not measures of feelings.",
+  paceChartTitle: "Speaking pace, per spoken answer",
+  paceChartSummary: "Words per minute for each spoken answer: {values}.",
+  paceAverage: "Average over all spoken answers: {wpm} words per minute.",
+  wpmValue: "{wpm} wpm",
+  exprNeutral: "neutral",
+  exprHappy: "happy",
+  exprSurprise: "surprise",
+  exprSad: "sad",
+  exprAngry: "angry",
+  exprFear: "fear",
+  exprDisgust: "disgust",
+};
+type ChartKey = keyof typeof en;
+const ko: Record<ChartKey, string> = {
+  chartNotScored: "관찰 정보일 뿐이며 점수나 추천에 반영되지 않습니다.",
+  gazeChartTitle: "답변별 화면 응시",
+  gazeChartSummary: "답변별로 화면을 본 시간의 비율: {values}.",
+  expressionChartTitle: "답변별 표정 레이블",
+  expressionChartSummary: "답변별 표정 레이블마다의 카메라 사진 비율: {values}.",
+  expressionChartNote: "카메라 모델이 표정에 붙인 레이블이며, 감정을 측정한 것이 아닙니다.",
+  paceChartTitle: "음성 답변별 말하기 속도",
+  paceChartSummary: "음성 답변별 분당 단어 수: {values}.",
+  paceAverage: "전체 음성 답변 평균: 분당 {wpm}단어.",
+  wpmValue: "분당 {wpm}단어",
+  exprNeutral: "무표정",
+  exprHappy: "기쁨",
+  exprSurprise: "놀람",
+  exprSad: "슬픔",
+  exprAngry: "화남",
+  exprFear: "두려움",
+  exprDisgust: "혐오",
+};
+const CHART_TEXT: Record<Language, Record<ChartKey, string>> = { en, ko };
+type ChartTranslate = (key: ChartKey, values?: Record<string, string | number>) => string;
+
+function useChartText(): ChartTranslate {
+  const { language } = useI18n();
+  return (key, values) => CHART_TEXT[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? `{${name}}`));
+}
+
+// The vision worker's labels (ai-worker vision/emotion.py EMOTION_LABELS), in the order the legend and
+// stacked bars use; any other label is shown as sent, after these. Okabe–Ito colours stay apart for
+// the common colour-vision deficiencies, and every value is also given as text.
+const EXPRESSIONS: { label: string; key: ChartKey; colour: string }[] = [
+  { label: "neutral", key: "exprNeutral", colour: "#8c8c8c" },
+  { label: "happy", key: "exprHappy", colour: "#e69f00" },
+  { label: "surprise", key: "exprSurprise", colour: "#56b4e9" },
+  { label: "sad", key: "exprSad", colour: "#0072b2" },
+  { label: "angry", key: "exprAngry", colour: "#d55e00" },
+  { label: "fear", key: "exprFear", colour: "#cc79a7" },
+  { label: "disgust", key: "exprDisgust", colour: "#009e73" },
+];
+const OTHER_COLOURS = ["#f0e442", "#000000", "#999933", "#882255"];
+
+// One row per answer: its name above, its bar below. Labels above the bars never collide with them,
+// whatever the length of a (Korean) stage name.
+const WIDTH = 480;
+const BAR_MAX = 380;
+const ROW_H = 36;
+const BAR_Y = 16;
+const BAR_H = 14;
+const svgStyle: CSSProperties = { width: "100%", maxWidth: WIDTH, height: "auto", display: "block" };
+const textStyle: CSSProperties = { fontSize: 12, fill: "var(--ink)" };
+const trackStyle: CSSProperties = { fill: "var(--line)" };
+const barStyle: CSSProperties = { fill: "var(--accent)" };
+
+const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
+
+function ChartFrame({ testId, title, note, children }: { testId: string; title: string; note?: string; children: ReactNode }) {
+  const c = useChartText();
+  return (
+    <figure className="observation-chart" data-testid={testId} style={{ margin: "12px 0" }}>
+      <figcaption>
+        <strong>{title}</strong>
+        <br />
+        <small className="hint">
+          {c("chartNotScored")}
+          {note && ` ${note}`}
+        </small>
+      </figcaption>
+      {children}
+    </figure>
+  );
+}
+
+/** One bar per answer whose camera saw where the candidate looked; answers without a gaze value are left out. */
+export function GazeChart({ observations, stageName }: { observations: Observations; stageName: StageName }) {
+  const c = useChartText();
+  const { t } = useI18n();
+  if (!observations.gaze_included) return null;
+  const rows = observations.turns.flatMap((turn) =>
+    turn.gaze_on_screen_ratio === null ? [] : [{ id: turn.turn_id, name: stageName(turn.stage_key), ratio: turn.gaze_on_screen_ratio }],
+  );
+  if (rows.length === 0) return null;
+  const summary = c("gazeChartSummary", { values: rows.map((row) => `${row.name} ${pct(row.ratio)}`).join(", ") });
+  return (
+    <ChartFrame testId="gaze-chart" title={c("gazeChartTitle")}>
+      <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${rows.length * ROW_H}`} style={svgStyle}>
+        {rows.map((row, i) => (
+          <g key={row.id} transform={`translate(0 ${i * ROW_H})`}>
+            <text x={0} y={12} style={textStyle}>
+              {row.name}
+            </text>
+            <rect x={0} y={BAR_Y} width={BAR_MAX} height={BAR_H} style={trackStyle} />
+            <rect x={0} y={BAR_Y} width={clamp(row.ratio) * BAR_MAX} height={BAR_H} style={barStyle} />
+            <text x={BAR_MAX + 6} y={BAR_Y + BAR_H - 2} style={textStyle}>
+              {pct(row.ratio)}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <ValuesTable caption={c("gazeChartTitle")} head={[t("obsStage"), t("obsGaze")]} rows={rows.map((row) => ({ id: row.id, name: row.name, cells: [pct(row.ratio)] }))} />
+    </ChartFrame>
+  );
+}
+
+/** Per answer, a 100 % bar split by the share of pictures each expression label was given; a legend names the colours. */
+export function ExpressionChart({ observations, stageName }: { observations: Observations; stageName: StageName }) {
+  const c = useChartText();
+  const { t } = useI18n();
+  if (!observations.emotion_included) return null;
+  const rows = observations.turns.flatMap((turn) => (turn.emotion ? [{ id: turn.turn_id, name: stageName(turn.stage_key), distribution: turn.emotion.distribution }] : []));
+  if (rows.length === 0) return null;
+  // Only the labels some answer actually has: seven columns of 0 % say nothing.
+  const seen = new Set(rows.flatMap((row) => Object.keys(row.distribution).filter((label) => row.distribution[label] > 0)));
+  const known = EXPRESSIONS.filter((e) => seen.has(e.label)).map((e) => ({ label: e.label, name: c(e.key), colour: e.colour }));
+  const others = [...seen]
+    .filter((label) => !EXPRESSIONS.some((e) => e.label === label))
+    .sort()
+    .map((label, i) => ({ label, name: label, colour: OTHER_COLOURS[i % OTHER_COLOURS.length] }));
+  const labels = [...known, ...others];
+  const share = (row: (typeof rows)[number], label: string) => row.distribution[label] ?? 0;
+  const summary = c("expressionChartSummary", {
+    values: rows
+      .map((row) => {
+        const parts = labels.filter((l) => share(row, l.label) > 0).map((l) => `${l.name} ${pct(share(row, l.label))}`);
+        return `${row.name}: ${parts.join(", ") || "—"}`;
+      })
+      .join("; "),
+  });
+  return (
+    <ChartFrame testId="expression-chart" title={c("expressionChartTitle")} note={c("expressionChartNote")}>
+      <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${rows.length * ROW_H}`} style={svgStyle}>
+        {rows.map((row, i) => {
+          let x = 0;
+          return (
+            <g key={row.id} transform={`translate(0 ${i * ROW_H})`}>
+              <text x={0} y={12} style={textStyle}>
+                {row.name}
+              </text>
+              <rect x={0} y={BAR_Y} width={BAR_MAX} height={BAR_H} style={trackStyle} />
+              {labels.map((l) => {
+                const width = clamp(share(row, l.label)) * BAR_MAX;
+                // The title is a pointer tooltip for sighted readers; screen readers have the aria-label and the table.
+                const segment = (
+                  <rect key={l.label} x={x} y={BAR_Y} width={width} height={BAR_H} style={{ fill: l.colour }}>
+                    <title>{`${l.name} ${pct(share(row, l.label))}`}</title>
+                  </rect>
+                );
+                x += width;
+                return width > 0 ? segment : null;
+              })}
+            </g>
+          );
+        })}
+      </svg>
+      <ul className="chart-legend" aria-hidden="true" style={{ listStyle: "none", padding: 0, margin: "4px 0", display: "flex", flexWrap: "wrap", gap: "4px 12px" }}>
+        {labels.map((l) => (
+          <li key={l.label}>
+            <span style={{ display: "inline-block", width: 10, height: 10, marginRight: 4, background: l.colour }} />
+            {l.name}
+          </li>
+        ))}
+      </ul>
+      <ValuesTable
+        caption={c("expressionChartTitle")}
+        head={[t("obsStage"), ...labels.map((l) => l.name)]}
+        rows={rows.map((row) => ({ id: row.id, name: row.name, cells: labels.map((l) => pct(share(row, l.label))) }))}
+      />
+    </ChartFrame>
+  );
+}
+
+/** Words per minute per spoken answer, with the average over all of them as a dashed line; nothing when every answer was typed. */
+export function PaceChart({ communication, stageName }: { communication: Communication; stageName: StageName }) {
+  const c = useChartText();
+  const { t } = useI18n();
+  const rows = communication.turns.map((turn) => ({ id: turn.turn_id, name: stageName(turn.stage_key), wpm: turn.words_per_minute }));
+  if (rows.length === 0) return null;
+  const average = communication.words_per_minute;
+  // The scale ends at the next 50 words per minute above the fastest answer (or the average), so bars compare at a glance.
+  const top = Math.max(50, Math.ceil(Math.max(...rows.map((row) => row.wpm), average ?? 0) / 50) * 50);
+  const wpm = (value: number) => value.toFixed(0);
+  const averageText = average === null ? "" : ` ${c("paceAverage", { wpm: wpm(average) })}`;
+  const summary = c("paceChartSummary", { values: rows.map((row) => `${row.name} ${wpm(row.wpm)}`).join(", ") }) + averageText;
+  const height = rows.length * ROW_H;
+  return (
+    <ChartFrame testId="pace-chart" title={c("paceChartTitle")}>
+      <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${height}`} style={svgStyle}>
+        {rows.map((row, i) => (
+          <g key={row.id} transform={`translate(0 ${i * ROW_H})`}>
+            <text x={0} y={12} style={textStyle}>
+              {row.name}
+            </text>
+            <rect x={0} y={BAR_Y} width={BAR_MAX} height={BAR_H} style={trackStyle} />
+            <rect x={0} y={BAR_Y} width={clamp(row.wpm / top) * BAR_MAX} height={BAR_H} style={barStyle} />
+            <text x={BAR_MAX + 6} y={BAR_Y + BAR_H - 2} style={textStyle}>
+              {c("wpmValue", { wpm: wpm(row.wpm) })}
+            </text>
+          </g>
+        ))}
+        {average !== null && (
+          <line x1={(average / top) * BAR_MAX} x2={(average / top) * BAR_MAX} y1={BAR_Y - 2} y2={height} strokeDasharray="4 3" style={{ stroke: "var(--ink)", strokeWidth: 1.5 }} />
+        )}
+      </svg>
+      {average !== null && (
+        <p className="hint">
+          {/* A sample of the dashed line, so the sentence says which mark is the average. */}
+          <svg aria-hidden="true" width="18" height="10" style={{ marginRight: 4 }}>
+            <line x1="1" x2="17" y1="5" y2="5" strokeDasharray="4 3" style={{ stroke: "var(--ink)", strokeWidth: 1.5 }} />
+          </svg>
+          {c("paceAverage", { wpm: wpm(average) })}
+        </p>
+      )}
+      <ValuesTable caption={c("paceChartTitle")} head={[t("obsStage"), t("wordsPerMinute")]} rows={rows.map((row) => ({ id: row.id, name: row.name, cells: [wpm(row.wpm)] }))} />
+    </ChartFrame>
+  );
+}
+
+/** The gaze and expression charts of the observations section; null when neither has data. */
+export function ObservationCharts({ observations, stageName }: { observations: Observations; stageName: StageName }) {
+  return (
+    <>
+      <GazeChart observations={observations} stageName={stageName} />
+      <ExpressionChart observations={observations} stageName={stageName} />
+    </>
+  );
+}
+
+// A ratio outside 0–1 (a rounding slip upstream) must not draw past the track.
+const clamp = (ratio: number) => Math.min(1, Math.max(0, ratio));
+
+/** The chart's numbers as a table for screen readers; sighted readers have the bars and their labels. */
+function ValuesTable({ caption, head, rows }: { caption: string; head: string[]; rows: { id: string; name: string; cells: string[] }[] }) {
+  return (
+    <table className="visually-hidden">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {head.map((cell) => (
+            <th key={cell} scope="col">
+              {cell}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.id}>
+            <th scope="row">{row.name}</th>
+            {row.cells.map((cell, i) => (
+              <td key={i}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
