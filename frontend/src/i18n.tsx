@@ -340,6 +340,24 @@ const en = {
   auditSubjectInvite: "invite for {email}",
   auditSystemActor: "System",
   auditDeletedActor: "Deleted account",
+  // Observation charts in the report
+  chartNotScored: "Observation only: never used in a score or the recommendation.",
+  gazeChartTitle: "Looking at the screen, per answer",
+  gazeChartSummary: "Share of each answer spent looking at the screen: {values}.",
+  expressionChartTitle: "Facial-expression labels, per answer",
+  expressionChartSummary: "Share of camera pictures per facial-expression label, per answer: {values}.",
+  expressionChartNote: "Labels a camera model gave to expressions; they are not measures of feelings.",
+  paceChartTitle: "Speaking pace, per spoken answer",
+  paceChartSummary: "Words per minute for each spoken answer: {values}.",
+  paceAverage: "Average over all spoken answers: {wpm} words per minute.",
+  wpmValue: "{wpm} wpm",
+  exprNeutral: "neutral",
+  exprHappy: "happy",
+  exprSurprise: "surprise",
+  exprSad: "sad",
+  exprAngry: "angry",
+  exprFear: "fear",
+  exprDisgust: "disgust",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -672,6 +690,24 @@ const ko: Record<MessageKey, string> = {
   auditSubjectInvite: "{email} 초대",
   auditSystemActor: "시스템",
   auditDeletedActor: "삭제된 계정",
+  // Observation charts in the report
+  chartNotScored: "관찰 정보일 뿐이며 점수나 추천에 반영되지 않습니다.",
+  gazeChartTitle: "답변별 화면 응시",
+  gazeChartSummary: "답변별로 화면을 본 시간의 비율: {values}.",
+  expressionChartTitle: "답변별 표정 레이블",
+  expressionChartSummary: "답변별 표정 레이블마다의 카메라 사진 비율: {values}.",
+  expressionChartNote: "카메라 모델이 표정에 붙인 레이블이며, 감정을 측정한 것이 아닙니다.",
+  paceChartTitle: "음성 답변별 말하기 속도",
+  paceChartSummary: "음성 답변별 분당 단어 수: {values}.",
+  paceAverage: "전체 음성 답변 평균: 분당 {wpm}단어.",
+  wpmValue: "분당 {wpm}단어",
+  exprNeutral: "무표정",
+  exprHappy: "기쁨",
+  exprSurprise: "놀람",
+  exprSad: "슬픔",
+  exprAngry: "화남",
+  exprFear: "두려움",
+  exprDisgust: "혐오",
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { en, ko };

@@ -5,66 +5,17 @@
 // observations only; none of them feeds a score or the recommendation, and each chart says so.
 import type { CSSProperties, ReactNode } from "react";
 import type { Schemas } from "../api/client";
-import { useI18n, type Language } from "../i18n";
+import { useI18n, type MessageKey } from "../i18n";
 
 type Observations = Schemas["Observations"];
 type Communication = Schemas["CommunicationFigures"];
 /** A readable stage name for a stage key (ReportPage's stageLabel), passed in to avoid an import cycle. */
 type StageName = (stageKey: string) => string;
 
-// The charts' own words, in the shape of i18n.tsx (a typed English dictionary that Korean must match,
-// "{name}" placeholders). Kept here so the chart is one file; they can move into i18n.tsx unchanged.
-const en = {
-  chartNotScored: "Observation only: never used in a score or the recommendation.",
-  gazeChartTitle: "Looking at the screen, per answer",
-  gazeChartSummary: "Share of each answer spent looking at the screen: {values}.",
-  expressionChartTitle: "Facial-expression labels, per answer",
-  expressionChartSummary: "Share of camera pictures per facial-expression label, per answer: {values}.",
-  expressionChartNote: "Labels a camera model gave to expressions; they are not measures of feelings.",
-  paceChartTitle: "Speaking pace, per spoken answer",
-  paceChartSummary: "Words per minute for each spoken answer: {values}.",
-  paceAverage: "Average over all spoken answers: {wpm} words per minute.",
-  wpmValue: "{wpm} wpm",
-  exprNeutral: "neutral",
-  exprHappy: "happy",
-  exprSurprise: "surprise",
-  exprSad: "sad",
-  exprAngry: "angry",
-  exprFear: "fear",
-  exprDisgust: "disgust",
-};
-type ChartKey = keyof typeof en;
-const ko: Record<ChartKey, string> = {
-  chartNotScored: "관찰 정보일 뿐이며 점수나 추천에 반영되지 않습니다.",
-  gazeChartTitle: "답변별 화면 응시",
-  gazeChartSummary: "답변별로 화면을 본 시간의 비율: {values}.",
-  expressionChartTitle: "답변별 표정 레이블",
-  expressionChartSummary: "답변별 표정 레이블마다의 카메라 사진 비율: {values}.",
-  expressionChartNote: "카메라 모델이 표정에 붙인 레이블이며, 감정을 측정한 것이 아닙니다.",
-  paceChartTitle: "음성 답변별 말하기 속도",
-  paceChartSummary: "음성 답변별 분당 단어 수: {values}.",
-  paceAverage: "전체 음성 답변 평균: 분당 {wpm}단어.",
-  wpmValue: "분당 {wpm}단어",
-  exprNeutral: "무표정",
-  exprHappy: "기쁨",
-  exprSurprise: "놀람",
-  exprSad: "슬픔",
-  exprAngry: "화남",
-  exprFear: "두려움",
-  exprDisgust: "혐오",
-};
-const CHART_TEXT: Record<Language, Record<ChartKey, string>> = { en, ko };
-type ChartTranslate = (key: ChartKey, values?: Record<string, string | number>) => string;
-
-function useChartText(): ChartTranslate {
-  const { language } = useI18n();
-  return (key, values) => CHART_TEXT[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? `{${name}}`));
-}
-
 // The vision worker's labels (ai-worker vision/emotion.py EMOTION_LABELS), in the order the legend and
 // stacked bars use; any other label is shown as sent, after these. Okabe–Ito colours stay apart for
 // the common colour-vision deficiencies, and every value is also given as text.
-const EXPRESSIONS: { label: string; key: ChartKey; colour: string }[] = [
+const EXPRESSIONS: { label: string; key: MessageKey; colour: string }[] = [
   { label: "neutral", key: "exprNeutral", colour: "#8c8c8c" },
   { label: "happy", key: "exprHappy", colour: "#e69f00" },
   { label: "surprise", key: "exprSurprise", colour: "#56b4e9" },
@@ -90,14 +41,14 @@ const barStyle: CSSProperties = { fill: "var(--accent)" };
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
 function ChartFrame({ testId, title, note, children }: { testId: string; title: string; note?: string; children: ReactNode }) {
-  const c = useChartText();
+  const { t } = useI18n();
   return (
     <figure className="observation-chart" data-testid={testId} style={{ margin: "12px 0" }}>
       <figcaption>
         <strong>{title}</strong>
         <br />
         <small className="hint">
-          {c("chartNotScored")}
+          {t("chartNotScored")}
           {note && ` ${note}`}
         </small>
       </figcaption>
@@ -108,16 +59,15 @@ function ChartFrame({ testId, title, note, children }: { testId: string; title: 
 
 /** One bar per answer whose camera saw where the candidate looked; answers without a gaze value are left out. */
 export function GazeChart({ observations, stageName }: { observations: Observations; stageName: StageName }) {
-  const c = useChartText();
   const { t } = useI18n();
   if (!observations.gaze_included) return null;
   const rows = observations.turns.flatMap((turn) =>
     turn.gaze_on_screen_ratio === null ? [] : [{ id: turn.turn_id, name: stageName(turn.stage_key), ratio: turn.gaze_on_screen_ratio }],
   );
   if (rows.length === 0) return null;
-  const summary = c("gazeChartSummary", { values: rows.map((row) => `${row.name} ${pct(row.ratio)}`).join(", ") });
+  const summary = t("gazeChartSummary", { values: rows.map((row) => `${row.name} ${pct(row.ratio)}`).join(", ") });
   return (
-    <ChartFrame testId="gaze-chart" title={c("gazeChartTitle")}>
+    <ChartFrame testId="gaze-chart" title={t("gazeChartTitle")}>
       <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${rows.length * ROW_H}`} style={svgStyle}>
         {rows.map((row, i) => (
           <g key={row.id} transform={`translate(0 ${i * ROW_H})`}>
@@ -132,28 +82,27 @@ export function GazeChart({ observations, stageName }: { observations: Observati
           </g>
         ))}
       </svg>
-      <ValuesTable caption={c("gazeChartTitle")} head={[t("obsStage"), t("obsGaze")]} rows={rows.map((row) => ({ id: row.id, name: row.name, cells: [pct(row.ratio)] }))} />
+      <ValuesTable caption={t("gazeChartTitle")} head={[t("obsStage"), t("obsGaze")]} rows={rows.map((row) => ({ id: row.id, name: row.name, cells: [pct(row.ratio)] }))} />
     </ChartFrame>
   );
 }
 
 /** Per answer, a 100 % bar split by the share of pictures each expression label was given; a legend names the colours. */
 export function ExpressionChart({ observations, stageName }: { observations: Observations; stageName: StageName }) {
-  const c = useChartText();
   const { t } = useI18n();
   if (!observations.emotion_included) return null;
   const rows = observations.turns.flatMap((turn) => (turn.emotion ? [{ id: turn.turn_id, name: stageName(turn.stage_key), distribution: turn.emotion.distribution }] : []));
   if (rows.length === 0) return null;
   // Only the labels some answer actually has: seven columns of 0 % say nothing.
   const seen = new Set(rows.flatMap((row) => Object.keys(row.distribution).filter((label) => row.distribution[label] > 0)));
-  const known = EXPRESSIONS.filter((e) => seen.has(e.label)).map((e) => ({ label: e.label, name: c(e.key), colour: e.colour }));
+  const known = EXPRESSIONS.filter((e) => seen.has(e.label)).map((e) => ({ label: e.label, name: t(e.key), colour: e.colour }));
   const others = [...seen]
     .filter((label) => !EXPRESSIONS.some((e) => e.label === label))
     .sort()
     .map((label, i) => ({ label, name: label, colour: OTHER_COLOURS[i % OTHER_COLOURS.length] }));
   const labels = [...known, ...others];
   const share = (row: (typeof rows)[number], label: string) => row.distribution[label] ?? 0;
-  const summary = c("expressionChartSummary", {
+  const summary = t("expressionChartSummary", {
     values: rows
       .map((row) => {
         const parts = labels.filter((l) => share(row, l.label) > 0).map((l) => `${l.name} ${pct(share(row, l.label))}`);
@@ -162,7 +111,7 @@ export function ExpressionChart({ observations, stageName }: { observations: Obs
       .join("; "),
   });
   return (
-    <ChartFrame testId="expression-chart" title={c("expressionChartTitle")} note={c("expressionChartNote")}>
+    <ChartFrame testId="expression-chart" title={t("expressionChartTitle")} note={t("expressionChartNote")}>
       <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${rows.length * ROW_H}`} style={svgStyle}>
         {rows.map((row, i) => {
           let x = 0;
@@ -196,7 +145,7 @@ export function ExpressionChart({ observations, stageName }: { observations: Obs
         ))}
       </ul>
       <ValuesTable
-        caption={c("expressionChartTitle")}
+        caption={t("expressionChartTitle")}
         head={[t("obsStage"), ...labels.map((l) => l.name)]}
         rows={rows.map((row) => ({ id: row.id, name: row.name, cells: labels.map((l) => pct(share(row, l.label))) }))}
       />
@@ -206,7 +155,6 @@ export function ExpressionChart({ observations, stageName }: { observations: Obs
 
 /** Words per minute per spoken answer, with the average over all of them as a dashed line; nothing when every answer was typed. */
 export function PaceChart({ communication, stageName }: { communication: Communication; stageName: StageName }) {
-  const c = useChartText();
   const { t } = useI18n();
   const rows = communication.turns.map((turn) => ({ id: turn.turn_id, name: stageName(turn.stage_key), wpm: turn.words_per_minute }));
   if (rows.length === 0) return null;
@@ -214,11 +162,11 @@ export function PaceChart({ communication, stageName }: { communication: Communi
   // The scale ends at the next 50 words per minute above the fastest answer (or the average), so bars compare at a glance.
   const top = Math.max(50, Math.ceil(Math.max(...rows.map((row) => row.wpm), average ?? 0) / 50) * 50);
   const wpm = (value: number) => value.toFixed(0);
-  const averageText = average === null ? "" : ` ${c("paceAverage", { wpm: wpm(average) })}`;
-  const summary = c("paceChartSummary", { values: rows.map((row) => `${row.name} ${wpm(row.wpm)}`).join(", ") }) + averageText;
+  const averageText = average === null ? "" : ` ${t("paceAverage", { wpm: wpm(average) })}`;
+  const summary = t("paceChartSummary", { values: rows.map((row) => `${row.name} ${wpm(row.wpm)}`).join(", ") }) + averageText;
   const height = rows.length * ROW_H;
   return (
-    <ChartFrame testId="pace-chart" title={c("paceChartTitle")}>
+    <ChartFrame testId="pace-chart" title={t("paceChartTitle")}>
       <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${height}`} style={svgStyle}>
         {rows.map((row, i) => (
           <g key={row.id} transform={`translate(0 ${i * ROW_H})`}>
@@ -228,7 +176,7 @@ export function PaceChart({ communication, stageName }: { communication: Communi
             <rect x={0} y={BAR_Y} width={BAR_MAX} height={BAR_H} style={trackStyle} />
             <rect x={0} y={BAR_Y} width={clamp(row.wpm / top) * BAR_MAX} height={BAR_H} style={barStyle} />
             <text x={BAR_MAX + 6} y={BAR_Y + BAR_H - 2} style={textStyle}>
-              {c("wpmValue", { wpm: wpm(row.wpm) })}
+              {t("wpmValue", { wpm: wpm(row.wpm) })}
             </text>
           </g>
         ))}
@@ -242,10 +190,10 @@ export function PaceChart({ communication, stageName }: { communication: Communi
           <svg aria-hidden="true" width="18" height="10" style={{ marginRight: 4 }}>
             <line x1="1" x2="17" y1="5" y2="5" strokeDasharray="4 3" style={{ stroke: "var(--ink)", strokeWidth: 1.5 }} />
           </svg>
-          {c("paceAverage", { wpm: wpm(average) })}
+          {t("paceAverage", { wpm: wpm(average) })}
         </p>
       )}
-      <ValuesTable caption={c("paceChartTitle")} head={[t("obsStage"), t("wordsPerMinute")]} rows={rows.map((row) => ({ id: row.id, name: row.name, cells: [wpm(row.wpm)] }))} />
+      <ValuesTable caption={t("paceChartTitle")} head={[t("obsStage"), t("wordsPerMinute")]} rows={rows.map((row) => ({ id: row.id, name: row.name, cells: [wpm(row.wpm)] }))} />
     </ChartFrame>
   );
 }
