@@ -225,6 +225,29 @@ test("an unfinished report is fetched again until it is ready, then no more", as
   }
 });
 
+test("a ready report that arrives before the transcript still shows the transcript", async () => {
+  // The ready report ends the refreshing; the transcript answered after it must not be dropped.
+  let sendTurns: () => void = () => undefined;
+  const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string) => {
+      if (url.endsWith("/turns")) return new Promise<Response>((resolve) => (sendTurns = () => resolve(json(TURNS))));
+      return json(makeReport(content(), { status: "ready" }));
+    }),
+  );
+  render(
+    <I18nProvider language="en">
+      <ReportPage interviewId="i" />
+    </I18nProvider>,
+  );
+  // The report's answer is in and rendered before the transcript's.
+  await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  await act(async () => sendTurns());
+  expect(await screen.findAllByTestId("transcript-turn")).toHaveLength(TURNS.length);
+  expect(screen.getByText("Advance", { selector: ".badge" })).toBeTruthy();
+});
+
 test("observations are a table per stage, with the model's limitations shown once", () => {
   const emotion = { distribution: { neutral: 1 }, limitations: "Expressions are not feelings.", model_id: "m", timeline: [[0, "neutral"], [2, "neutral"], [5, "smiling"]] as [number, string][] };
   renderReport(

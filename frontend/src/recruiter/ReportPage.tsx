@@ -100,12 +100,16 @@ export function ReportPage({ interviewId }: { interviewId: string }) {
     if (ready) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Both results are applied together: a ready report ends this effect (cancelled), so a
+    // transcript arriving after it on its own would be dropped and the transcript stay empty.
     const load = () => {
-      Promise.allSettled([
-        api.turns(interviewId).then((t) => !cancelled && setTurns(t), (e: Error) => !cancelled && setError(e.message)),
-        reports.get(interviewId).then((r) => !cancelled && setReport(r), (e: ApiError) => !cancelled && e.status !== 404 && setError(e.message)),
-      ]).then(() => {
-        if (!cancelled) timer = setTimeout(load, REPORT_REFRESH_MS);
+      Promise.allSettled([api.turns(interviewId), reports.get(interviewId)]).then(([turnsResult, reportResult]) => {
+        if (cancelled) return;
+        if (turnsResult.status === "fulfilled") setTurns(turnsResult.value);
+        else setError((turnsResult.reason as Error).message);
+        if (reportResult.status === "fulfilled") setReport(reportResult.value);
+        else if ((reportResult.reason as ApiError).status !== 404) setError((reportResult.reason as ApiError).message);
+        timer = setTimeout(load, REPORT_REFRESH_MS);
       });
     };
     load();
