@@ -57,6 +57,22 @@ function ChartFrame({ testId, title, note, children }: { testId: string; title: 
   );
 }
 
+/** One answer's row: its name above a bar filled to `share` of the track, the value beside it. */
+function BarRow({ index, name, share, value }: { index: number; name: string; share: number; value: string }) {
+  return (
+    <g transform={`translate(0 ${index * ROW_H})`}>
+      <text x={0} y={12} style={textStyle}>
+        {name}
+      </text>
+      <rect x={0} y={BAR_Y} width={BAR_MAX} height={BAR_H} style={trackStyle} />
+      <rect x={0} y={BAR_Y} width={clamp(share) * BAR_MAX} height={BAR_H} style={barStyle} />
+      <text x={BAR_MAX + 6} y={BAR_Y + BAR_H - 2} style={textStyle}>
+        {value}
+      </text>
+    </g>
+  );
+}
+
 /** One bar per answer whose camera saw where the candidate looked; answers without a gaze value are left out. */
 export function GazeChart({ observations, stageName }: { observations: Observations; stageName: StageName }) {
   const { t } = useI18n();
@@ -70,16 +86,7 @@ export function GazeChart({ observations, stageName }: { observations: Observati
     <ChartFrame testId="gaze-chart" title={t("gazeChartTitle")}>
       <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${rows.length * ROW_H}`} style={svgStyle}>
         {rows.map((row, i) => (
-          <g key={row.id} transform={`translate(0 ${i * ROW_H})`}>
-            <text x={0} y={12} style={textStyle}>
-              {row.name}
-            </text>
-            <rect x={0} y={BAR_Y} width={BAR_MAX} height={BAR_H} style={trackStyle} />
-            <rect x={0} y={BAR_Y} width={clamp(row.ratio) * BAR_MAX} height={BAR_H} style={barStyle} />
-            <text x={BAR_MAX + 6} y={BAR_Y + BAR_H - 2} style={textStyle}>
-              {pct(row.ratio)}
-            </text>
-          </g>
+          <BarRow key={row.id} index={i} name={row.name} share={row.ratio} value={pct(row.ratio)} />
         ))}
       </svg>
       <ValuesTable caption={t("gazeChartTitle")} head={[t("obsStage"), t("obsGaze")]} rows={rows.map((row) => ({ id: row.id, name: row.name, cells: [pct(row.ratio)] }))} />
@@ -169,16 +176,7 @@ export function PaceChart({ communication, stageName }: { communication: Communi
     <ChartFrame testId="pace-chart" title={t("paceChartTitle")}>
       <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${height}`} style={svgStyle}>
         {rows.map((row, i) => (
-          <g key={row.id} transform={`translate(0 ${i * ROW_H})`}>
-            <text x={0} y={12} style={textStyle}>
-              {row.name}
-            </text>
-            <rect x={0} y={BAR_Y} width={BAR_MAX} height={BAR_H} style={trackStyle} />
-            <rect x={0} y={BAR_Y} width={clamp(row.wpm / top) * BAR_MAX} height={BAR_H} style={barStyle} />
-            <text x={BAR_MAX + 6} y={BAR_Y + BAR_H - 2} style={textStyle}>
-              {t("wpmValue", { wpm: wpm(row.wpm) })}
-            </text>
-          </g>
+          <BarRow key={row.id} index={i} name={row.name} share={row.wpm / top} value={t("wpmValue", { wpm: wpm(row.wpm) })} />
         ))}
         {average !== null && (
           <line x1={(average / top) * BAR_MAX} x2={(average / top) * BAR_MAX} y1={BAR_Y - 2} y2={height} strokeDasharray="4 3" style={{ stroke: "var(--ink)", strokeWidth: 1.5 }} />
