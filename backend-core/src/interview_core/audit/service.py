@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from interview_core.accounts.models import Invite, Organisation, User, UserRole
 from interview_core.audit.models import AuditEvent
@@ -98,13 +98,30 @@ def subject_labels(
     return {event_id: names[subject] for event_id, subject in subjects.items() if subject in names}
 
 
+# Subjects named by a column of their own row: their id, name and organisation columns.
+_RowColumns = tuple[
+    InstrumentedAttribute[uuid.UUID], InstrumentedAttribute[str], InstrumentedAttribute[uuid.UUID]
+]
+_NAMED_BY_ROW: dict[str, _RowColumns] = {
+    "interview": (Interview.id, Interview.candidate_email, Interview.organisation_id),
+    "job": (Job.id, Job.title, Job.organisation_id),
+    "invite": (Invite.id, Invite.email, Invite.organisation_id),
+    "organisation": (Organisation.id, Organisation.name, Organisation.id),
+}
+
+
 def _label_query(
     subject_type: str, ids: set[uuid.UUID], organisation_id: uuid.UUID | None
 ) -> Select[uuid.UUID, str] | None:
     """(id, name) of the subjects among `ids`; only `organisation_id`'s unless it is None."""
     query: Select[uuid.UUID, str]
     visible: ColumnElement[bool] | None = None
-    if subject_type == "report":
+    if subject_type in _NAMED_BY_ROW:
+        id_column, name_column, organisation_column = _NAMED_BY_ROW[subject_type]
+        query = select(id_column, name_column).where(id_column.in_(ids))
+        if organisation_id is not None:
+            visible = organisation_column == organisation_id
+    elif subject_type == "report":
         query = (
             select(Report.id, Interview.candidate_email)
             .join(Interview, Interview.id == Report.interview_id)
@@ -112,22 +129,6 @@ def _label_query(
         )
         if organisation_id is not None:
             visible = Interview.organisation_id == organisation_id
-    elif subject_type == "interview":
-        query = select(Interview.id, Interview.candidate_email).where(Interview.id.in_(ids))
-        if organisation_id is not None:
-            visible = Interview.organisation_id == organisation_id
-    elif subject_type == "job":
-        query = select(Job.id, Job.title).where(Job.id.in_(ids))
-        if organisation_id is not None:
-            visible = Job.organisation_id == organisation_id
-    elif subject_type == "invite":
-        query = select(Invite.id, Invite.email).where(Invite.id.in_(ids))
-        if organisation_id is not None:
-            visible = Invite.organisation_id == organisation_id
-    elif subject_type == "organisation":
-        query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
-        if organisation_id is not None:
-            visible = Organisation.id == organisation_id
     elif subject_type == "user":
         query = select(User.id, User.email).where(User.id.in_(ids))
         if organisation_id is not None:
