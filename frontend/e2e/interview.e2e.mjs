@@ -1,9 +1,11 @@
-// End to end in real headless Chromium against the running platform: a candidate accepts an
-// invite, consents and answers every question by voice (fake camera, WAV as microphone); then
-// the recruiter opens the report. Each main screen is checked with axe-core (WCAG 2 A/AA), and
-// the candidate's consent and interview room once more at phone width. Env: BASE_URL,
-// RECRUITER_EMAIL, RECRUITER_PASSWORD, AUDIO_WAV, SCREENSHOT_DIR.
-import { mkdirSync, readFileSync } from "node:fs";
+// End to end in real headless Chromium against the running platform: a candidate opens the
+// invite from the e-mail, uploads a résumé, consents and answers every question by voice (fake
+// camera, WAV as microphone); then the recruiter opens the report, decides and downloads the
+// PDF. Each main screen is checked with axe-core (WCAG 2 A/AA); a second candidate, on a Korean
+// job in a Korean browser at phone width, types the first answer. Any console error fails the
+// walk. Env: BASE_URL, RECRUITER_EMAIL, RECRUITER_PASSWORD, AUDIO_WAV, SCREENSHOT_DIR, MAIL_DIR
+// (where the platform's SMTP sink stores each sent message as an .eml file).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -29,6 +31,62 @@ async function apiCall(method, path, token, body) {
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+// Every console error and uncaught exception on any page fails the walk at its end.
+const consoleErrors = [];
+function watchConsole(page, label) {
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const { url } = message.location();
+    consoleErrors.push(`${label}: ${message.text()}${url ? ` (${url})` : ""}`);
+    log(`console error on ${label}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => {
+    consoleErrors.push(`${label}: uncaught ${error.message}`);
+    log(`page error on ${label}: ${error.message}`);
+  });
+}
+
+// The invitation as the candidate receives it: the newest .eml in the sink addressed to them,
+// its body decoded (the platform sends one 8bit text/plain part; quoted-printable and base64
+// are decoded too, so a change of encoding fails on the link, not on the parsing).
+async function invitationLink(to, timeoutMs = 20_000) {
+  const directory = env("MAIL_DIR");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let names = [];
+    try {
+      // Dot files are the sink's half-written messages.
+      names = readdirSync(directory).filter((name) => name.endsWith(".eml") && !name.startsWith("."));
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    }
+    for (const name of names.sort().reverse()) {
+      const raw = readFileSync(join(directory, name), "latin1");
+      const split = raw.search(/\r?\n\r?\n/);
+      const headers = new Map(
+        raw
+          .slice(0, split)
+          .replace(/\r?\n[ \t]+/g, " ")
+          .split(/\r?\n/)
+          .map((line) => [line.slice(0, line.indexOf(":")).trim().toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
+      );
+      if (!(headers.get("to") ?? "").toLowerCase().includes(to.toLowerCase())) continue;
+      if (/multipart/i.test(headers.get("content-type") ?? "")) throw new Error(`${name}: multipart mail is not expected`);
+      let body = raw.slice(split).trim();
+      const encoding = (headers.get("content-transfer-encoding") ?? "7bit").toLowerCase();
+      if (encoding === "quoted-printable") body = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      const text = encoding === "base64" ? Buffer.from(body, "base64").toString("utf8") : Buffer.from(body, "latin1").toString("utf8");
+      const links = text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
+      const invite = links.find((link) => new URL(link).pathname.startsWith("/invite"));
+      if (!invite) throw new Error(`${name}: no invitation link in:\n${text}`);
+      log(`invitation mail ${name} to ${to}`);
+      return invite;
+    }
+    if (Date.now() > deadline) throw new Error(`no invitation mail to ${to} in ${directory} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 const log = (message) => console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -116,13 +174,16 @@ try {
     candidate_email: candidateEmail,
   });
   log(`invite for ${candidateEmail}: ${inviteUrl}`);
+  // The candidate follows the link in the invitation e-mail, the one the recruiter was shown.
+  const mailedUrl = await invitationLink(candidateEmail);
+  if (mailedUrl !== inviteUrl) throw new Error(`mailed link ${mailedUrl} is not the invite ${inviteUrl}`);
+  if (new URL(mailedUrl).origin !== new URL(BASE_URL).origin) throw new Error(`mailed link ${mailedUrl} is not on ${BASE_URL}`);
 
   // The candidate: invite, registration, consent and device check.
   const candidate = await newContext({ viewport: { width: 1280, height: 900 } });
   const page = await candidate.newPage();
-  page.on("pageerror", (error) => log(`page error: ${error.message}`));
-  const invite = new URL(inviteUrl);
-  await page.goto(new URL(invite.pathname + invite.hash, BASE_URL).href);
+  watchConsole(page, "candidate");
+  await page.goto(mailedUrl);
   await page.getByLabel("Full name").fill("Casey Candidate");
   // The invite page names the address it was sent to and registers with it (not editable).
   const invitedEmail = await page.getByLabel("E-mail").inputValue();
@@ -137,6 +198,14 @@ try {
   await page.getByRole("checkbox", { name: /Use my camera/ }).check();
   await page.locator("video").waitFor();
   await page.getByText(/Connected \(/).waitFor();
+  // A plain-text résumé, uploaded as soon as it is chosen; the report names it later.
+  const resumeName = "casey-candidate-resume.txt";
+  await page.getByLabel("Résumé file").setInputFiles({
+    name: resumeName,
+    mimeType: "text/plain",
+    buffer: Buffer.from("Casey Candidate\nBackend engineer, 6 years.\nPython, PostgreSQL, Redis: built a payment service and cut its nightly batch from six hours to forty minutes.\n"),
+  });
+  await page.getByTestId("resume-chosen").filter({ hasText: resumeName }).waitFor({ timeout: 30_000 });
   await shot(page, "02-consent-device-check");
   await checkA11y(page, "consent and device check");
   await page.getByRole("button", { name: "Start the interview" }).click();
@@ -176,6 +245,7 @@ try {
   // The recruiter: sign in through the UI, list of interviews, then the report.
   const recruiter = await newContext({ viewport: { width: 1280, height: 900 } });
   const desk = await recruiter.newPage();
+  watchConsole(desk, "recruiter");
   await desk.goto(`${BASE_URL}/`);
   await desk.getByLabel("E-mail").fill(env("RECRUITER_EMAIL"));
   await desk.getByLabel("Password", { exact: true }).fill(env("RECRUITER_PASSWORD"));
@@ -209,40 +279,89 @@ try {
   if (cards === 0 || scores.filter((s) => /\d/.test(s)).length + states.length !== cards) throw new Error("a competency shows neither a score nor its state");
   if (evidence > 0 && (await desk.locator("mark").count()) === 0) throw new Error("evidence is not highlighted in the transcript");
   if (turns.length !== interview.stage_count || turns.some((t) => t.includes("(no answer yet)"))) throw new Error("transcript incomplete");
+  const resumeLine = await desk.getByTestId("report-resume").textContent();
+  if (!resumeLine.includes(`Résumé: ${resumeName}`)) throw new Error(`report does not name the résumé: ${resumeLine}`);
   await shot(desk, "09-recruiter-report");
   await checkA11y(desk, "report (en)");
+
+  // The recruiter's decision through the form: the page then says who decided and when.
+  const decisionStarted = new Date();
+  await desk.getByRole("radio", { name: "Advance", exact: true }).check();
+  await desk.getByLabel("Note", { exact: true }).fill("Strong measured example; invite to the panel.");
+  await desk.getByRole("button", { name: "Save decision" }).click();
+  await desk.getByText("Decision saved.").waitFor();
+  const decidedBy = await desk.getByTestId("decided-by").textContent();
+  const today = decisionStarted.toLocaleDateString("en");
+  if (!decidedBy.includes("Advance") || !decidedBy.includes(env("RECRUITER_EMAIL")) || !decidedBy.includes(today)) throw new Error(`decision line lacks who or when: ${decidedBy}`);
+  log(`decision: ${decidedBy}`);
+  // The PDF through its button (an authorised fetch handed to the browser as a blob download).
+  const [download] = await Promise.all([desk.waitForEvent("download", { timeout: 60_000 }), desk.getByRole("button", { name: /Download PDF/ }).click()]);
+  const pdf = readFileSync(await download.path());
+  if (pdf.subarray(0, 5).toString("latin1") !== "%PDF-" || pdf.length <= 1024) throw new Error(`PDF download is not a PDF of over 1 KB (${pdf.length} bytes, starts ${JSON.stringify(pdf.subarray(0, 8).toString("latin1"))})`);
+  writeFileSync(join(SHOTS, download.suggestedFilename()), pdf);
+  log(`PDF ${download.suggestedFilename()}: ${pdf.length} bytes`);
   await desk.getByLabel("Language").selectOption("ko");
   await desk.getByRole("heading", { name: "면접 리포트" }).waitFor();
   await shot(desk, "10-recruiter-report-ko");
   await checkA11y(desk, "report (ko)");
 
-  // Phone width: a second candidate on a second invite, as far as the first question. Done last,
-  // when the models are loaded and the report is written, so it adds only seconds.
+  // Phone width: a second candidate, on a Korean job, in a Korean browser, as far as the first
+  // typed answer. Done last, when the models are loaded and the report is written, so it adds
+  // only seconds.
   const phoneStarted = Date.now();
+  const hangul = /[\uAC00-\uD7A3]/;
+  const koJob = await apiCall("POST", "/jobs", recruiterToken, {
+    title: "플랫폼 엔지니어 (e2e)",
+    description: "PostgreSQL과 Redis 위에서 Python 서비스를 만들고 운영합니다. 큐와 모니터링을 다룹니다.",
+    language: "ko",
+    scenario_key: "short",
+  });
   const phoneEmail = `phone-${Date.now()}@example.com`;
-  const { invite_url: phoneInvite } = await apiCall("POST", "/interviews", recruiterToken, { job_id: job.id, candidate_email: phoneEmail });
-  const phone = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const { invite_url: phoneInvite } = await apiCall("POST", "/interviews", recruiterToken, { job_id: koJob.id, candidate_email: phoneEmail });
+  const phone = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "ko-KR" });
   const mobile = await phone.newPage();
-  mobile.on("pageerror", (error) => log(`phone page error: ${error.message}`));
+  watchConsole(mobile, "phone candidate (ko)");
   const phoneUrl = new URL(phoneInvite);
   await mobile.goto(new URL(phoneUrl.pathname + phoneUrl.hash, BASE_URL).href);
-  await mobile.getByLabel("Full name").fill("Pat Phone");
-  await mobile.getByLabel("Password", { exact: true }).fill("correct-horse-battery-42");
-  await mobile.getByRole("button", { name: "Create account" }).click();
-  await mobile.getByRole("heading", { name: "Before you start" }).waitFor();
-  await mobile.getByRole("checkbox", { name: /Record my voice/ }).check();
-  await mobile.getByRole("checkbox", { name: /Use my camera/ }).check();
+  // The UI follows the browser's language: Korean labels, and the page says it is Korean.
+  await mobile.getByLabel("이름").fill("Pat Phone");
+  await mobile.getByLabel("비밀번호", { exact: true }).fill("correct-horse-battery-42");
+  await mobile.getByRole("button", { name: "계정 만들기" }).click();
+  await mobile.getByRole("heading", { name: "시작하기 전에" }).waitFor();
+  const pageLang = await mobile.evaluate(() => document.documentElement.lang);
+  if (pageLang !== "ko") throw new Error(`Korean UI in a page whose lang is "${pageLang}"`);
+  await mobile.getByRole("checkbox", { name: /목소리를 녹음/ }).check();
+  await mobile.getByRole("checkbox", { name: /카메라를 사용/ }).check();
   await mobile.locator("video").waitFor();
-  await mobile.getByText(/Connected \(/).waitFor();
-  await checkPhoneLayout(mobile, "consent and device check", mobile.getByRole("button", { name: "Start the interview" }));
+  await mobile.getByText(/연결됨 \(/).waitFor();
+  await checkPhoneLayout(mobile, "consent and device check", mobile.getByRole("button", { name: "면접 시작" }));
   await shot(mobile, "11-phone-consent-device-check");
-  await mobile.getByRole("button", { name: "Start the interview" }).click();
-  await mobile.getByTestId("question-text").waitFor({ timeout: 60_000 });
-  await checkPhoneLayout(mobile, "interview room", mobile.getByRole("button", { name: /Start recording/ }));
+  await mobile.getByRole("button", { name: "면접 시작" }).click();
+  const phoneQuestion = mobile.getByTestId("question-text");
+  await phoneQuestion.waitFor({ timeout: 60_000 });
+  const firstKo = await phoneQuestion.textContent();
+  log(`Korean question 1: ${firstKo}`);
+  if (!hangul.test(firstKo)) throw new Error(`Korean job asks: ${firstKo}`);
+  await checkPhoneLayout(mobile, "interview room", mobile.getByRole("button", { name: /녹음 시작/ }));
   await shot(mobile, "12-phone-interview-room-question");
+  // The first answer typed; it is taken when the next question (Korean too) replaces it.
+  await mobile.getByRole("button", { name: "글로 답하기" }).click();
+  await mobile.getByLabel("내 답변", { exact: true }).fill("이전 회사에서 PostgreSQL 위에 Python으로 결제 서비스를 만들었습니다. 느린 쿼리를 측정해 인덱스를 추가했고, 야간 작업이 여섯 시간에서 사십 분으로 줄었습니다.");
+  await checkPhoneLayout(mobile, "typed answer", mobile.getByRole("button", { name: "답변 제출" }));
+  await shot(mobile, "13-phone-interview-room-typed-answer");
+  await checkA11y(mobile, "interview room (ko, phone)");
+  await mobile.getByRole("button", { name: "답변 제출" }).click();
+  await mobile.waitForFunction((first) => {
+    const text = document.querySelector('[data-testid="question-text"]')?.textContent;
+    return text && text !== first;
+  }, firstKo, { timeout: 120_000 });
+  const secondKo = await phoneQuestion.textContent();
+  log(`Korean question 2 (after the typed answer): ${secondKo}`);
+  if (!hangul.test(secondKo)) throw new Error(`Korean job asks: ${secondKo}`);
   await phone.close();
   log(`phone-width checks took ${((Date.now() - phoneStarted) / 1000).toFixed(1)} s`);
 
+  if (consoleErrors.length) throw new Error(`console errors:\n${consoleErrors.join("\n")}`);
   if (a11yFailures.length) throw new Error(`accessibility (axe, WCAG 2 A/AA), serious or critical:\n${a11yFailures.join("\n")}`);
   log("ok");
 } finally {

@@ -1,5 +1,5 @@
 // Korean and English UI text: one typed dictionary, so a missing translation fails the build.
-import { createContext, useContext, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 
 const en = {
   appName: "AI Interview",
@@ -736,9 +736,13 @@ function initialLanguage(): Language {
 
 export function I18nProvider({ children, language: fixed }: { children: ReactNode; language?: Language }) {
   const [language, setLanguageState] = useState<Language>(fixed ?? initialLanguage);
+  // The page's language follows the UI's from the first render (index.html says "en"), so
+  // screen readers read Korean text in a Korean voice without the switch being touched.
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
   const setLanguage = (next: Language) => {
     localStorage.setItem(STORAGE_KEY, next);
-    document.documentElement.lang = next;
     setLanguageState(next);
   };
   return <I18nContext.Provider value={{ language, setLanguage, t: translator(language) }}>{children}</I18nContext.Provider>;

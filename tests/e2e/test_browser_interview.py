@@ -1,5 +1,7 @@
 """The whole product in real headless Chromium: the platform's run command on a free port, a
-candidate answering by voice (espeak-ng WAV as the fake microphone), the recruiter's report."""
+candidate invited by e-mail (read from the local mail sink) answering by voice (espeak-ng WAV as
+the fake microphone) with a résumé, the recruiter's report, decision and PDF; a second candidate
+typing in Korean at phone width."""
 
 import os
 import shutil
@@ -144,6 +146,8 @@ def test_candidate_interview_by_voice_then_recruiter_report(
             "RECRUITER_PASSWORD": recruiter_password,
             "AUDIO_WAV": str(wav),
             "SCREENSHOT_DIR": str(SCREENSHOTS),
+            # The embedded run's SMTP sink (mail/sink.py): the invitation is read from here.
+            "MAIL_DIR": str(data_dir / "mail"),
         },
         capture_output=True,
         text=True,
@@ -167,5 +171,8 @@ def test_candidate_interview_by_voice_then_recruiter_report(
         "10-recruiter-report-ko.png",
         "11-phone-consent-device-check.png",
         "12-phone-interview-room-question.png",
+        "13-phone-interview-room-typed-answer.png",
     ]
     assert all((SCREENSHOTS / name).stat().st_size > 10_000 for name in shots)
+    # The report's PDF as downloaded through its button (the script checks its header).
+    assert [p.stat().st_size > 1024 for p in SCREENSHOTS.glob("report-*.pdf")] == [True]
