@@ -176,6 +176,44 @@ test("the audit log names actors by e-mail and subjects by what they are", async
   expect(audit.getByText("System")).toBeTruthy();
 });
 
+test("audit actions read as words, and the filter offers them by name", async () => {
+  const decided: AuditEvent = {
+    id: "e1", actor_id: "a1", actor_email: "rec@example.com", actor_role: "recruiter", action: "report.decided",
+    subject_type: "report", subject_id: "r1", organisation_id: "o1", details: {}, created_at: "2026-01-01T00:00:00Z",
+  };
+  const fetchMock = serve(
+    baseReplies({
+      "GET /audit?limit=100": { status: 200, body: [decided, { ...decided, id: "e2", action: "something.new" }] },
+      "GET /audit?action=report.decided&limit=100": { status: 200, body: [decided] },
+    }),
+  );
+  await renderAdmin();
+  const audit = within(screen.getByRole("region", { name: "Audit log" }));
+  const cell = audit.getByRole("cell", { name: "Decision recorded" });
+  // The code stays at hand for whoever searches the logs for it.
+  expect(cell.getAttribute("title")).toBe("report.decided");
+  // An action this page has no words for is still shown.
+  expect(audit.getByRole("cell", { name: "something.new" })).toBeTruthy();
+  fireEvent.change(audit.getByLabelText("Filter by action"), { target: { value: "report.decided" } });
+  await settle();
+  expect(sent(fetchMock, "GET").map((call) => call.path)).toContain("/audit?action=report.decided&limit=100");
+  expect(audit.queryByRole("cell", { name: "something.new" })).toBeNull();
+});
+
+test("audit actions are named in Korean", async () => {
+  serve(
+    baseReplies({
+      "GET /audit?limit=100": {
+        status: 200,
+        body: [{ id: "e1", actor_id: null, actor_email: null, actor_role: null, action: "user.role_changed", subject_type: "user", subject_id: "u1", organisation_id: null, details: {}, created_at: "2026-01-01T00:00:00Z" }],
+      },
+    }),
+  );
+  await renderAdmin("ko");
+  expect(screen.getByRole("cell", { name: "역할 변경" })).toBeTruthy();
+  expect(screen.getByRole("option", { name: "모든 작업" })).toBeTruthy();
+});
+
 test("the Korean page has its own words", async () => {
   serve(baseReplies());
   await renderAdmin("ko");

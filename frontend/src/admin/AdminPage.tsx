@@ -27,6 +27,32 @@ const RETENTION_LABEL: Record<RetentionField, MessageKey> = {
   embeddings_retention_days: "retentionEmbeddings",
 };
 
+// The actions the server records (record_audit calls), in words; an action not listed here is
+// shown by its code, so a new one is never hidden.
+const AUDIT_ACTIONS: Record<string, MessageKey> = {
+  "user.role_changed": "auditActionRoleChanged",
+  "organisation.created": "auditActionOrganisationCreated",
+  "organisation.settings_changed": "auditActionSettingsChanged",
+  "invite.created": "auditActionInviteCreated",
+  "invite.accepted": "auditActionInviteAccepted",
+  "report.viewed": "auditActionReportViewed",
+  "report.summary_viewed": "auditActionSummaryViewed",
+  "report.exported": "auditActionReportExported",
+  "report.decided": "auditActionReportDecided",
+  "report.regenerated": "auditActionReportRegenerated",
+  "answer_audio.played": "auditActionAudioPlayed",
+  "privacy.data_exported": "auditActionDataExported",
+  "privacy.data_deleted": "auditActionDataDeleted",
+  "privacy.candidate_interviews_deleted": "auditActionCandidateInterviewsDeleted",
+  "retention.enforced": "auditActionRetentionEnforced",
+};
+
+/** "Role changed", or the code itself for an action this page has no words for. */
+export function describeAction(action: string, t: Translate): string {
+  const key = AUDIT_ACTIONS[action];
+  return key ? t(key) : action;
+}
+
 export function AdminPage() {
   const { t } = useI18n();
   const [users, setUsers] = useState<User[]>([]);
@@ -99,7 +125,15 @@ export function AdminPage() {
         <h2 id="audit-title">{t("auditTitle")}</h2>
         <div className="field">
           <label htmlFor="audit-action">{t("filterAction")}</label>
-          <input id="audit-action" value={action} onChange={(e) => setAction(e.target.value)} />
+          {/* The server filters on the exact code: a choice of the known ones, named in words. */}
+          <select id="audit-action" value={action} onChange={(e) => setAction(e.target.value)}>
+            <option value="">{t("allActions")}</option>
+            {Object.keys(AUDIT_ACTIONS).map((code) => (
+              <option key={code} value={code}>
+                {describeAction(code, t)}
+              </option>
+            ))}
+          </select>
         </div>
         <table>
           <thead>
@@ -114,9 +148,7 @@ export function AdminPage() {
             {events.map((e) => (
               <tr key={e.id}>
                 <td>{new Date(e.created_at).toLocaleString()}</td>
-                <td>
-                  <code>{e.action}</code>
-                </td>
+                <td title={e.action}>{describeAction(e.action, t)}</td>
                 <td>{e.actor_email ?? (e.actor_id ? t("auditDeletedActor") : t("auditSystemActor"))}</td>
                 <td title={e.subject_id ?? undefined}>{describeSubject(e, users, organisations, t)}</td>
               </tr>

@@ -1687,6 +1687,8 @@ export interface components {
         };
         /** JobRead */
         JobRead: {
+            /** Archived At */
+            archived_at?: string | null;
             /** Competencies */
             competencies: components["schemas"]["Competency"][];
             /**
@@ -1729,6 +1731,8 @@ export interface components {
          *     with a 422 (it used to reach the database's NOT NULL and answer 500).
          */
         JobUpdate: {
+            /** Archived */
+            archived?: boolean;
             /** Competencies */
             competencies?: components["schemas"]["Competency"][];
             /** Description */
@@ -3296,6 +3300,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

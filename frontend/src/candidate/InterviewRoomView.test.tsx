@@ -88,6 +88,18 @@ describe("InterviewRoomView", () => {
     expect(props.onSubmitText).toHaveBeenCalledWith("I would use acks late.");
   });
 
+  it("shows the typed answer's limit and how much is used before it is reached", () => {
+    renderRoom({ voiceAvailable: false });
+    const box = screen.getByLabelText<HTMLTextAreaElement>("Your answer");
+    expect(box.maxLength).toBe(20000);
+    expect(screen.getByText("0 / 20,000 characters")).toBeTruthy();
+    fireEvent.change(box, { target: { value: "x".repeat(18500) } });
+    const counter = screen.getByText("18,500 / 20,000 characters");
+    // Read with the field, and marked once nine tenths are used.
+    expect(box.getAttribute("aria-describedby")).toBe(counter.id);
+    expect(counter.classList.contains("near-limit")).toBe(true);
+  });
+
   it("says why transcription failed in the candidate's words and lets them record again", () => {
     const failed = stateWith("answering", { stt_status: "failed", stt_error: "no_speech: No speech was recognised." });
     const props = renderRoom({ state: failed });

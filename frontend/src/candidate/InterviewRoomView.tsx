@@ -1,6 +1,7 @@
 // The interview room as a pure view of its state, so every state can be rendered and tested.
 import { useEffect, useRef, useState } from "react";
 import type { InterviewState, Turn } from "../api/client";
+import { CharCount } from "../auth/AuthForms";
 import { useI18n, type MessageKey } from "../i18n";
 import { DeviceProblem } from "./DeviceProblem";
 import type { Recorder } from "./useRecorder";
@@ -46,6 +47,10 @@ const STT_REASONS: Record<string, MessageKey> = {
   corrupt_audio: "sttUnreadable",
 };
 const sttReason = (error: string | null): MessageKey => STT_REASONS[error?.split(":", 1)[0] ?? ""] ?? "sttOther";
+
+// The server's limit on a typed answer (interviews/schemas.py): typing stops there and a counter
+// shows how much is used, so a long answer is not refused only on submit.
+export const MAX_TYPED_ANSWER = 20000;
 
 const formatClock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 
@@ -261,7 +266,15 @@ function AnswerForm(props: InterviewRoomViewProps & { turnId: string; voiceAllow
           }}
         >
           <label htmlFor="typed-answer">{t("typedAnswer")}</label>
-          <textarea id="typed-answer" rows={6} value={text} onChange={(e) => changeText(e.target.value)} />
+          <textarea
+            id="typed-answer"
+            rows={6}
+            value={text}
+            maxLength={MAX_TYPED_ANSWER}
+            aria-describedby="typed-answer-count"
+            onChange={(e) => changeText(e.target.value)}
+          />
+          <CharCount id="typed-answer-count" length={text.length} max={MAX_TYPED_ANSWER} />
           <button type="submit" className="primary" disabled={busy || !text.trim()}>
             {t("submitAnswer")}
           </button>

@@ -41,3 +41,16 @@ test("a wrong password is shown and nothing is signed out", async () => {
   expect((await screen.findByRole("alert")).textContent).toContain("The current password is incorrect.");
   expect(props.onDeleted).not.toHaveBeenCalled();
 });
+
+test("the deletion step has a Cancel that backs out without deleting", () => {
+  const props = renderView();
+  fireEvent.click(screen.getByRole("button", { name: "Delete my data" }));
+  expect(screen.getByRole("button", { name: "Delete everything" }).classList.contains("danger")).toBe(true);
+  fireEvent.change(screen.getByLabelText("Current password"), { target: { value: "typed" } });
+  fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+  expect(screen.queryByLabelText("Current password")).toBeNull();
+  expect(props.onDelete).not.toHaveBeenCalled();
+  // Opened again, the password typed before is gone.
+  fireEvent.click(screen.getByRole("button", { name: "Delete my data" }));
+  expect(screen.getByLabelText<HTMLInputElement>("Current password").value).toBe("");
+});

@@ -55,7 +55,21 @@ export function MyDataView({ onExport, onDelete, onDeleted }: MyDataViewProps) {
             {t("confirmWithPassword")}
             <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
           </label>
-          <button type="submit" className="danger" disabled={busy || !password}>{t("confirmDeletion")}</button>
+          <div className="row">
+            <button type="submit" className="danger" disabled={busy || !password}>{t("confirmDeletion")}</button>
+            {/* Backing out forgets the typed password, so a later attempt starts clean. */}
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                setConfirming(false);
+                setPassword("");
+                setError(null);
+              }}
+            >
+              {t("cancel")}
+            </button>
+          </div>
         </form>
       )}
     </section>

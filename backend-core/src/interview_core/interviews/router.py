@@ -39,7 +39,10 @@ IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
 MAX_FRAME_SEQUENCE = 2**31
 
 
-@router.post("", response_model=InterviewCreated, status_code=201, responses=problems(403, 404))
+# 409: the job is archived.
+@router.post(
+    "", response_model=InterviewCreated, status_code=201, responses=problems(403, 404, 409)
+)
 def create_interview(
     data: InterviewCreate, user: RecruiterOrAdmin, session: DbSession
 ) -> InterviewCreated:

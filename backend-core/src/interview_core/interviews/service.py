@@ -68,6 +68,10 @@ def create_interview(session: Session, user: User, data: InterviewCreate) -> tup
     if job is None:
         raise NotFound("Job not found.")
     ensure_org_access(user, job.organisation_id)
+    if job.archived_at is not None:
+        raise Conflict(
+            "This job is archived: restore it to invite candidates.", code="job-archived"
+        )
     if (
         data.window_opens_at
         and data.window_closes_at

@@ -1,6 +1,7 @@
 import uuid
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,3 +23,5 @@ class Job(UUIDPrimaryKey, Timestamped, Base):
     # [{key, name, description, weight}]: small, always read with the job, versioned with it.
     competencies: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
     scenario_key: Mapped[str] = mapped_column(String(64))
+    # Set when archived: the job and its interviews stay, but no new candidate is invited.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -126,6 +126,8 @@ class JobUpdate(BaseModel):
         Annotated[list[Competency], Field(min_length=1, max_length=20)] | SkipJsonSchema[None]
     ) = None
     scenario_key: Annotated[str, Field(max_length=64)] | SkipJsonSchema[None] = None
+    # true archives the job (no new invites; existing interviews go on), false restores it.
+    archived: bool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> "JobUpdate":
@@ -146,6 +148,8 @@ class JobRead(BaseModel):
     competencies: list[Competency]
     scenario_key: str
     created_at: datetime
+    # When the job was archived; null while it is active.
+    archived_at: datetime | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

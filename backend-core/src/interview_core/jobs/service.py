@@ -1,4 +1,5 @@
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,6 +69,13 @@ def list_jobs(session: Session, user: User, limit: int, offset: int) -> list[Job
 def update_job(session: Session, user: User, job_id: uuid.UUID, data: JobUpdate) -> Job:
     job = get_job(session, user, job_id)
     changes = data.model_dump(exclude_unset=True)
+    if "archived" in changes:
+        # Archiving again keeps the first date: it says since when the job has been closed.
+        archived = changes.pop("archived")
+        if not archived:
+            job.archived_at = None
+        elif job.archived_at is None:
+            job.archived_at = datetime.now(UTC)
     if "scenario_key" in changes:
         _ensure_known_scenario(changes["scenario_key"])
     if "competencies" in changes:
