@@ -386,8 +386,13 @@ def score_validity_detail(data: dict[str, Any] | None) -> list[str]:
         "engine's arithmetic otherwise varies with what it batches, enough to flip a check); "
         "the repeat spread samples the engine afresh for runs 2-5 of one answer. Latency per "
         "answer includes the wait for a slot and depends on what else the machine ran: the "
-        "English checks-v2 run shared its two cores with a full test-suite run, its engine at "
-        "idle priority, hence the long p95.",
+        "Korean checks-v3 run shared the two cores with targeted tests and browser walks, "
+        "hence its long p95 (the English run had the machine alone); accuracy does not depend "
+        "on it. checks-v3 differs "
+        "from v2 in the reading only: a nested bracketed payload is removed innermost-first and "
+        "a zero-width character ends a sentence, so a payload glued to a genuine sentence no "
+        "longer takes that sentence with it (what made three Korean injected answers gain "
+        "under v2).",
         "",
         "| Evaluator | Language | Model | Prompt | Pairs | Strong / weak mean | Ties "
         "| Weak with no evidence | Injections caught | Fallbacks | Concurrency | Wall (s) |",
