@@ -80,6 +80,8 @@ ANSWERS = [
     "Memory use fell by sixty percent and the next sale ran without timeouts.",
 ]
 
+EMPLOYERS = ["Northwind", "Contoso", "Globex", "Initech", "Umbrella Logistics", "Hooli"]
+
 
 @dataclass
 class TurnSample:
@@ -99,6 +101,10 @@ class Candidate:
     email: str
     headers: dict[str, str]
     interview_id: str
+    # Where this candidate worked: it opens every answer, so no two candidates give the same
+    # answer (identical ones would share one evaluation through the evaluator's reply memo,
+    # and the engine's prompt cache, and load the machine less than real candidates do).
+    employer: str = "Northwind"
     samples: list[TurnSample] = field(default_factory=list)
     error: str | None = None
 
@@ -121,7 +127,7 @@ class Candidate:
                     client.post(
                         f"/api/v1/interviews/{self.interview_id}/turns/{turn['id']}/answer",
                         json={
-                            "text": ANSWERS[index % len(ANSWERS)],
+                            "text": f"At {self.employer}: {ANSWERS[index % len(ANSWERS)]}",
                             "idempotency_key": secrets.token_hex(8),
                         },
                     )
@@ -286,6 +292,7 @@ class Bench:
     ) -> None:
         self.services = services
         self.turns = turns
+        self.candidates_made = 0
         self.think_s = think_s
         self.recruiter = services.recruiter_headers()
         job = _ok(
@@ -335,7 +342,9 @@ class Bench:
                 json={"token": created["invite_token"]},
             )
         )
-        return Candidate(base, email, headers, interview_id)
+        self.candidates_made += 1
+        employer = f"{EMPLOYERS[self.candidates_made % len(EMPLOYERS)]} ({self.candidates_made})"
+        return Candidate(base, email, headers, interview_id, employer)
 
     def run_level(
         self,
