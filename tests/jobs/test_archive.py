@@ -1,23 +1,10 @@
 """Archiving a job: it stays readable with its interviews, new invites are refused until it is
 restored, and archiving twice keeps the first date."""
 
-import pytest
 from fastapi.testclient import TestClient
-
-from interview_core.accounts.models import UserRole
-from interview_core.db.engine import session_scope
-from tests.support.accounts import make_organisation, make_user, signed_in_headers
 
 API = "/api/v1"
 JOB = {"title": "Backend engineer", "description": "Build services.", "language": "en"}
-
-
-@pytest.fixture
-def recruiter_headers(stack) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    with session_scope() as session:
-        organisation = make_organisation(session)
-        recruiter = make_user(session, UserRole.RECRUITER, organisation)
-    return signed_in_headers(recruiter)
 
 
 def test_an_archived_job_takes_no_new_invites_until_restored(

@@ -4,11 +4,8 @@ on the way in, and the level-5 anchor the evaluator is given."""
 import pytest
 from fastapi.testclient import TestClient
 
-from interview_core.accounts.models import UserRole
-from interview_core.db.engine import session_scope
 from interview_core.jobs.rubrics import DEFAULT_RUBRICS, stored_effective_rubric
 from interview_core.jobs.schemas import DEFAULT_COMPETENCIES
-from tests.support.accounts import make_organisation, make_user, signed_in_headers
 
 API = "/api/v1"
 OWN_RUBRIC = {
@@ -16,14 +13,6 @@ OWN_RUBRIC = {
     "level_3": "A real query tuned, but no figures.",
     "level_5": "A query they tuned themselves, the plan before and after, and the time saved.",
 }
-
-
-@pytest.fixture
-def recruiter_headers(stack) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    with session_scope() as session:
-        organisation = make_organisation(session)
-        recruiter = make_user(session, UserRole.RECRUITER, organisation)
-    return signed_in_headers(recruiter)
 
 
 def _job(language: str, competencies: list[dict[str, object]] | None = None) -> dict[str, object]:
