@@ -268,20 +268,23 @@ class Services:
             self.postgres.stop()
 
 
+CORE_WORKER = (["-m", "interview_core.broker.worker", "--role", "core"], {})
 WORKER_CONFIGURATIONS: dict[str, list[tuple[list[str], dict[str, str]]]] = {
     "platform": [
+        CORE_WORKER,
         (["-m", "ai_worker", "--role", "gpu"], {}),
         (["-m", "ai_worker", "--role", "cpu"], {}),
     ],
     "serialised": [
         (
             [
-                *("-m", "celery", "-A", "ai_worker.celery_app", "worker"),
+                *("-m", "celery", "-A", "ai_worker._runtime.celery_app", "worker"),
                 *("-Q", "gpu_queue,cpu_queue", "--pool", "solo", "--concurrency", "1"),
                 *("--without-mingle", "--without-gossip", "--loglevel", "WARNING"),
             ],
             {"WORKER_ROLE": "gpu"},
-        )
+        ),
+        CORE_WORKER,
     ],
 }
 

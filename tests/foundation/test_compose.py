@@ -17,15 +17,19 @@ SERVICES = {
     "backend-core",
     "ai-worker-gpu",
     "ai-worker-cpu",
+    "core-worker",
     "scheduler",
     "frontend",
     "flower",
     "llm-engine",
     "mail-sink",
+    "minio",
+    "minio-init",
 }
 # Services behind a profile: started only with `docker compose --profile NAME`.
 PROFILED_SERVICES = {"vllm"}
 REDIS_PASSWORD = "redis-check"
+S3_SECRET = "s3-secret-check"
 
 
 def _compose_command() -> list[str]:
@@ -51,6 +55,8 @@ def _compose_config(tmp_path: Path, *options: str) -> dict[str, Any]:
         "POSTGRES_PASSWORD": "compose-check",
         "REDIS_PASSWORD": REDIS_PASSWORD,
         "LLM_ENGINE_API_KEY": "engine-check",
+        "MINIO_ROOT_PASSWORD": "minio-root-check",
+        "S3_SECRET_ACCESS_KEY": S3_SECRET,
     }.items():
         assert f"\n{key}=\n" in env, f".env.example should leave {key} empty"
         env = env.replace(f"\n{key}=\n", f"\n{key}={value}\n")
@@ -122,7 +128,8 @@ def test_vllm_profile_reserves_a_gpu(tmp_path: Path) -> None:
 
 
 def test_every_setting_is_documented_in_env_example() -> None:
-    from ai_worker.settings import WorkerSettings
+    from ai_worker._runtime.settings import WorkerSettings
+    from interview_contracts.media import MediaSettings
     from interview_core.config import Settings
 
     documented = {
@@ -130,7 +137,11 @@ def test_every_setting_is_documented_in_env_example() -> None:
         for line in (ROOT / ".env.example").read_text().splitlines()
         if line and not line.startswith("#")
     }
-    fields = set(Settings.model_fields) | set(WorkerSettings.model_fields)
+    fields = (
+        set(Settings.model_fields)
+        | set(WorkerSettings.model_fields)
+        | set(MediaSettings.model_fields)
+    )
     missing = {name.upper() for name in fields} - documented
     assert not missing, f"settings missing from .env.example: {sorted(missing)}"
 
@@ -154,9 +165,23 @@ def test_mail_goes_to_the_private_sink_unless_a_server_is_named(tmp_path: Path) 
     sink = services["mail-sink"]
     assert not sink.get("ports"), "the sink accepts any message: never publish it"
     assert "interview_core.mail.sink" in sink["command"]
-    for name in ("backend-core", "ai-worker-cpu", "scheduler"):
+    for name in ("backend-core", "core-worker", "scheduler"):
         environment = services[name]["environment"]
         assert (environment["SMTP_HOST"], str(environment["SMTP_PORT"])) == ("mail-sink", "8025")
+
+
+def test_the_inference_workers_run_without_the_backend(tmp_path: Path) -> None:
+    """The seam: the inference workers' image has no backend and their environment no
+    database; the backend's roles (API, core worker, beat) run from the backend's image."""
+    services = _default_services(_compose_config(tmp_path))
+    for name in ("ai-worker-gpu", "ai-worker-cpu", "llm-engine"):
+        assert services[name]["build"]["dockerfile"] == "ai-worker/Dockerfile", name
+        assert not services[name]["environment"].get("DATABASE_URL"), name
+    for name in ("backend-core", "core-worker", "scheduler"):
+        assert services[name]["build"]["dockerfile"] == "backend-core/Dockerfile", name
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgresql"), name
+    assert services["core-worker"]["command"][-2:] == ["--role", "core"]
+    assert services["scheduler"]["command"][-2:] == ["--role", "beat"]
 
 
 def test_redis_requires_a_password_and_every_client_sends_it(tmp_path: Path) -> None:
@@ -178,3 +203,33 @@ def test_redis_requires_a_password_and_every_client_sends_it(tmp_path: Path) -> 
 def test_vllm_runs_no_code_from_the_model_repository(tmp_path: Path) -> None:
     vllm = _compose_config(tmp_path, "--profile", "vllm")["services"]["vllm"]
     assert "--trust-remote-code" not in vllm["command"]
+
+
+def test_media_is_in_the_bucket_and_no_disk_is_shared(tmp_path: Path) -> None:
+    services = _default_services(_compose_config(tmp_path))
+    minio, init = services["minio"], services["minio-init"]
+    assert not minio.get("ports"), "the object store must not be published on a host port"
+    assert "healthcheck" in minio
+    assert init["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert init["environment"]["S3_SECRET_ACCESS_KEY"] == S3_SECRET
+    script = " ".join(init["command"])
+    assert "mc mb --ignore-existing" in script and "mc admin policy attach" in script
+    for name in ("backend-core", "ai-worker-cpu", "ai-worker-gpu", "scheduler"):
+        environment = services[name]["environment"]
+        assert environment["MEDIA_STORE"] == "s3", name
+        assert environment["S3_ENDPOINT_URL"] == "http://minio:9000", name
+        assert environment["S3_BUCKET"] == init["environment"]["S3_BUCKET"], name
+        assert environment["S3_SECRET_ACCESS_KEY"] == S3_SECRET, name
+    for name in ("backend-core", "ai-worker-cpu"):
+        condition = services[name]["depends_on"]["minio-init"]["condition"]
+        assert condition == "service_completed_successfully", name
+
+    def volumes(name: str) -> set[str]:
+        return {
+            str(volume["source"] if isinstance(volume, dict) else volume).split(":")[0]
+            for volume in services[name].get("volumes", [])
+        }
+
+    api = volumes("backend-core")
+    for name in ("ai-worker-cpu", "ai-worker-gpu", "scheduler", "mail-sink"):
+        assert not api & volumes(name), f"backend-core shares a volume with {name}"

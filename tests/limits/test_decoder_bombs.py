@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 
 from ai_worker.speech.audio import SpeechInputError, decode_audio
 from interview_contracts.speech import SpeechErrorCode
-from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.errors import UnprocessableInput
 from interview_core.interviews.models import Resume
 from interview_core.resumes.extract import PARSER_CPU_SECONDS, parse_isolated
 from tests.interviews.conftest import Party, invite_and_start
 from tests.limits.bombs import DENSE_PAGE, TEXT_PAGE, docx_bytes, docx_with_member, pdf_with_pages
+from tests.support.media import file_store
 
 FACE = (Path(__file__).resolve().parents[1] / "fixtures" / "astronaut_face.jpg").read_bytes()
 
@@ -156,7 +156,7 @@ def test_frames_that_would_cost_the_worker_too_much_are_refused_unwritten(
     )
     assert response.status_code == 422, response.text
     assert response.json()["code"] == code
-    frames_dir = get_infra_settings().media_dir / "frames" / interview_id
+    frames_dir = file_store().root / "frames" / interview_id
     assert not frames_dir.exists() or not any(p.is_file() for p in frames_dir.rglob("*"))
 
 

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from interview_core.accounts.models import User
-from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.interviews import service
 from interview_core.interviews.frames import store_frames
 from tests.interviews.conftest import Party, invite_and_start
+from tests.support.media import file_store
 
 FACE = (Path(__file__).resolve().parents[1] / "fixtures" / "astronaut_face.jpg").read_bytes()
 
@@ -30,7 +30,7 @@ def _wav(seconds: float = 0.5) -> bytes:
 
 
 def _files_under(*parts: str) -> list[Path]:
-    directory = get_infra_settings().media_dir.joinpath(*parts)
+    directory = file_store().root.joinpath(*parts)
     return [path for path in directory.rglob("*") if path.is_file()] if directory.exists() else []
 
 

@@ -16,6 +16,7 @@ from interview_core.config import Settings, get_infra_settings, get_settings
 from interview_core.db.engine import session_scope
 from interview_core.interviews.models import Turn, VideoFrame
 from tests.interviews.conftest import Party, invite_and_accept, invite_and_start
+from tests.support.media import file_store
 from tests.support.stack import TestStack
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -59,7 +60,7 @@ def _stored_frames(interview_id: str) -> tuple[int, int]:
         rows = session.scalar(
             select(func.count()).where(VideoFrame.interview_id == uuid.UUID(interview_id))
         )
-    directory = get_infra_settings().media_dir / "frames" / interview_id
+    directory = file_store().root / "frames" / interview_id
     files = len([p for p in directory.rglob("*.jpg")]) if directory.is_dir() else 0
     return int(rows or 0), files
 
@@ -117,7 +118,7 @@ def test_audio_quotas_per_interview(interview_setup, limits: Settings) -> None: 
     state = invite_and_start(client, recruiter, candidate, job_id, audio=True)
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
     audio = _wav()
-    directory = get_infra_settings().media_dir / "interviews" / interview_id
+    directory = file_store().root / "interviews" / interview_id
 
     limits.interview_max_audio_bytes = len(audio) - 1
     body = _problem(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.llm.backends import GenerationRequest
 from ai_worker.llm.loader import SLOT, LLMSingleton, LoadedLLM, load_llm
 from ai_worker.llm.settings import LLMDevice, LLMQuantization, LLMSettings

@@ -12,10 +12,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from interview_contracts.log_format import JsonFormatter, log_context
 from interview_contracts.queues import WorkerRole
-from interview_core.observability.logging import JsonFormatter, log_context
-from tests.interviews.conftest import Party, invite_and_start, wait_for_question
-from tests.support.answers import answer_typed
+from tests.interviews.conftest import (
+    Party,
+    answer_until_probing_turn,
+    invite_and_start,
+    wait_for_question,
+)
 from tests.support.stack import TestStack
 
 
@@ -104,29 +108,20 @@ def test_task_lines_carry_task_and_turn_ids_in_each_role_output(
 ) -> None:
     client: TestClient
     candidate: Party
-    client, recruiter, candidate, job_id = interview_setup
-    state = invite_and_start(client, recruiter, candidate, job_id)
-    interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
-    answer_typed(
-        client,
-        candidate.headers,
-        interview_id,
-        turn_id,
-        "I built the billing service and tuned its PostgreSQL queries.",
-    )
+    client, _, candidate, _ = interview_setup
+    # A turn whose stage probes a competency: its answer is sent to the evaluator.
+    interview_id, turn_id = answer_until_probing_turn(interview_setup)
     next_turn = wait_for_question(client, candidate, interview_id)["current_turn"]
 
     # The evaluation ran in a prefork child of the CPU worker: its line reached the output.
-    evaluated = _wait_for_line(stack, WorkerRole.CPU, "interviews.evaluate_turn", turn_id)
+    evaluated = _wait_for_line(stack, WorkerRole.CPU, "llm.evaluate_answer", turn_id)
     assert evaluated["interview_id"] == interview_id
     assert evaluated["queue"] == "cpu_queue"
     assert evaluated["state"] == "SUCCESS"
     uuid.UUID(evaluated["task_id"])
 
     # The next question was generated on a thread of the GPU worker.
-    generated = _wait_for_line(
-        stack, WorkerRole.GPU, "interviews.generate_question", next_turn["id"]
-    )
+    generated = _wait_for_line(stack, WorkerRole.GPU, "llm.write_question", next_turn["id"])
     assert generated["interview_id"] == interview_id
     assert generated["queue"] == "gpu_queue"
     assert generated["task_id"] != evaluated["task_id"]

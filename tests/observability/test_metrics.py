@@ -124,6 +124,7 @@ def test_queue_depth_shows_a_backlog(
     assert {labels["queue"] for labels, _ in samples(idle, "celery_queue_length")} == {
         "gpu_queue",
         "cpu_queue",
+        "core_queue",
     }
     # More sleeping tasks than the CPU worker runs and reserves at once: the rest wait.
     results = [send(TaskName.SLEEP_CPU, SleepPayload(seconds=1.5)) for _ in range(8)]

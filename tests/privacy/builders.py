@@ -1,4 +1,5 @@
-"""Real rows and real files of one candidate's interview, optionally recorded long ago."""
+"""Real rows and real stored media (the suite's file store) of one candidate's interview,
+optionally recorded long ago."""
 
 import uuid
 from dataclasses import dataclass
@@ -8,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from interview_core.accounts.models import Organisation, User, UserRole
-from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.interviews import service as interviews
 from interview_core.interviews.models import Interview, Resume, Turn, VideoFrame
@@ -17,6 +17,7 @@ from interview_core.jobs.schemas import JobCreate
 from interview_core.jobs.service import create_job
 from interview_core.retrieval.models import DocumentChunk, OwnerKind
 from tests.support.accounts import make_organisation, make_user
+from tests.support.media import file_store
 
 FRAMES_PER_TURN = 3
 
@@ -55,7 +56,7 @@ def record_interview(
 ) -> RecordedInterview:
     """An interview whose first turn has an answer, a transcript, an audio file, camera frames
     (files and observations) and a résumé with chunks, all recorded `age_days` ago."""
-    media = get_infra_settings().media_dir
+    store = file_store()
     recorded_at = datetime.now(UTC) - timedelta(days=age_days)
     with session_scope() as session:
         if candidate is None:
@@ -101,9 +102,8 @@ def record_interview(
         ).first()
         assert turn is not None
         audio_relative = f"interviews/{interview.id}/{turn.id}-test.wav"
-        audio_file = media / audio_relative
-        audio_file.parent.mkdir(parents=True, exist_ok=True)
-        audio_file.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt test audio")
+        store.put(audio_relative, b"RIFF\x00\x00\x00\x00WAVEfmt test audio")
+        audio_file = store.path_of(audio_relative)
         turn.audio_path = audio_relative
         turn.answer_kind = "audio"
         turn.answer_text = "I led the migration of our billing service."
@@ -112,9 +112,8 @@ def record_interview(
         frame_files = []
         for sequence in range(FRAMES_PER_TURN):
             relative = f"frames/{interview.id}/{turn.id}/{sequence:06d}.jpg"
-            (media / relative).parent.mkdir(parents=True, exist_ok=True)
-            (media / relative).write_bytes(b"\xff\xd8\xff test frame")
-            frame_files.append(media / relative)
+            store.put(relative, b"\xff\xd8\xff test frame")
+            frame_files.append(store.path_of(relative))
             session.add(
                 VideoFrame(
                     interview_id=interview.id,

@@ -11,17 +11,17 @@ from pathlib import Path
 from interview_contracts.privacy import RetentionTask
 from interview_contracts.tasks import TaskName
 from interview_core.broker.client import send
-from interview_core.config import get_infra_settings
 from tests.privacy.builders import make_organisation_with_recruiter, record_interview
+from tests.support.media import file_store
 from tests.support.stack import WorkerProcess
 
 TWO_DAYS_S = 2 * 24 * 3600
 
 
 def _write(relative: str, age_s: float) -> Path:
-    path = get_infra_settings().media_dir / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"media")
+    store = file_store()
+    store.put(relative, b"media")
+    path = store.path_of(relative)
     stamp = time.time() - age_s
     os.utime(path, (stamp, stamp))
     return path

@@ -121,7 +121,7 @@ def test_beat_process_sends_the_scheduled_retention_run(
     log_path = tmp_path / "beat.log"
     with log_path.open("wb") as log:
         beat = subprocess.Popen(
-            [sys.executable, "-m", "ai_worker", "--role", "beat"],
+            [sys.executable, "-m", "interview_core.broker.worker", "--role", "beat"],
             env=stack.worker_env({"RETENTION_INTERVAL_S": "1", "DATA_DIR": str(tmp_path)}),
             stdout=log,
             stderr=subprocess.STDOUT,

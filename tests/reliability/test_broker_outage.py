@@ -170,7 +170,8 @@ def test_a_redis_restart_mid_interview_loses_nothing_and_evaluates_every_answer_
 def test_a_worker_holding_an_unacknowledged_task_survives_redis_going_away(workers, stack) -> None:  # type: ignore[no-untyped-def]
     """kombu's Redis transport, closing a lost connection, restores the messages the worker
     holds through the dead connection and raised AttributeError, which stopped the worker
-    (ai_worker/broker_resilience.py). The worker must reconnect and serve again instead."""
+    (interview_contracts/broker_resilience.py). The worker must reconnect and serve again
+    instead."""
     assert stack.redis is not None
     worker = stack.workers[WorkerRole.CPU]
     sleeping = send(TaskName.SLEEP_CPU, SleepPayload(seconds=4))

@@ -239,6 +239,7 @@ CHILD_COMMANDS: dict[str, Callable[[str], bool]] = {
     "api": lambda command: "uvicorn interview_core.main:create_app" in command,
     "gpu-worker": lambda command: command.endswith("--role gpu"),
     "cpu-worker": lambda command: command.endswith("--role cpu"),
+    "core-worker": lambda command: command.endswith("--role core"),
     "scheduler": lambda command: command.endswith("--role beat"),
 }
 
@@ -441,7 +442,7 @@ def _wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
 
 
 # Killed in this order during one interview: one answer after each kill.
-KILLED = ["gpu-worker", "llm-engine", "cpu-worker", "scheduler", "redis"]
+KILLED = ["gpu-worker", "llm-engine", "cpu-worker", "core-worker", "scheduler", "redis"]
 
 
 def test_each_killed_process_comes_back_while_the_api_answers(platform: RunningPlatform) -> None:

@@ -1,10 +1,10 @@
-"""Evaluation survives a killed pool child; evaluation and transcription never stay pending
-past their hard time limits.
+"""Work survives a killed core pool child; evaluation and transcription never stay pending past
+their hard time limits.
 
-The evaluation is held at a known point with a real PostgreSQL lock (no test-only knob): the
-test is the other transaction. A SIGKILLed prefork child is noticed by the worker's parent at
-once, and `reject_on_worker_lost` puts the message back on the queue, so the redelivery is
-immediate (killing the whole process group would leave it to Redis' visibility timeout).
+Work is held at a known point with a real PostgreSQL lock (no test-only knob): the test is the
+other transaction. A SIGKILLed prefork child is noticed by the worker's parent at once, and
+`reject_on_worker_lost` puts the message back on the queue, so the redelivery is immediate
+(killing the whole process group would leave it to Redis' visibility timeout).
 """
 
 import os
@@ -13,29 +13,31 @@ import time
 import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
-from interview_contracts.interviews import TurnTask
+from interview_contracts.llm import EvaluationResult
+from interview_contracts.speech import TranscriptionRequest
 from interview_contracts.tasks import TASK_SPECS, TaskName
-from interview_core.broker.client import get_celery
+from interview_core.broker.client import get_celery, send
 from interview_core.db.engine import get_session_factory, session_scope
 from interview_core.interviews.models import ProcessingStatus, Turn, TurnEvaluation
 from tests.interviews.conftest import answer_until_probing_turn, invite_and_start
+from tests.speech.recordings import speak
 from tests.support.answers import answer_typed
 
 # Generous: on a loaded 2-core machine a cold evaluation takes minutes.
 WAIT_S = 240.0
-# Never decoded here: the transcription is stopped before it reads the file.
-WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
 
 
-def _active_evaluations(turn_id: str) -> list[dict[str, Any]]:
+def _active_stores(turn_id: str) -> list[dict[str, Any]]:
+    """The core tasks storing this turn's evaluation, as the core worker runs them."""
     active = get_celery().control.inspect(timeout=1.0).active() or {}
     return [
         task
         for tasks in active.values()
         for task in tasks
-        if task["name"] == TaskName.EVALUATE_TURN.value
+        if task["name"] == TaskName.STORE_EVALUATION.value
         and task["kwargs"]["payload"]["turn_id"] == turn_id
     ]
 
@@ -66,23 +68,23 @@ def _evaluation_status(turn_id: str) -> ProcessingStatus:
         return session.get_one(Turn, uuid.UUID(turn_id)).evaluation_status
 
 
-def test_a_killed_child_mid_evaluation_is_redelivered_and_evaluates_once(
+def test_a_killed_core_child_mid_store_is_redelivered_and_evaluates_once(
     interview_setup,
 ) -> None:  # type: ignore[no-untyped-def]
     _, turn_id = answer_until_probing_turn(interview_setup)
     blocker = get_session_factory()()
     try:
-        # Hold the turn row (NO KEY UPDATE, so the scores' foreign key still passes): the
-        # evaluation stores its scores, then waits to mark the turn done.
+        # Hold the turn row (KEY SHARE, so the scores' foreign key still passes): the core
+        # task stores the worker's scores, then waits to mark the turn done.
         blocker.execute(
             select(Turn).where(Turn.id == uuid.UUID(turn_id)).with_for_update(key_share=True)
         )
         _wait_until(lambda: _waiting_on_lock("UPDATE turns") == 1, "the evaluation to block")
-        [running] = _active_evaluations(turn_id)
+        [running] = _active_stores(turn_id)
         os.kill(running["worker_pid"], signal.SIGKILL)
 
         def redelivered() -> bool:
-            again = _active_evaluations(turn_id)
+            again = _active_stores(turn_id)
             return bool(again) and again[0]["worker_pid"] != running["worker_pid"]
 
         _wait_until(redelivered, "the task to run again in a fresh child")
@@ -107,33 +109,34 @@ def test_a_killed_child_mid_evaluation_is_redelivered_and_evaluates_once(
     assert runs == 1
 
 
-def test_an_evaluation_past_its_hard_time_limit_marks_the_turn_failed(
+def test_an_evaluation_the_worker_could_not_finish_marks_the_turn_failed(
     interview_setup,
 ) -> None:  # type: ignore[no-untyped-def]
+    """What a worker sends when an evaluation ran past its time limit (the worker side is
+    exercised with a real hard limit by the transcription test below: the same handler)."""
     blocker = get_session_factory()()
     try:
-        # Scores cannot be written while this transaction holds the table: every evaluation of
-        # the turn blocks before it finishes, so one sent with a 3 s limit is stopped.
+        # The turn's own evaluation cannot store its scores while this transaction holds the
+        # table, so the failure below is the first outcome the turn gets.
         blocker.execute(text("LOCK TABLE turn_evaluations IN SHARE MODE"))
         interview_id, turn_id = answer_until_probing_turn(interview_setup)
-        payload = TurnTask(interview_id=uuid.UUID(interview_id), turn_id=uuid.UUID(turn_id))
-        get_celery().send_task(
-            TaskName.EVALUATE_TURN.value,
-            kwargs={"payload": payload.model_dump(mode="json")},
-            queue=TASK_SPECS[TaskName.EVALUATE_TURN].queue.value,
-            # Celery's prefork pool arms the hard limit only once the soft one has passed.
-            soft_time_limit=3,
-            time_limit=3,
+        failure = EvaluationResult(
+            interview_id=uuid.UUID(interview_id),
+            turn_id=uuid.UUID(turn_id),
+            run_index=0,
+            failure="evaluation ran past its time limit",
         )
-        _wait_until(
-            lambda: _evaluation_status(turn_id) == ProcessingStatus.FAILED, "the turn to fail"
-        )
+        assert send(TaskName.STORE_EVALUATION, failure).get(timeout=WAIT_S) == "failed"
         with session_scope() as session:
-            error = session.get_one(Turn, uuid.UUID(turn_id)).evaluation_error
-        assert error == "evaluation ran past its time limit"
+            turn = session.get_one(Turn, uuid.UUID(turn_id))
+            assert turn.evaluation_status == ProcessingStatus.FAILED
+            assert turn.evaluation_error == "evaluation ran past its time limit"
     finally:
         blocker.rollback()
         blocker.close()
+    # The late scores change nothing: the turn stays failed, as the report shows it.
+    time.sleep(2)
+    assert _evaluation_status(turn_id) == ProcessingStatus.FAILED
 
 
 def _transcription(turn_id: str) -> Turn:
@@ -141,31 +144,44 @@ def _transcription(turn_id: str) -> Turn:
         return session.get_one(Turn, uuid.UUID(turn_id))
 
 
+@pytest.fixture(scope="module")
+def long_answer_wav(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """About half a minute of speech: seconds of work for the embedded Whisper on a CPU."""
+    sentence = "I rebuilt the billing service and measured every release against the old one. "
+    return speak(sentence * 6, tmp_path_factory.mktemp("speech") / "long.wav")
+
+
 def test_a_transcription_past_its_hard_time_limit_fails_and_the_turn_takes_text(
-    interview_setup,
+    interview_setup, long_answer_wav: bytes
 ) -> None:  # type: ignore[no-untyped-def]
     client, recruiter, candidate, job_id = interview_setup
     state = invite_and_start(client, recruiter, candidate, job_id, audio=True)
     interview_id, turn_id = state["interview"]["id"], state["current_turn"]["id"]
     blocker = get_session_factory()()
     try:
-        # Every transcription of the turn reads its job before it starts: with the table held
-        # it blocks there, so one sent with a 3 s limit is stopped (the answer path never
-        # reads jobs, so the upload itself goes through).
+        # The core task that asks for the turn's transcription reads its job first: with the
+        # table held it waits there (the answer path never reads jobs, so the upload goes
+        # through), and the only transcription running is the one sent below with a 3 s
+        # limit, of speech that takes longer than that to transcribe.
         blocker.execute(text("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE"))
         uploaded = client.post(
             f"/api/v1/interviews/{interview_id}/turns/{turn_id}/audio",
             headers=candidate.headers,
-            files={"audio": ("answer.webm", WEBM_MAGIC + bytes(range(256)) * 40, "audio/webm")},
+            files={"audio": ("answer.wav", long_answer_wav, "audio/wav")},
             data={"idempotency_key": f"audio-{uuid.uuid4().hex}"},
         )
         assert uploaded.status_code == 200, uploaded.text
         assert uploaded.json()["state"]["phase"] == "processing_answer"
-        payload = TurnTask(interview_id=uuid.UUID(interview_id), turn_id=uuid.UUID(turn_id))
+        request = TranscriptionRequest(
+            interview_id=uuid.UUID(interview_id),
+            turn_id=uuid.UUID(turn_id),
+            audio_key=str(_transcription(turn_id).audio_path),
+            language="en",
+        )
         get_celery().send_task(
-            TaskName.TRANSCRIBE_TURN.value,
-            kwargs={"payload": payload.model_dump(mode="json")},
-            queue=TASK_SPECS[TaskName.TRANSCRIBE_TURN].queue.value,
+            TaskName.TRANSCRIBE_AUDIO.value,
+            kwargs={"payload": request.model_dump(mode="json")},
+            queue=TASK_SPECS[TaskName.TRANSCRIBE_AUDIO].queue.value,
             soft_time_limit=3,
             time_limit=3,
         )

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from interview_core.accounts.models import UserRole
 from interview_core.audit.models import AuditEvent
-from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.interviews.media import store_answer_audio
 from interview_core.interviews.models import Turn
@@ -20,6 +19,7 @@ from interview_core.privacy.retention import enforce_retention
 from tests.privacy.builders import make_organisation_with_recruiter, record_interview
 from tests.reports.builders import persist, strong_interview
 from tests.support.accounts import make_organisation, make_user, signed_in_headers
+from tests.support.media import file_store
 
 API = "/api/v1"
 
@@ -170,7 +170,7 @@ def test_a_row_naming_a_file_outside_the_media_directory_is_not_followed(
     recorded = record_interview(organisation_id, recruiter)
     outside = tmp_path / "secret.wav"
     outside.write_bytes(b"RIFF\x00\x00\x00\x00WAVE not for playback")
-    media = get_infra_settings().media_dir
+    media = file_store().root
     escaping = os.path.relpath(outside, media)
     assert escaping.startswith("..")
     with session_scope() as session:

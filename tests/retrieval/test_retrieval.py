@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from interview_contracts.embeddings import EmbeddingTable, EmbedRowsPayload, EmbedRowsResult
+from interview_contracts.embeddings import EmbeddingTable, EmbedRowsPayload
 from interview_contracts.tasks import TaskName
 from interview_core.broker.client import send
 from interview_core.db.engine import session_scope
@@ -12,6 +12,7 @@ from interview_core.retrieval.models import DocumentChunk, OwnerKind, QuestionBa
 from interview_core.retrieval.service import (
     column_dimension,
     embed_query,
+    ground_question,
     nearest_chunks,
     search_bank_by_meaning,
 )
@@ -78,14 +79,14 @@ def test_recall_at_5_of_the_labelled_chunks(corpus: Corpus, local_encoder: Any) 
 def test_retrieval_for_generation_grounds_in_the_right_documents(
     corpus: Corpus, local_encoder: Any
 ) -> None:
-    from ai_worker.embeddings.retrieval import retrieve_for_generation
-
+    # The query vector is what the job's query row holds once embedded: the same encoder.
+    [query] = local_encoder.encode(["Problem solving: debugging and fixing slow or broken systems"])
     with session_scope() as session:
-        context = retrieve_for_generation(
+        context = ground_question(
             session,
             job_id=corpus.owner_ids["job_backend"],
             resume_id=corpus.owner_ids["resume_minjun"],
-            competency_text="Problem solving: debugging and fixing slow or broken systems",
+            query_vector=query,
             language="en",
             k=3,
         )
@@ -149,8 +150,8 @@ def test_embed_rows_is_idempotent(corpus: Corpus) -> None:
             {"ids": ids},
         ).all()
     payload = EmbedRowsPayload(table=EmbeddingTable.DOCUMENT_CHUNKS, row_ids=ids)
-    result = EmbedRowsResult.model_validate(send(TaskName.EMBED_ROWS, payload).get(timeout=60))
-    assert (result.embedded, result.skipped) == (0, 5)
+    # Every row already has its vector: nothing is sent to be encoded again.
+    assert send(TaskName.EMBED_ROWS, payload).get(timeout=60) == 0
     with session_scope() as session:
         after = session.execute(
             ROW_STATE,

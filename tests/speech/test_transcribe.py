@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import whisper
 
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.speech.audio import SpeechInputError, decode_audio
 from ai_worker.speech.engines import SLOT, SpeechEngine, build_engine
 from ai_worker.speech.settings import EngineName, SpeechSettings

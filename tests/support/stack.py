@@ -20,6 +20,7 @@ from interview_core.localrun.redis_server import LocalRedis, free_port
 from tests.support.mail import MailSink
 
 WORKER_READY_TIMEOUT_S = 120.0
+SEAM_GUARD = Path(__file__).with_name("seam_guard")
 PR_SET_PDEATHSIG = 1
 
 
@@ -118,6 +119,15 @@ class TestStack:
         env.update(extra or {})
         return env
 
+    def inference_worker_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """An inference worker gets a broker URL and no database, and cannot import the
+        backend's package (seam_guard): it must work from the requests alone."""
+        env = {k: v for k, v in self.worker_env(extra).items() if k != "DATABASE_URL"}
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(SEAM_GUARD), env.get("PYTHONPATH", "")])
+        )
+        return env
+
     def start_worker(
         self, role: WorkerRole, extra_env: dict[str, str] | None = None, wait: bool = True
     ) -> WorkerProcess:
@@ -126,9 +136,15 @@ class TestStack:
         log_file = log_path.open("wb")
         metrics_port = free_port()
         env = {f"{role.value.upper()}_WORKER_METRICS_PORT": str(metrics_port), **(extra_env or {})}
+        if role is WorkerRole.CORE:
+            command = ["-m", "interview_core.broker.worker", "--role", role.value]
+            process_env = self.worker_env(env)
+        else:
+            command = ["-m", "ai_worker", "--role", role.value]
+            process_env = self.inference_worker_env(env)
         process = subprocess.Popen(
-            [sys.executable, "-m", "ai_worker", "--role", role.value],
-            env=self.worker_env(env),
+            [sys.executable, *command],
+            env=process_env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -80,7 +80,7 @@ def test_oversize_frames_are_rejected_before_decoding() -> None:
 
 
 def test_detectors_are_singletons_recorded_for_readyz(face_observation: FrameObservation) -> None:
-    from ai_worker import runtime
+    from ai_worker._runtime import runtime
 
     assert faces._get_detector() is faces._get_detector()
     slots = {model.slot for model in runtime.status("test").models}
@@ -89,7 +89,7 @@ def test_detectors_are_singletons_recorded_for_readyz(face_observation: FrameObs
 
 _FRESH_PROCESS = """
 import json, sys
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.vision.frames import analyze_frame
 frame = open(sys.argv[1], "rb").read()
 observation = analyze_frame(frame, 0.0, emotion_enabled=sys.argv[2] == "on")

@@ -1,18 +1,18 @@
-"""Start a worker of one role: `interview-worker --role gpu|cpu`, the scheduler:
-`interview-worker --role beat`, or this machine's LLM engine: `interview-worker --role engine`
-(llama.cpp's server on the embedded model; see llm/engine.py).
+"""Start an inference worker of one role: `interview-worker --role gpu|cpu`, or this machine's
+LLM engine: `interview-worker --role engine` (llama.cpp's server on the embedded model; see
+llm/engine.py). The backend's own roles (core tasks and the beat scheduler) are started by
+`python -m interview_core.broker.worker`.
 
 The role decides the queue, the pool and the concurrency, so a GPU worker can never be
-started consuming the CPU queue or with several model copies. Beat only sends the periodic
-tasks of `beat_schedule` (broker/celery_config.py); the CPU worker runs them. Run one beat.
+started consuming the CPU queue or with several model copies.
 """
 
 import argparse
 import os
 import socket
 
-from ai_worker.settings import CpuWorkerPriority
-from interview_contracts.queues import WorkerRole
+from ai_worker._runtime.settings import CpuWorkerPriority
+from interview_contracts.queues import INFERENCE_ROLES, WorkerRole
 
 
 def worker_argv(role: WorkerRole, concurrency: int, log_level: str) -> list[str]:
@@ -46,37 +46,19 @@ def lower_priority(priority: CpuWorkerPriority) -> None:
         os.nice(19 if priority is CpuWorkerPriority.IDLE else 10)
 
 
-BEAT = "beat"
 ENGINE = "engine"
-
-
-def beat_argv(schedule_file: str, log_level: str) -> list[str]:
-    """Celery beat arguments: its schedule file (last run times) lives in the data directory."""
-    return ["beat", "--schedule", schedule_file, "--loglevel", log_level]
-
-
-def run_beat() -> None:
-    from ai_worker.celery_app import app
-    from ai_worker.settings import get_worker_settings
-
-    settings = get_worker_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    app.start(beat_argv(app.conf.beat_schedule_filename, settings.log_level))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    roles = [*(r.value for r in WorkerRole), BEAT, ENGINE]
+    roles = [*(r.value for r in INFERENCE_ROLES), ENGINE]
     parser.add_argument("--role", choices=roles, required=True)
     parser.add_argument("--concurrency", type=int, default=None)
     args = parser.parse_args()
-    if args.role == BEAT:
-        run_beat()
-        return
     if args.role == ENGINE:
+        from ai_worker._runtime.settings import get_worker_settings
         from ai_worker.llm.engine import run_engine
         from ai_worker.llm.settings import EngineUse, get_llm_settings
-        from ai_worker.settings import get_worker_settings
 
         engine_settings = get_llm_settings()
         if engine_settings.llm_engine_for is EngineUse.EVALUATION:
@@ -88,8 +70,8 @@ def main() -> None:
     role = WorkerRole(args.role)
     os.environ["WORKER_ROLE"] = role.value
 
-    from ai_worker.metrics_dir import prepare_metrics_dir
-    from ai_worker.settings import get_worker_settings
+    from ai_worker._runtime.metrics_dir import prepare_metrics_dir
+    from ai_worker._runtime.settings import get_worker_settings
 
     settings = get_worker_settings()
     # Before the app (and so prometheus_client) is imported.
@@ -99,7 +81,7 @@ def main() -> None:
         # own OMP_NUM_THREADS wins.
         os.environ.setdefault("OMP_NUM_THREADS", str(settings.cpu_worker_threads))
 
-    from ai_worker.celery_app import app
+    from ai_worker._runtime.celery_app import app
 
     default = (
         settings.gpu_worker_concurrency

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from interview_contracts.settings import SharedSettings
 
 
 class Environment(StrEnum):
@@ -27,21 +28,14 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-class InfraSettings(BaseSettings):
-    """What every process (API and workers) needs: where the database, broker and media live."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+class InfraSettings(SharedSettings):
+    """What every backend process (API, core worker, beat) needs besides the shared settings:
+    the database, and how interviews are timed."""
 
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = Field(
         default="postgresql+psycopg://interview:interview@localhost:5432/interview"
     )
-    redis_url: str = "redis://localhost:6379/0"
-    data_dir: Path = Path(".data")
-    # Longer than the longest task so Redis never redelivers a task that is still running.
-    broker_visibility_timeout_s: int = 3600
-    log_level: str = "INFO"
-    log_json: bool = True
     # Seconds a candidate waits for a generated question before the bank question is served.
     generation_timeout_s: float = 30.0
     # Seconds a transcription or evaluation may stay pending before the sweep re-sends its
@@ -52,13 +46,8 @@ class InfraSettings(BaseSettings):
     sweep_interval_s: float = 60.0
     # Minutes without activity after which an interview in progress is abandoned.
     interview_inactivity_timeout_min: int = 60
-    # Largest spoken answer accepted by the API.
-    max_audio_upload_bytes: int = 25 * 1024 * 1024
     # Largest résumé file accepted by the API.
     max_resume_upload_bytes: int = 5 * 1024 * 1024
-    # Camera frames above these limits are rejected (API) before any decoding (worker).
-    vision_max_frame_bytes: int = 2_000_000
-    vision_max_frame_dimension: int = 1920
     # Frames one turn may store, and frames one upload request may carry.
     max_frames_per_turn: int = 900
     max_frames_per_upload: int = 30
@@ -69,15 +58,13 @@ class InfraSettings(BaseSettings):
     frame_interval_s: float = 1.0
     # Seconds between scheduled retention runs (Celery beat; see docs/architecture.md).
     retention_interval_s: float = Field(default=24 * 3600, gt=0)
+    # Processes of the core worker role (prefork): database work, never inference.
+    core_worker_concurrency: int = Field(default=3, ge=1)
 
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
         return normalise_database_url(value)
-
-    @property
-    def media_dir(self) -> Path:
-        return self.data_dir / "media"
 
 
 MIN_SECRET_LENGTH = 32

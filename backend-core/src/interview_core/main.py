@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from interview_contracts.log_format import configure_logging
 from interview_core.accounts.router import routers as accounts_routers
 from interview_core.audit.router import router as audit_router
 from interview_core.auth.router import router as auth_router
@@ -19,7 +20,6 @@ from interview_core.errors.openapi import install_problem_openapi
 from interview_core.health.router import router as health_router
 from interview_core.interviews.router import router as interviews_router
 from interview_core.jobs.router import router as jobs_router
-from interview_core.observability.logging import configure_logging
 from interview_core.observability.requests import RequestContext
 from interview_core.observability.router import router as metrics_router
 from interview_core.privacy.router import router as privacy_router

@@ -15,7 +15,7 @@ from interview_core.db.engine import session_scope
 from interview_core.jobs.models import Job
 from interview_core.jobs.schemas import DEFAULT_COMPETENCIES
 from interview_core.jobs.service import stored_competency
-from interview_core.retrieval.service import add_chunks, seed_question_bank
+from interview_core.retrieval.service import add_chunks, seed_question_bank, set_job_queries
 
 DEMO_ORGANISATION_NAME = "Demo Company"
 DEMO_ADMIN_EMAIL = "admin@demo.local"
@@ -54,6 +54,7 @@ def seed_demo_job(session: Session, organisation: Organisation) -> None:
     session.add(job)
     session.flush()
     add_chunks(session, "job", job.id, organisation.id, job.description)
+    set_job_queries(session, job.id, organisation.id, job.title, job.competencies)
 
 
 def seed_demo_accounts(session: Session, data_dir: Path) -> Organisation:

@@ -1,4 +1,5 @@
-"""Payloads of the embedding tasks on cpu_queue. Rows travel as IDs, never as objects."""
+"""Payloads of the embedding tasks: the backend's embed_rows takes row IDs; the worker's
+embed_texts takes their texts and returns vectors; embed_query returns one query's vector."""
 
 import uuid
 from enum import StrEnum
@@ -22,13 +23,6 @@ class EmbedRowsPayload(Payload):
     row_ids: list[uuid.UUID] = Field(min_length=1, max_length=EMBED_ROWS_BATCH)
 
 
-class EmbedRowsResult(Payload):
-    model_id: str
-    embedded: int
-    # Rows already embedded with the current model, or deleted since the task was sent.
-    skipped: int
-
-
 class EmbedQueryPayload(Payload):
     text: str = Field(min_length=1, max_length=2000)
 
@@ -36,3 +30,27 @@ class EmbedQueryPayload(Payload):
 class EmbedQueryResult(Payload):
     vector: list[float]
     model_id: str
+
+
+class TextToEmbed(Payload):
+    row_id: uuid.UUID
+    text: str
+
+
+class EmbedTextsRequest(Payload):
+    """Rows' texts to embed; the vectors go back to embeddings.store_embeddings."""
+
+    table: EmbeddingTable
+    rows: list[TextToEmbed] = Field(min_length=1, max_length=EMBED_ROWS_BATCH)
+
+
+class RowVector(Payload):
+    row_id: uuid.UUID
+    vector: list[float]
+
+
+class EmbedTextsResult(Payload):
+    table: EmbeddingTable
+    model_id: str
+    dimension: int
+    vectors: list[RowVector]

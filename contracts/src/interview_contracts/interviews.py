@@ -9,14 +9,8 @@ from interview_contracts.payloads import Payload
 
 
 class TurnTask(Payload):
-    """Every turn task takes IDs; the worker re-reads the rows it needs."""
-
-    interview_id: uuid.UUID
-    turn_id: uuid.UUID
-
-
-class FramesTask(Payload):
-    """Analyse a turn's frames that have no observation yet, then refresh its summary."""
+    """Every core task of a turn takes IDs (its question, transcription, evaluation, frames);
+    the core worker re-reads the rows it needs."""
 
     interview_id: uuid.UUID
     turn_id: uuid.UUID

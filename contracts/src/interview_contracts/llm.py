@@ -1,5 +1,6 @@
 """What the LLM capability takes and returns: question generation and answer evaluation."""
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 from uuid import UUID
@@ -17,6 +18,8 @@ class LLMModel(BaseModel):
 class QuestionSource(StrEnum):
     """Which path produced a question, recorded with it."""
 
+    # A stage's vetted template question, asked as written (no model involved).
+    BANK = "bank"
     LLM = "llm"
     LLM_REPAIRED = "llm_repaired"
     # The stage's vetted form around a phrase the code picked from the answer or context,
@@ -48,6 +51,9 @@ class QuestionRequest(LLMModel):
     asked_questions: list[str] = []
     # Always provided: the question asked when the model's output stays invalid.
     bank_question: str = Field(min_length=1)
+    # When the candidate stops waiting and the bank question is served: the worker does not
+    # start, and stops writing, past it. None: no candidate waits (benchmarks, previews).
+    deadline_at: datetime | None = None
 
 
 class GeneratedQuestion(LLMModel):
@@ -129,3 +135,31 @@ class AnswerEvaluation(LLMModel):
     # that disagrees); shown in the report, never a change to the score.
     review_flags: list[str] = []
     attempts: int = Field(ge=0)
+
+
+class QuestionResult(LLMModel):
+    """Sent back to interviews.store_question: the first one for a turn still waiting wins."""
+
+    interview_id: UUID
+    turn_id: UUID
+    question: GeneratedQuestion
+
+
+class EvaluationJob(LLMModel):
+    """One answer to evaluate, once per run index still missing; each run's result is sent
+    back to interviews.store_evaluation as it finishes."""
+
+    interview_id: UUID
+    turn_id: UUID
+    run_indexes: list[int] = Field(min_length=1)
+    request: EvaluationRequest
+
+
+class EvaluationResult(LLMModel):
+    interview_id: UUID
+    turn_id: UUID
+    run_index: int = Field(ge=0)
+    # None with a failure: the run could not be completed (time limit, worker lost).
+    evaluation: AnswerEvaluation | None = None
+    latency_ms: float = Field(default=0, ge=0)
+    failure: str | None = None

@@ -1,6 +1,7 @@
 """Speech-to-text results and input errors, shared by the worker that transcribes and the API."""
 
 from enum import StrEnum
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,3 +57,21 @@ class Transcript(SpeechModel):
     engine: str
     model_id: str
     processing_s: float = Field(ge=0)
+
+
+class TranscriptionRequest(SpeechModel):
+    """Transcribe one answer's audio, fetched from the media store by key."""
+
+    interview_id: UUID
+    turn_id: UUID
+    audio_key: str = Field(min_length=1, max_length=500)
+    language: str
+
+
+class TranscriptionResult(SpeechModel):
+    """Sent back to interviews.store_transcript: a transcript, or why there is none."""
+
+    interview_id: UUID
+    turn_id: UUID
+    transcript: Transcript | None = None
+    failure: str | None = None

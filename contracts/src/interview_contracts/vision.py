@@ -5,6 +5,7 @@ observation labelled with its model and limits; it never enters competency score
 """
 
 from typing import Literal
+from uuid import UUID
 
 from pydantic import Field
 
@@ -67,3 +68,35 @@ class VisionSummary(Payload):
     flags: list[IntegrityFlag]
     emotion: EmotionObservation | None
     models: list[str]
+
+
+class FrameRef(Payload):
+    frame_id: UUID
+    timestamp_s: float = Field(ge=0)
+    key: str = Field(min_length=1, max_length=500)
+
+
+class FrameAnalysisRequest(Payload):
+    """Analyse these frames of one turn, then summarise the turn with the observations it
+    already had. The backend decides whether emotion runs (organisation setting and the
+    candidate's consent); off means the emotion model is never run."""
+
+    interview_id: UUID
+    turn_id: UUID
+    frames: list[FrameRef]
+    earlier: list[FrameObservation] = []
+    emotion_enabled: bool
+    frame_interval_s: float = Field(gt=0)
+
+
+class FrameOutcome(Payload):
+    frame_id: UUID
+    observation: FrameObservation | None = None
+    error: str | None = None
+
+
+class FrameAnalysisResult(Payload):
+    interview_id: UUID
+    turn_id: UUID
+    outcomes: list[FrameOutcome]
+    summary: VisionSummary

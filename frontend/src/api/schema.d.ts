@@ -1938,6 +1938,7 @@ export interface components {
         };
         /**
          * QuestionSource
+         * @description Which path produced a question, recorded with it.
          * @enum {string}
          */
         QuestionSource: "bank" | "llm" | "llm_repaired" | "phrase_picked" | "bank_fallback";
@@ -2405,7 +2406,7 @@ export interface components {
          * WorkerRole
          * @enum {string}
          */
-        WorkerRole: "gpu" | "cpu";
+        WorkerRole: "gpu" | "cpu" | "core";
         /** WorkerStatus */
         WorkerStatus: {
             /** Hostname */

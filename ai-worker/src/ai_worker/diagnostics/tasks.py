@@ -4,9 +4,9 @@ from typing import Any
 
 from celery import Task
 
-from ai_worker import runtime
-from ai_worker.celery_app import app
-from ai_worker.tasking import register
+from ai_worker._runtime import runtime
+from ai_worker._runtime.celery_app import app
+from ai_worker._runtime.tasking import register
 from interview_contracts.payloads import PingPayload, PingResult, SleepPayload
 from interview_contracts.tasks import TaskName
 

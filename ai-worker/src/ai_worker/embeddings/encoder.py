@@ -5,7 +5,7 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.embeddings.settings import get_embedding_settings
 from interview_contracts.payloads import LoadedModel
 

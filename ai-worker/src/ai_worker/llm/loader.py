@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.llm.backends import OpenAICompatibleBackend, TextGenerator, TransformersBackend
 from ai_worker.llm.batcher import GenerationBatcher
 from ai_worker.llm.embedded import EMBEDDED_MODEL_ID, INTERVIEWER_GGUF, embedded_model_dir

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.speech.embedded import EMBEDDED_MODEL_ID, ensure_embedded_model
 from ai_worker.speech.settings import EngineName, SpeechSettings, get_speech_settings
 from interview_contracts.payloads import LoadedModel

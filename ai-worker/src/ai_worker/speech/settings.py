@@ -5,7 +5,7 @@ from pathlib import Path
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from interview_core.config import get_infra_settings
+from ai_worker._runtime.settings import get_worker_settings
 
 
 class EngineName(StrEnum):
@@ -37,7 +37,7 @@ class SpeechSettings(BaseSettings):
 
     @property
     def cache_dir(self) -> Path:
-        return self.stt_cache_dir or get_infra_settings().data_dir / "models"
+        return self.stt_cache_dir or get_worker_settings().data_dir / "models"
 
     @property
     def compute_type(self) -> str:

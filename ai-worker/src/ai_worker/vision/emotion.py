@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.vision.faces import RGBImage
 from ai_worker.vision.settings import EmotionBackendName, get_vision_settings
 from interview_contracts.payloads import LoadedModel

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ai_worker import runtime
+from ai_worker._runtime import runtime
 from ai_worker.vision.settings import get_vision_settings
 from interview_contracts.payloads import LoadedModel
 

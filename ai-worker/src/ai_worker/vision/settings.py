@@ -4,13 +4,13 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from interview_core.config import InfraSettings
+from interview_contracts.settings import SharedSettings
 
 EmotionBackendName = Literal["fer-tflite", "deepface", "off"]
 
 
-class VisionSettings(InfraSettings):
-    """Frame size limits come from InfraSettings: the API enforces the same ones."""
+class VisionSettings(SharedSettings):
+    """Frame size limits come from SharedSettings: the API enforces the same ones."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 

@@ -1,38 +1,30 @@
-"""Celery configuration used by the API (to send) and by both worker roles (to consume)."""
+"""The backend's Celery app configuration: the shared settings of the contracts, plus what only
+the backend runs (the beat schedule and the core tasks' modules)."""
 
 from typing import Any
 
 from celery import Celery
 
-from interview_contracts.queues import Queue
-from interview_contracts.tasks import TaskName, longest_time_limit_s, task_routes
+from interview_contracts.broker import celery_config as shared_celery_config
+from interview_contracts.tasks import TaskName
 from interview_core.config import InfraSettings
+
+# Domain modules whose core tasks the core worker registers.
+CORE_TASK_MODULES = [
+    "interview_core.diagnostics.tasks",
+    "interview_core.interviews.tasks",
+    "interview_core.retrieval.tasks",
+    "interview_core.reports.tasks",
+    "interview_core.privacy.tasks",
+]
 
 
 def celery_config(settings: InfraSettings) -> dict[str, Any]:
-    visibility_timeout = max(settings.broker_visibility_timeout_s, longest_time_limit_s() * 2)
     return {
-        "broker_url": settings.redis_url,
-        "result_backend": settings.redis_url,
-        "task_routes": task_routes(),
-        "task_default_queue": Queue.CPU.value,
-        "task_serializer": "json",
-        "result_serializer": "json",
-        "accept_content": ["json"],
-        # A task is acknowledged only after it finished, and a worker lost mid-task gives
-        # it back, so a killed worker never loses an interview's work.
-        "task_acks_late": True,
-        "task_reject_on_worker_lost": True,
-        "worker_prefetch_multiplier": 1,
-        "task_track_started": True,
-        "result_expires": 24 * 3600,
-        "broker_transport_options": {"visibility_timeout": visibility_timeout},
-        "result_backend_transport_options": {"visibility_timeout": visibility_timeout},
-        "broker_connection_retry_on_startup": True,
-        "worker_hijack_root_logger": False,
-        "worker_send_task_events": True,
-        "task_send_sent_event": True,
-        # Periodic tasks, sent by `python -m ai_worker --role beat` (one beat process only).
+        **shared_celery_config(settings),
+        "include": CORE_TASK_MODULES,
+        # Periodic tasks, sent by `python -m interview_core.broker.worker --role beat` (one
+        # beat process only); the core worker runs them.
         "beat_schedule": {
             # Re-sends turn work whose task was lost (interviews/recovery.py); a sweep not
             # taken before the next is due expires instead of piling up.

@@ -1,6 +1,7 @@
 """The API's Celery client: it only sends tasks by name, it never imports worker code."""
 
 import time
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -74,11 +75,19 @@ def get_celery() -> Celery:
     return app
 
 
-def send(task: TaskName, payload: BaseModel, task_id: str | None = None) -> AsyncResult:
+def send(
+    task: TaskName,
+    payload: BaseModel,
+    task_id: str | None = None,
+    eta: datetime | None = None,
+    countdown: float | None = None,
+) -> AsyncResult:
     spec = TASK_SPECS[task]
     return get_celery().send_task(
         task.value,
         kwargs={"payload": payload.model_dump(mode="json")},
         queue=spec.queue.value,
         task_id=task_id,
+        eta=eta,
+        countdown=countdown,
     )

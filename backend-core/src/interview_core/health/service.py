@@ -18,7 +18,7 @@ from redis import Redis
 from sqlalchemy import text
 
 from interview_contracts.payloads import PingPayload, WorkerStatus
-from interview_contracts.queues import Queue, WorkerRole
+from interview_contracts.queues import INFERENCE_ROLES, Queue, WorkerRole
 from interview_contracts.tasks import TaskName
 from interview_core.broker.client import get_celery, send
 from interview_core.config import get_infra_settings
@@ -143,8 +143,9 @@ def _worker_details() -> WorkerDetails:
     broker, workers = _workers_seen(check_broker())
     statuses: list[WorkerStatus] = []
     if broker.ok:
-        with ThreadPoolExecutor(max_workers=len(WorkerRole)) as pool:
-            found = list(pool.map(worker_status, WorkerRole))
+        # The inference roles say which models they hold; the core role holds none.
+        with ThreadPoolExecutor(max_workers=len(INFERENCE_ROLES)) as pool:
+            found = list(pool.map(worker_status, INFERENCE_ROLES))
         statuses = [status for status in found if status is not None]
     return WorkerDetails(
         checked_at=datetime.now(UTC),

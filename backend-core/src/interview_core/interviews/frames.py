@@ -3,13 +3,12 @@ without decoding; written only with their rows (a failed batch leaves no file)."
 
 import struct
 import uuid
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from interview_contracts.interviews import FramesTask
+from interview_contracts.interviews import TurnTask
 from interview_contracts.tasks import TaskName
 from interview_core.accounts.models import User
 from interview_core.broker.after_commit import run_after_commit
@@ -100,10 +99,11 @@ def store_frames(
                 f"A frame has more than {MAX_JPEG_SCANS} scans; send baseline JPEG frames.",
                 code="frame-too-complex",
             )
-    directory = Path("frames") / str(interview.id) / str(turn.id)
+    # Media keys under limits.frames_prefix: the quota counts what is stored there.
+    directory = f"frames/{interview.id}/{turn.id}"
     new_ids: list[uuid.UUID] = []
     for sequence, timestamp_s, data in frames:
-        path = directory / f"{sequence:06d}.jpg"
+        path = f"{directory}/{sequence:06d}.jpg"
         frame_id = session.scalar(
             insert(VideoFrame)
             .values(
@@ -112,7 +112,7 @@ def store_frames(
                 turn_id=turn.id,
                 sequence=sequence,
                 timestamp_s=timestamp_s,
-                path=str(path),
+                path=path,
             )
             .on_conflict_do_nothing(constraint="uq_video_frames_turn_sequence")
             .returning(VideoFrame.id)
@@ -122,6 +122,6 @@ def store_frames(
             write_upload(session, path, data)
             new_ids.append(frame_id)
     if new_ids:
-        payload = FramesTask(interview_id=interview.id, turn_id=turn.id)
+        payload = TurnTask(interview_id=interview.id, turn_id=turn.id)
         run_after_commit(session, lambda: send(TaskName.ANALYZE_FRAMES, payload))
     return len(new_ids)

@@ -1,7 +1,6 @@
-"""Uploaded answer audio: type sniffed from the bytes, size capped, stored under the media dir."""
+"""Uploaded answer audio: type sniffed from the bytes, size capped, stored in the media store."""
 
 import uuid
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -43,8 +42,8 @@ def sniff_audio(data: bytes) -> str:
 def store_answer_audio(
     session: Session, interview_id: uuid.UUID, turn_id: uuid.UUID, data: bytes
 ) -> str:
-    """Validate and store; returns the path relative to the media directory. Called once the
-    answer is accepted, and the file stays only if `session` commits."""
+    """Validate and store; returns the media key (stored in `turns.audio_path`). Called once
+    the answer is accepted, and the object stays only if `session` commits."""
     settings = get_infra_settings()
     if not data:
         raise UnprocessableInput("The audio file is empty.", code="empty-audio")
@@ -53,8 +52,7 @@ def store_answer_audio(
             f"Audio larger than {settings.max_audio_upload_bytes} bytes.", code="audio-too-large"
         )
     extension = sniff_audio(data)
-    relative = (
-        Path("interviews") / str(interview_id) / f"{turn_id}-{uuid.uuid4().hex[:8]}.{extension}"
-    )
-    write_upload(session, relative, data)
-    return str(relative)
+    # Under limits.audio_prefix: the quota counts what is stored there.
+    key = f"interviews/{interview_id}/{turn_id}-{uuid.uuid4().hex[:8]}.{extension}"
+    write_upload(session, key, data)
+    return key

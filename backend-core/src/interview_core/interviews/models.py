@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from interview_contracts.llm import QuestionSource
 from interview_core.db.base import Base, Timestamped, UUIDPrimaryKey
 
 
@@ -29,14 +30,6 @@ class InterviewStatus(StrEnum):
     ABANDONED = "abandoned"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
-
-
-class QuestionSource(StrEnum):
-    BANK = "bank"
-    LLM = "llm"
-    LLM_REPAIRED = "llm_repaired"
-    PHRASE_PICKED = "phrase_picked"
-    BANK_FALLBACK = "bank_fallback"
 
 
 class ProcessingStatus(StrEnum):

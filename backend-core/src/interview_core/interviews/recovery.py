@@ -6,8 +6,9 @@ way. The rows say what is owed, so the sweep re-sends it from them:
 
 - a transcription or evaluation still pending after `older_than_s`: its task again (the tasks
   are idempotent: a copy that finds the work done returns at once);
-- a generated question still missing past its deadline: the bank question, as a reader of the
-  interview would have served it, and the event that announces it;
+- a generated question still missing past its deadline (its scheduled bank-question task was
+  lost): the bank question, and the event that announces it;
+- an interview past its window or idle past the inactivity timeout: expired or abandoned;
 - a completed interview without a report, or one whose evaluation was re-sent: its report task.
 
 Each pass reads partial indexes, takes a bounded batch and skips rows another transaction holds,
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
-from sqlalchemy import exists, func, select, text, update
+from sqlalchemy import and_, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from interview_contracts.interviews import TurnTask
@@ -28,6 +29,7 @@ from interview_contracts.reports import ReportTask
 from interview_contracts.tasks import TaskName
 from interview_core.broker.after_commit import run_after_commit
 from interview_core.broker.client import send
+from interview_core.config import get_infra_settings
 from interview_core.interviews.models import (
     INTERVIEW_COMPLETED,
     TURN_AWAITING_QUESTION,
@@ -37,7 +39,7 @@ from interview_core.interviews.models import (
     ProcessingStatus,
     Turn,
 )
-from interview_core.interviews.service import apply_generation_timeout
+from interview_core.interviews.transitions import expire_if_due, serve_bank_question_if_due
 from interview_core.reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ class SweepOutcome:
     evaluations: list[uuid.UUID] = field(default_factory=list)
     bank_fallbacks: list[uuid.UUID] = field(default_factory=list)
     reports: list[uuid.UUID] = field(default_factory=list)
+    expired: list[uuid.UUID] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {name: len(ids) for name, ids in vars(self).items()}
@@ -96,15 +99,39 @@ def sweep_stale_work(
             run_after_commit(session, partial(send, TaskName.EVALUATE_TURN, payload))
 
     overdue = session.scalars(
-        select(Turn)
+        select(Turn.id)
         .where(text(f"({TURN_AWAITING_QUESTION})"), Turn.generation_deadline_at <= func.now())
         .order_by(Turn.generation_deadline_at)
         .limit(batch)
         .with_for_update(skip_locked=True)
     ).all()
-    for turn in overdue:
-        apply_generation_timeout(session, turn)
-        outcome.bank_fallbacks.append(turn.id)
+    for turn_id in overdue:
+        if serve_bank_question_if_due(session, turn_id):
+            outcome.bank_fallbacks.append(turn_id)
+
+    # Reads never write, so an interview left idle (or never started) changes status here.
+    settings = get_infra_settings()
+    due = session.scalars(
+        select(Interview)
+        .where(
+            or_(
+                and_(
+                    Interview.status == InterviewStatus.SCHEDULED,
+                    Interview.window_closes_at < func.now(),
+                ),
+                and_(
+                    Interview.status == InterviewStatus.IN_PROGRESS,
+                    Interview.last_activity_at
+                    < func.now() - timedelta(minutes=settings.interview_inactivity_timeout_min),
+                ),
+            )
+        )
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for interview in due:
+        expire_if_due(session, interview)
+        outcome.expired.append(interview.id)
 
     # A report task lost with the last answer's commit, or one that gave up waiting for an
     # evaluation that is only now re-sent: the task waits for pending evaluations itself.

@@ -4,8 +4,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interview_contracts.llm import QuestionSource
 from interview_core.accounts.schemas import Email
-from interview_core.interviews.models import InterviewStatus, ProcessingStatus, QuestionSource
+from interview_core.interviews.models import InterviewStatus, ProcessingStatus
 from interview_core.reports.models import Recommendation, ReportStatus
 
 

@@ -4,13 +4,12 @@ import hashlib
 import logging
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interview_contracts.interviews import EventType, TurnTask
-from interview_contracts.reports import ReportTask
 from interview_contracts.tasks import TaskName
 from interview_core.accounts.models import EmotionAnalysis, Organisation, User, UserRole
 from interview_core.auth.policy import ensure_candidate_or_org_access, ensure_org_access
@@ -20,13 +19,11 @@ from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.errors import Conflict, Forbidden, NotFound, UnprocessableInput
 from interview_core.events import publish_event
-from interview_core.interviews.bank import pick_bank_question
 from interview_core.interviews.media import store_answer_audio
 from interview_core.interviews.models import (
     Interview,
     InterviewStatus,
     ProcessingStatus,
-    QuestionSource,
     Resume,
     Turn,
     reached_turns,
@@ -42,11 +39,18 @@ from interview_core.interviews.schemas import (
     TurnRead,
 )
 from interview_core.interviews.state_machine import transition
+from interview_core.interviews.transitions import (
+    expire_if_due,
+    open_turn,
+    record_answer,
+    resend_pending_work,
+    serve_bank_question_if_due,
+)
 from interview_core.jobs.models import Job
 from interview_core.mail.messages import interview_invite_mail
 from interview_core.mail.sender import send_after_commit
 from interview_core.reports.service import report_glances
-from interview_core.scenarios.catalog import StageType, get_scenario
+from interview_core.scenarios.catalog import get_scenario
 from interview_core.uploads.limits import check_audio_quota
 
 logger = logging.getLogger(__name__)
@@ -143,7 +147,7 @@ def preview_invite(session: Session, token: str) -> InvitePreview:
     )
     if interview is None:
         raise NotFound("This invite link is not valid.", code="invite-not-found")
-    _apply_lazy_expiry(session, interview)
+    expire_if_due(session, interview)
     job = session.get_one(Job, interview.job_id)
     organisation = session.get_one(Organisation, interview.organisation_id)
     return InvitePreview(
@@ -280,37 +284,10 @@ def current_turn(session: Session, interview: Interview) -> Turn | None:
     )
 
 
-def apply_generation_timeout(session: Session, turn: Turn) -> None:
-    """Past its deadline, a turn without a question gets its bank question; the generator's
-    late answer then finds the question set and changes nothing."""
-    if turn.question_text is not None or turn.generation_deadline_at is None:
-        return
-    if turn.generation_deadline_at > _now():
-        return
-    result = session.execute(
-        update(Turn)
-        .where(Turn.id == turn.id, Turn.question_text.is_(None))
-        .values(
-            question_text=Turn.bank_question,
-            question_source=QuestionSource.BANK_FALLBACK,
-            fallback_reason="generation timed out",
-            question_ready_at=func.now(),
-        )
-    )
-    if result.rowcount:  # type: ignore[attr-defined]
-        logger.warning("generation timed out; bank question served", extra={"turn_id": turn.id})
-        session.refresh(turn)
-        run_after_commit(
-            session,
-            lambda: publish_event(turn.interview_id, EventType.QUESTION_READY, turn_id=turn.id),
-        )
-
-
 def state_of(session: Session, interview: Interview) -> InterviewState:
-    _apply_lazy_expiry(session, interview)
+    """What the candidate's screen shows. A read: a deadline or an expiry that is due is
+    applied by a core task (and the sweep), never here."""
     turn = current_turn(session, interview)
-    if turn is not None:
-        apply_generation_timeout(session, turn)
     answered = (
         session.scalar(
             select(func.count()).where(
@@ -361,25 +338,6 @@ def read_state_for_wait(
     return state, deadline
 
 
-def _apply_lazy_expiry(session: Session, interview: Interview) -> None:
-    settings = get_infra_settings()
-    now = _now()
-    status = InterviewStatus(interview.status)
-    if (
-        status is InterviewStatus.SCHEDULED
-        and interview.window_closes_at
-        and interview.window_closes_at < now
-    ):
-        transition(interview, InterviewStatus.EXPIRED)
-    elif (
-        status is InterviewStatus.IN_PROGRESS
-        and interview.last_activity_at
-        and now - interview.last_activity_at
-        > timedelta(minutes=settings.interview_inactivity_timeout_min)
-    ):
-        transition(interview, InterviewStatus.ABANDONED)
-
-
 # --- the candidate's actions --------------------------------------------------------------
 
 
@@ -389,7 +347,7 @@ def start_interview(
     interview = get_interview(session, user, interview_id, lock=True)
     if interview.candidate_id != user.id:
         raise Forbidden("Only the invited candidate starts the interview.")
-    _apply_lazy_expiry(session, interview)
+    expire_if_due(session, interview)
     now = _now()
     if interview.window_opens_at and interview.window_opens_at > now:
         raise Conflict("The interview window has not opened yet.", code="window-not-open")
@@ -412,70 +370,6 @@ def start_interview(
     return interview
 
 
-def open_turn(session: Session, interview: Interview, stage_index: int) -> Turn:
-    """Make a stage the current one: its turn was prepared ahead, or is created now. Then the
-    next stage is prepared while the candidate answers this one, when its question does not
-    depend on this answer, so the wait after the answer is a database read."""
-    turn = session.scalar(
-        select(Turn).where(Turn.interview_id == interview.id, Turn.stage_index == stage_index)
-    )
-    if turn is None:
-        turn = _create_turn(session, interview, stage_index)
-    next_index = stage_index + 1
-    if (
-        next_index < len(interview.stages)
-        and StageType(str(interview.stages[next_index]["type"])) is not StageType.FOLLOWUP
-        and session.scalar(
-            select(Turn.id).where(Turn.interview_id == interview.id, Turn.stage_index == next_index)
-        )
-        is None
-    ):
-        _create_turn(session, interview, next_index)
-    return turn
-
-
-def _create_turn(session: Session, interview: Interview, stage_index: int) -> Turn:
-    """A stage's turn: a template question at once, or dispatch generation."""
-    stage = interview.stages[stage_index]
-    asked = list(
-        session.scalars(
-            select(Turn.question_text).where(
-                Turn.interview_id == interview.id, Turn.question_text.is_not(None)
-            )
-        )
-    )
-    bank_question, fallback_reason = pick_bank_question(
-        session, interview.id, str(stage["key"]), interview.language, [a for a in asked if a]
-    )
-    turn = Turn(
-        interview_id=interview.id,
-        stage_index=stage_index,
-        stage_key=str(stage["key"]),
-        stage_type=str(stage["type"]),
-        competency=stage.get("competency"),
-        bank_question=bank_question,
-        fallback_reason=fallback_reason,
-    )
-    if StageType(str(stage["type"])) is StageType.TEMPLATE:
-        turn.question_text = bank_question
-        turn.question_source = (
-            QuestionSource.BANK_FALLBACK if fallback_reason else QuestionSource.BANK
-        )
-        turn.question_ready_at = _now()
-    session.add(turn)
-    session.flush()
-    if turn.question_text is None:
-        dispatch_generation(session, turn)
-    return turn
-
-
-def dispatch_generation(session: Session, turn: Turn) -> None:
-    timeout = get_infra_settings().generation_timeout_s
-    turn.generation_deadline_at = _now() + timedelta(seconds=timeout)
-    payload = TurnTask(interview_id=turn.interview_id, turn_id=turn.id)
-    run_after_commit(session, lambda: send(TaskName.GENERATE_QUESTION, payload))
-
-
 def _find_by_idempotency_key(session: Session, interview: Interview, key: str) -> Turn | None:
     return session.scalar(
         select(Turn).where(Turn.interview_id == interview.id, Turn.answer_idempotency_key == key)
@@ -489,15 +383,6 @@ def _repeated_answer(session: Session, turn: Turn) -> Turn:
     return turn
 
 
-def resend_pending_work(session: Session, turn: Turn) -> None:
-    """After commit, send the turn's pending transcription or evaluation again (idempotent)."""
-    payload = TurnTask(interview_id=turn.interview_id, turn_id=turn.id)
-    if turn.stt_status == ProcessingStatus.PENDING:
-        run_after_commit(session, lambda: send(TaskName.TRANSCRIBE_TURN, payload))
-    if turn.evaluation_status == ProcessingStatus.PENDING:
-        run_after_commit(session, lambda: send(TaskName.EVALUATE_TURN, payload))
-
-
 def _ensure_the_candidate(user: User, interview: Interview) -> None:
     if interview.candidate_id != user.id:
         raise Forbidden("Only the invited candidate answers.")
@@ -507,13 +392,14 @@ def _answerable_turn(
     session: Session, user: User, interview: Interview, turn_id: uuid.UUID
 ) -> Turn:
     _ensure_the_candidate(user, interview)
-    _apply_lazy_expiry(session, interview)
+    expire_if_due(session, interview)
     if InterviewStatus(interview.status) is not InterviewStatus.IN_PROGRESS:
         raise Conflict(f"The interview is {interview.status}.", code="interview-not-in-progress")
     turn = current_turn(session, interview)
     if turn is None or turn.id != turn_id:
         raise Conflict("This is not the current question.", code="not-current-turn")
-    apply_generation_timeout(session, turn)
+    if turn.question_text is None and serve_bank_question_if_due(session, turn.id):
+        session.refresh(turn)
     if turn.question_text is None:
         raise Conflict("The question is not ready yet.", code="question-not-ready")
     if turn.answered_at is not None or turn.stt_status == ProcessingStatus.PENDING:
@@ -571,29 +457,6 @@ def submit_audio_answer(
         session, lambda: publish_event(interview.id, EventType.TRANSCRIBING, turn_id=turn.id)
     )
     return turn
-
-
-def record_answer(session: Session, interview: Interview, turn: Turn) -> None:
-    """The answer is stored: evaluate it and move on, both at once. Shared with the worker,
-    which calls it once a spoken answer is transcribed."""
-    now = _now()
-    turn.answered_at = now
-    turn.evaluation_status = ProcessingStatus.PENDING
-    interview.last_activity_at = now
-    payload = TurnTask(interview_id=interview.id, turn_id=turn.id)
-    run_after_commit(session, lambda: send(TaskName.EVALUATE_TURN, payload))
-    next_index = turn.stage_index + 1
-    if next_index >= len(interview.stages):
-        transition(interview, InterviewStatus.COMPLETED)
-        interview.completed_at = now
-        run_after_commit(
-            session, lambda: publish_event(interview.id, EventType.INTERVIEW_COMPLETED)
-        )
-        report_task = ReportTask(interview_id=interview.id)
-        run_after_commit(session, lambda: send(TaskName.ASSEMBLE_REPORT, report_task))
-        return
-    interview.current_stage_index = next_index
-    open_turn(session, interview, next_index)
 
 
 def cancel_interview(session: Session, user: User, interview_id: uuid.UUID) -> Interview:

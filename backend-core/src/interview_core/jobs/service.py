@@ -9,7 +9,7 @@ from interview_core.auth.policy import ensure_org_access
 from interview_core.errors import NotFound, UnprocessableInput
 from interview_core.jobs.models import Job
 from interview_core.jobs.schemas import Competency, JobCreate, JobUpdate
-from interview_core.retrieval.service import add_chunks
+from interview_core.retrieval.service import add_chunks, set_job_queries
 from interview_core.scenarios.catalog import scenarios
 
 
@@ -36,6 +36,7 @@ def create_job(session: Session, user: User, data: JobCreate) -> Job:
     session.add(job)
     session.flush()
     add_chunks(session, "job", job.id, job.organisation_id, job.description)
+    set_job_queries(session, job.id, job.organisation_id, job.title, job.competencies)
     return job
 
 
@@ -84,4 +85,6 @@ def update_job(session: Session, user: User, job_id: uuid.UUID, data: JobUpdate)
         setattr(job, field, value)
     if "description" in changes:
         add_chunks(session, "job", job.id, job.organisation_id, job.description)
+    if "competencies" in changes or "title" in changes:
+        set_job_queries(session, job.id, job.organisation_id, job.title, job.competencies)
     return job

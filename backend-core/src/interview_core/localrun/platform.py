@@ -2,11 +2,11 @@
 
 `LocalPlatform.processes()` is the table of what runs: PostgreSQL and Redis (unless
 DATABASE_URL / REDIS_URL point elsewhere), then, once the database is migrated and the demo
-organisation seeded, the LLM engine(s), the API, both worker roles and Celery beat. The
-supervisor (supervision.py) keeps each running: a process that dies is restarted while the
-rest keeps serving, and Ctrl-C stops them all. The console says what happens in a few lines;
-each process's own output is in `<data dir>/logs/<name>.log`. Data stays in the data directory
-across restarts.
+organisation seeded, the LLM engine(s), the API, the core worker, both inference worker
+roles and Celery beat. The supervisor (supervision.py) keeps each running: a process that dies
+is restarted while the rest keeps serving, and Ctrl-C stops them all. The console says what
+happens in a few lines; each process's own output is in `<data dir>/logs/<name>.log`. Data
+stays in the data directory across restarts.
 """
 
 import os
@@ -153,9 +153,18 @@ class LocalPlatform:
                 [python, "-m", "ai_worker", "--role", "cpu"],
                 ready=_consuming(WorkerRole.CPU),
             ),
-            # Sends the periodic tasks (retention, the stale-work sweep) to the CPU worker; its
-            # schedule file is kept in the data directory.
-            ProcessSpec("scheduler", [python, "-m", "ai_worker", "--role", "beat"]),
+            # The backend's database work: inference requests built, results stored,
+            # interviews advanced, reports, the sweep and retention.
+            ProcessSpec(
+                "core-worker",
+                [python, "-m", "interview_core.broker.worker", "--role", "core"],
+                ready=_consuming(WorkerRole.CORE),
+            ),
+            # Sends the periodic tasks (retention, the stale-work sweep) to the core worker;
+            # its schedule file is kept in the data directory.
+            ProcessSpec(
+                "scheduler", [python, "-m", "interview_core.broker.worker", "--role", "beat"]
+            ),
         ]
         return table
 
@@ -224,7 +233,8 @@ def _answers(url: str) -> bool:
 
 def _consuming(role: WorkerRole) -> ReadinessProbe:
     """Ready once this very process consumes its queue: a worker's Celery name ends with its
-    pid (ai_worker/__main__.py), and it consumes only after loading its models."""
+    pid (ai_worker/__main__.py, broker/worker.py), and an inference worker consumes only after
+    loading its models."""
 
     def probe(pid: int) -> bool:
         from interview_core.health.service import live_workers_by_queue

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from interview_core.observability.logging import bind_log_context, reset_log_context
+from interview_contracts.log_format import bind_log_context, reset_log_context
 from interview_core.observability.metrics import HTTP_REQUEST_DURATION
 
 logger = logging.getLogger("interview_core.requests")

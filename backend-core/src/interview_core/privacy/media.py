@@ -1,82 +1,71 @@
-"""Removing stored media. Paths in the database are relative to the media directory."""
+"""Reading and removing stored media through the media store (interview_contracts.media). The
+paths in the database are the store's keys."""
 
-import shutil
+import logging
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
-from interview_core.config import get_infra_settings
+from interview_contracts.media import MediaMissing, get_media_store
 
-
-def _inside_media(relative: str | Path) -> Path | None:
-    media = get_infra_settings().media_dir.resolve()
-    target = (media / relative).resolve()
-    # A path that escapes the media directory is never followed, whatever the row says.
-    return target if target.is_relative_to(media) and target != media else None
-
-
-def media_file(relative: str) -> Path | None:
-    """The stored file a row names, or None when it is gone or lies outside the media directory."""
-    target = _inside_media(relative)
-    return target if target is not None and target.is_file() else None
-
-
-def remove_media_file(relative: str) -> bool:
-    """True when a file was removed; a file already gone is fine (runs are repeatable)."""
-    target = _inside_media(relative)
-    if target is None or not target.is_file():
-        return False
-    target.unlink(missing_ok=True)
-    # Leave no empty per-turn or per-interview folders behind (the top folders stay).
-    media = get_infra_settings().media_dir.resolve()
-    for parent in (target.parent, target.parent.parent):
-        if len(parent.relative_to(media).parts) < 2:
-            break
-        try:
-            parent.rmdir()
-        except OSError:
-            break
-    return True
-
+logger = logging.getLogger(__name__)
 
 # The top folders of interviews/media.py (answer audio) and interviews/frames.py (frames).
 INTERVIEW_MEDIA_ROOTS = ("interviews", "frames")
+# Every object, whenever written: keys_older_than with this cutoff lists a whole prefix.
+_ALWAYS = datetime.max.replace(tzinfo=UTC)
 
 
-def interview_media_dirs(interview_id: uuid.UUID) -> list[str]:
+def read_media(key: str) -> bytes | None:
+    """The object a row names, or None when it is gone or the key points outside the store."""
+    try:
+        return get_media_store().get(key)
+    except MediaMissing:
+        return None
+    except ValueError:
+        # A key that escapes the store is never followed, whatever the row says.
+        logger.warning("media key refused", extra={"media_key": key})
+        return None
+
+
+def remove_media_file(key: str) -> bool:
+    """Delete the object a row names; True unless the key points outside the store (then
+    nothing is touched). An object already gone is fine: runs are repeatable."""
+    try:
+        get_media_store().delete(key)
+    except ValueError:
+        logger.warning("media key refused", extra={"media_key": key})
+        return False
+    return True
+
+
+def interview_media_prefixes(interview_id: uuid.UUID) -> list[str]:
     """Where an interview's answer audio and camera frames are stored."""
-    return [f"{root}/{interview_id}" for root in INTERVIEW_MEDIA_ROOTS]
+    return [f"{root}/{interview_id}/" for root in INTERVIEW_MEDIA_ROOTS]
 
 
 def media_files_written_before(cutoff: datetime) -> Iterator[tuple[uuid.UUID, list[str]]]:
-    """Per interview folder, the files (paths as rows store them) last written before `cutoff`.
-    Folders not named by an interview id are not ours and are left alone."""
-    media = get_infra_settings().media_dir
-    limit = cutoff.timestamp()
+    """Per interview, the keys of its objects last written before `cutoff`. Keys not under a
+    folder named by an interview id are not ours and are left alone."""
+    store = get_media_store()
     for root in INTERVIEW_MEDIA_ROOTS:
-        top = media / root
-        if not top.is_dir():
-            continue
-        for folder in top.iterdir():
+        by_interview: dict[uuid.UUID, list[str]] = {}
+        for key in store.keys_older_than(f"{root}/", cutoff):
+            parts = key.split("/")
+            if len(parts) < 3:  # directly in the top folder: no interview's
+                continue
             try:
-                interview_id = uuid.UUID(folder.name)
+                interview_id = uuid.UUID(parts[1])
             except ValueError:
                 continue
-            old = [
-                path.relative_to(media).as_posix()
-                for path in folder.rglob("*")
-                if path.is_file() and path.stat().st_mtime < limit
-            ]
-            if old:
-                yield interview_id, old
+            by_interview.setdefault(interview_id, []).append(key)
+        yield from by_interview.items()
 
 
-def remove_media_tree(relative: str) -> int:
-    """Remove a folder of media; returns the number of files it held."""
-    target = _inside_media(relative)
-    if target is None or not target.is_dir():
-        return 0
-    files = sum(1 for path in target.rglob("*") if path.is_file())
-    shutil.rmtree(target)
-    return files
+def remove_media_tree(prefix: str) -> int:
+    """Delete every object under `prefix` (ending in "/"); returns how many there were."""
+    store = get_media_store()
+    keys = store.keys_older_than(prefix, _ALWAYS)
+    for key in keys:
+        store.delete(key)
+    return len(keys)

@@ -33,7 +33,11 @@ from interview_core.interviews.models import (
     reached_turns,
 )
 from interview_core.jobs.models import Job
-from interview_core.privacy.media import interview_media_dirs, remove_media_file, remove_media_tree
+from interview_core.privacy.media import (
+    interview_media_prefixes,
+    remove_media_file,
+    remove_media_tree,
+)
 from interview_core.privacy.schemas import (
     DataDeletionResult,
     DataExport,
@@ -202,9 +206,10 @@ def delete_own_data(
             )
         ):
             frame_files += remove_media_file(path) if path else 0
+        # And whatever no row names (a replaced recording, a crashed request's write).
         for interview_id in interview_ids:
-            for folder in interview_media_dirs(interview_id):
-                remove_media_tree(folder)
+            for prefix in interview_media_prefixes(interview_id):
+                remove_media_tree(prefix)
     resume_ids = list(session.scalars(select(Resume.id).where(Resume.candidate_id == user_id)))
     if resume_ids:
         session.execute(

@@ -1,9 +1,6 @@
 import uuid
-from collections.abc import Iterator
-from typing import BinaryIO
 
 from fastapi import APIRouter, Response
-from fastapi.responses import StreamingResponse
 
 from interview_core.auth.dependencies import CurrentUser, DbSession, RecruiterOrAdmin
 from interview_core.errors.openapi import problems
@@ -11,8 +8,6 @@ from interview_core.interviews.media import AUDIO_MEDIA_TYPES
 from interview_core.reports import service
 from interview_core.reports.pdf import render_report_pdf
 from interview_core.reports.schemas import CandidateSummary, DecisionCreate, ReportRead
-
-AUDIO_CHUNK_BYTES = 64 * 1024
 
 # Every route refuses by role: reports need a recruiter or admin, the summary its candidate.
 router = APIRouter(tags=["reports"], responses=problems(403))
@@ -79,7 +74,7 @@ def candidate_summary(
 
 @router.get(
     "/interviews/{interview_id}/turns/{turn_id}/audio",
-    response_class=StreamingResponse,
+    response_class=Response,
     responses={
         200: {
             "description": "The recording as the candidate's browser uploaded it.",
@@ -93,23 +88,17 @@ def candidate_summary(
 )
 def answer_audio(
     interview_id: uuid.UUID, turn_id: uuid.UUID, user: RecruiterOrAdmin, session: DbSession
-) -> StreamingResponse:
+) -> Response:
     """A spoken answer's recording, for playback in the report; 404 `audio-not-found` when the
     answer was typed or the recording is no longer kept. Each playback is audited."""
     recording = service.open_answer_recording(session, user, interview_id, turn_id)
-    return StreamingResponse(
-        _chunks(recording.file),
+    # Whole (at most MAX_AUDIO_UPLOAD_BYTES), read from the media store before answering.
+    return Response(
+        recording.data,
         media_type=recording.media_type,
         headers={
-            "Content-Length": str(recording.size),
             # A candidate's voice: kept out of shared caches and the browser's disk cache.
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },
     )
-
-
-def _chunks(file: BinaryIO) -> Iterator[bytes]:
-    with file:
-        while chunk := file.read(AUDIO_CHUNK_BYTES):
-            yield chunk

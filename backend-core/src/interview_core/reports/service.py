@@ -4,12 +4,10 @@ person and every decision is audited in the same transaction."""
 import csv
 import io
 import logging
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
-from typing import BinaryIO
 
 from sqlalchemy import Float, cast, select
 from sqlalchemy.dialects.postgresql import insert
@@ -30,7 +28,7 @@ from interview_core.interviews.models import (
 )
 from interview_core.jobs.models import Job
 from interview_core.jobs.service import get_job
-from interview_core.privacy.media import media_file
+from interview_core.privacy.media import read_media
 from interview_core.reports.assembly import (
     ASSEMBLY_VERSION,
     ReportInputs,
@@ -440,19 +438,18 @@ def summary_for_candidate(
 
 @dataclass(frozen=True)
 class AnswerRecording:
-    """A spoken answer's stored file, already open: retention may delete the file while it is
-    sent, and an open file stays readable."""
+    """A spoken answer's stored bytes, read whole before the response starts: retention may
+    delete the object while it is sent."""
 
-    file: BinaryIO
+    data: bytes
     media_type: str
-    size: int
 
 
 def open_answer_recording(
     session: Session, user: User, interview_id: uuid.UUID, turn_id: uuid.UUID
 ) -> AnswerRecording:
     """The recording of one answer for its organisation's recruiters and admins; audited. The
-    file is the one the turn's row names, never a path from the request."""
+    object is the one the turn's row names, never a key from the request."""
     interview = _interview_for_recruiter(session, user, interview_id)
     relative = session.scalar(
         select(Turn.audio_path).where(
@@ -462,7 +459,7 @@ def open_answer_recording(
             Turn.stage_index <= interview.current_stage_index,
         )
     )
-    # Typed, purged by retention, or gone from disk: all the same to the reader.
+    # Typed, purged by retention, or gone from the store: all the same to the reader.
     not_available = NotFound(
         "This answer has no recording: it was typed, or the recording is no longer kept.",
         code="audio-not-found",
@@ -470,19 +467,15 @@ def open_answer_recording(
     if not relative:
         raise not_available
     media_type = AUDIO_MEDIA_TYPES.get(PurePosixPath(relative).suffix.removeprefix("."))
-    target = media_file(relative)
-    if media_type is None or target is None:
-        # Retention clears the row with the file, so this is a file lost some other way.
+    data = read_media(relative) if media_type is not None else None
+    if media_type is None or data is None:
+        # Retention clears the row with the object, so this is one lost some other way.
         # The request's log context already names the interview and the turn.
         logger.warning(
             "answer recording not playable: %s",
-            "file missing" if media_type else "unknown file type",
+            "object missing" if media_type else "unknown file type",
         )
         raise not_available
-    try:
-        file = target.open("rb")
-    except OSError:
-        raise not_available from None
     record_audit(
         session,
         user,
@@ -492,4 +485,4 @@ def open_answer_recording(
         interview.organisation_id,
         {"turn_id": str(turn_id)},
     )
-    return AnswerRecording(file, media_type, os.fstat(file.fileno()).st_size)
+    return AnswerRecording(data, media_type)

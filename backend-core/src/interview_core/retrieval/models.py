@@ -18,6 +18,9 @@ from interview_core.db.base import Base, Timestamped, UUIDPrimaryKey
 class OwnerKind(StrEnum):
     JOB = "job"
     RESUME = "resume"
+    # What a job's stages ask about (one row per competency, and the job's title for stages
+    # that probe none), embedded ahead so that grounding a question needs no encoder.
+    JOB_QUERY = "job_query"
 
 
 class BankLanguage(StrEnum):
@@ -79,5 +82,7 @@ class DocumentChunk(EmbeddedText, Timestamped, Base):
     )
 
     def embedding_input(self) -> str:
+        if self.owner_kind == OwnerKind.JOB_QUERY:
+            return self.text  # a search query, encoded as the worker encodes queries
         # The heading tells the encoder what a terse paragraph is about ("Requirements").
         return f"{self.section}\n{self.text}" if self.section else self.text

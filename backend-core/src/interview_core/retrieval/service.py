@@ -1,7 +1,8 @@
 """Store rows to be searched by meaning, enqueue their embedding after commit, and search them.
 
-backend-core never computes an embedding: rows are embedded by `embeddings.embed_rows` on
-cpu_queue once committed, and a text query is embedded by `embeddings.embed_query`.
+backend-core never computes an embedding: a committed row's text is sent to a cpu_queue worker
+by retrieval/tasks.py and its vector stored when it comes back; a search query is embedded by
+`embeddings.embed_query` on cpu_queue, awaited by the caller.
 """
 
 import json
@@ -98,6 +99,86 @@ def add_chunks(
     session.flush()
     enqueue_embedding(session, EmbeddingTable.DOCUMENT_CHUNKS, [chunk.id for chunk in chunks])
     return chunks
+
+
+def set_job_queries(
+    session: Session,
+    job_id: uuid.UUID,
+    organisation_id: uuid.UUID | None,
+    title: str,
+    competencies: Sequence[dict[str, object]],
+) -> None:
+    """Replace the job's query rows (what its stages' questions are grounded on); they are
+    embedded after commit. Section is the competency key; "" is the job's title."""
+    session.execute(
+        delete(DocumentChunk).where(
+            DocumentChunk.owner_kind == OwnerKind.JOB_QUERY.value, DocumentChunk.owner_id == job_id
+        )
+    )
+    queries = {"": title}
+    for competency in competencies:
+        text = str(competency.get("description") or competency.get("name") or "").strip()
+        if competency.get("key") and text:
+            queries[str(competency["key"])] = text
+    rows = [
+        DocumentChunk(
+            owner_kind=OwnerKind.JOB_QUERY.value,
+            owner_id=job_id,
+            organisation_id=organisation_id,
+            section=section,
+            ordinal=ordinal,
+            text=text[:2000],
+        )
+        for ordinal, (section, text) in enumerate(queries.items())
+    ]
+    session.add_all(rows)
+    session.flush()
+    enqueue_embedding(session, EmbeddingTable.DOCUMENT_CHUNKS, [row.id for row in rows])
+
+
+def job_query_vector(session: Session, job_id: uuid.UUID, section: str) -> list[float] | None:
+    """The embedded query of a job's competency (section "" : its title), if embedded yet."""
+    vector = session.scalar(
+        select(DocumentChunk.embedding).where(
+            DocumentChunk.owner_kind == OwnerKind.JOB_QUERY.value,
+            DocumentChunk.owner_id == job_id,
+            DocumentChunk.section == section,
+            DocumentChunk.embedding.is_not(None),
+        )
+    )
+    return None if vector is None else [float(x) for x in vector]
+
+
+@dataclass(frozen=True)
+class Grounding:
+    resume_excerpts: list[str]
+    job_excerpts: list[str]
+    example_questions: list[str]
+
+
+NO_GROUNDING = Grounding([], [], [])
+
+
+def ground_question(
+    session: Session,
+    job_id: uuid.UUID,
+    resume_id: uuid.UUID | None,
+    query_vector: Sequence[float],
+    language: str,
+    k: int = 5,
+) -> Grounding:
+    """The résumé chunks and job sections nearest the stage's query, and similar bank
+    questions in the interview's language as style examples."""
+    resume = (
+        nearest_chunks(session, OwnerKind.RESUME, [resume_id], query_vector, k) if resume_id else []
+    )
+    job = nearest_chunks(session, OwnerKind.JOB, [job_id], query_vector, k)
+    examples = search_bank(session, query_vector, language, k)
+    return Grounding(
+        resume_excerpts=[match.chunk.text for match in resume],
+        job_excerpts=[match.chunk.text for match in job],
+        example_questions=[match.entry.text for match in examples],
+    )
 
 
 def search_bank(

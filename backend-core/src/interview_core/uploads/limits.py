@@ -1,21 +1,20 @@
 """Upload limits: a rate per user counted in PostgreSQL (as login throttling is), and storage
 quotas per interview (audio answers, camera frames) and per candidate (résumés).
 
-Quotas measure what is stored on disk, so files a refused or retried request left behind count
-too, and nothing already stored is ever removed to make room.
+Quotas measure what the media store holds, so objects a refused or retried request left behind
+count too, and nothing already stored is ever removed to make room.
 """
 
 import math
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from interview_core.config import get_infra_settings, get_settings
+from interview_contracts.media import MediaUsage, get_media_store
+from interview_core.config import get_settings
 from interview_core.db.engine import session_scope
 from interview_core.errors import PayloadTooLarge
 from interview_core.errors.problems import TooManyRequests
@@ -65,24 +64,12 @@ def check_upload_rate(user_id: uuid.UUID, kind: UploadKind) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Usage:
-    files: int
-    bytes: int
-
-
-def stored_usage(directory: Path) -> Usage:
-    files = size = 0
-    if directory.is_dir():
-        for path in directory.rglob("*"):
-            if path.is_file():
-                files += 1
-                size += path.stat().st_size
-    return Usage(files, size)
+def stored_usage(prefix: str) -> MediaUsage:
+    return get_media_store().usage(prefix)
 
 
 def _refuse_over(
-    usage: Usage,
+    usage: MediaUsage,
     adding_files: int,
     adding_bytes: int,
     max_files: int,
@@ -107,18 +94,20 @@ def _refuse_over(
         )
 
 
-def audio_directory(interview_id: uuid.UUID) -> Path:
-    return get_infra_settings().media_dir / "interviews" / str(interview_id)
+def audio_prefix(interview_id: uuid.UUID) -> str:
+    """Where an interview's answer audio is stored (interviews/media.py writes the keys)."""
+    return f"interviews/{interview_id}/"
 
 
-def frames_directory(interview_id: uuid.UUID) -> Path:
-    return get_infra_settings().media_dir / "frames" / str(interview_id)
+def frames_prefix(interview_id: uuid.UUID) -> str:
+    """Where an interview's camera frames are stored (interviews/frames.py writes the keys)."""
+    return f"frames/{interview_id}/"
 
 
 def check_audio_quota(interview_id: uuid.UUID, adding_bytes: int) -> None:
     settings = get_settings()
     _refuse_over(
-        stored_usage(audio_directory(interview_id)),
+        stored_usage(audio_prefix(interview_id)),
         1,
         adding_bytes,
         settings.interview_max_audio_uploads,
@@ -131,7 +120,7 @@ def check_audio_quota(interview_id: uuid.UUID, adding_bytes: int) -> None:
 def check_frames_quota(interview_id: uuid.UUID, adding_files: int, adding_bytes: int) -> None:
     settings = get_settings()
     _refuse_over(
-        stored_usage(frames_directory(interview_id)),
+        stored_usage(frames_prefix(interview_id)),
         adding_files,
         adding_bytes,
         settings.interview_max_frame_uploads,

@@ -1,24 +1,25 @@
-"""Uploaded files are written inside the unit of work that records them, and kept only if it
-commits: a refused or failed request (an error after the write, a failed commit) leaves no file
-that no row points to. Paths are relative to the media directory, as the rows store them.
+"""Uploaded media is written inside the unit of work that records it, and kept only if it
+commits: a refused or failed request (an error after the write, a failed commit) leaves no object
+that no row points to. Keys are the media store's (interview_contracts.media), as the rows store
+them.
 """
 
-from pathlib import Path
+import logging
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from interview_core.config import get_infra_settings
+from interview_contracts.media import get_media_store
 
-_UNCOMMITTED_KEY = "uploaded_files_uncommitted"
+logger = logging.getLogger(__name__)
+_UNCOMMITTED_KEY = "uploaded_media_uncommitted"
 
 
-def write_upload(session: Session, relative: Path, data: bytes) -> None:
-    """Write the file now; it is removed again unless `session`'s transaction commits."""
-    target = get_infra_settings().media_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    session.info.setdefault(_UNCOMMITTED_KEY, []).append(target)
-    target.write_bytes(data)
+def write_upload(session: Session, key: str, data: bytes) -> None:
+    """Store the object now; it is deleted again unless `session`'s transaction commits."""
+    # Recorded before the write: a write that fails half-way is cleaned up too.
+    session.info.setdefault(_UNCOMMITTED_KEY, []).append(key)
+    get_media_store().put(key, data)
 
 
 @event.listens_for(Session, "after_commit")
@@ -31,5 +32,10 @@ def _remove_uncommitted(session: Session, transaction: SessionTransaction) -> No
     # The outermost transaction ended without a commit (rolled back, or closed unfinished).
     if transaction.parent is not None or transaction.nested:
         return
-    for target in session.info.pop(_UNCOMMITTED_KEY, []):
-        target.unlink(missing_ok=True)
+    for key in session.info.pop(_UNCOMMITTED_KEY, []):
+        try:
+            get_media_store().delete(key)
+        except Exception:
+            # Never mask the request's own error; the retention run's orphan sweep removes
+            # what is left once a day old.
+            logger.exception("uncommitted upload not deleted", extra={"media_key": key})

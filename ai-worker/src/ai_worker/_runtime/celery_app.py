@@ -7,30 +7,28 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
-from ai_worker import (
-    broker_resilience,
+from ai_worker._runtime import (
     observability,  # noqa: F401  (connects the task signals: log ids, task metrics)
     runtime,
 )
-from ai_worker.interviews.recovery import SweepOnConnect
-from ai_worker.settings import get_worker_settings
+from ai_worker._runtime.settings import get_worker_settings
+from interview_contracts import broker_resilience
+from interview_contracts.broker import celery_config
+from interview_contracts.log_format import configure_logging
 from interview_contracts.queues import WorkerRole
-from interview_core.broker.celery_config import make_celery
-from interview_core.observability.logging import configure_logging
 
-# Capability modules whose tasks this app registers.
+# Capability modules whose tasks this app registers: inference only, request in, result out.
 TASK_MODULES = [
     "ai_worker.diagnostics.tasks",
-    "ai_worker.interviews.tasks",
+    "ai_worker.llm.tasks",
+    "ai_worker.speech.tasks",
+    "ai_worker.vision.tasks",
     "ai_worker.embeddings.tasks",
-    "ai_worker.reports.tasks",
-    "ai_worker.privacy.tasks",
 ]
 
 broker_resilience.install()
-app: Celery = make_celery("ai-worker", get_worker_settings())
-app.conf.update(include=TASK_MODULES)
-app.steps["consumer"].add(SweepOnConnect)
+app: Celery = Celery("ai-worker")
+app.conf.update(celery_config(get_worker_settings()), include=TASK_MODULES)
 
 
 def _load_models_now() -> None:

@@ -1,4 +1,5 @@
-"""Worker settings: infrastructure from backend-core plus the model knobs of each capability."""
+"""Worker settings: the shared infrastructure settings plus this package's own knobs; the model
+knobs of each capability live beside it (llm/, speech/, vision/, embeddings/)."""
 
 from enum import StrEnum
 from functools import lru_cache
@@ -6,7 +7,7 @@ from functools import lru_cache
 from pydantic import field_validator
 
 from interview_contracts.queues import WorkerRole
-from interview_core.config import InfraSettings
+from interview_contracts.settings import SharedSettings
 
 
 class CpuWorkerPriority(StrEnum):
@@ -15,7 +16,7 @@ class CpuWorkerPriority(StrEnum):
     NORMAL = "normal"
 
 
-class WorkerSettings(InfraSettings):
+class WorkerSettings(SharedSettings):
     worker_role: WorkerRole = WorkerRole.CPU
     # Processes of the CPU role.
     cpu_worker_concurrency: int = 2

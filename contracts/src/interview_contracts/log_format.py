@@ -1,4 +1,5 @@
-"""JSON logs with the ids that matter (request, interview, turn, task) on every line.
+"""JSON logs with the ids that matter (request, interview, turn, task) on every line, in the
+same shape from the API and from every worker role.
 
 The ids come from a context variable that the API's request middleware and the workers' task
 signals fill, so code that logs never passes them by hand; `extra={...}` still overrides them.

@@ -22,9 +22,9 @@ from celery.signals import (
 )
 from prometheus_client import Counter, Histogram
 
-from ai_worker.metrics_dir import MULTIPROC_ENV
+from ai_worker._runtime.metrics_dir import MULTIPROC_ENV
+from interview_contracts.log_format import bind_log_context, reset_log_context
 from interview_contracts.tasks import TASK_SPECS, TaskName
-from interview_core.observability.logging import bind_log_context, reset_log_context
 
 logger = logging.getLogger("ai_worker.tasks")
 
@@ -115,8 +115,8 @@ def _on_child_exit(pid: int | None = None, **_: Any) -> None:
 @worker_ready.connect  # type: ignore[untyped-decorator]
 def _serve_metrics(**_: Any) -> None:
     """In the role's main process, once its pool is up: serve every process's metrics."""
-    from ai_worker import runtime
-    from ai_worker.settings import get_worker_settings
+    from ai_worker._runtime import runtime
+    from ai_worker._runtime.settings import get_worker_settings
 
     settings = get_worker_settings()
     port = settings.metrics_port(runtime.current_role())

@@ -1,0 +1,115 @@
+"""The LLM's tasks: write a question (gpu_queue) and evaluate an answer (cpu_queue). Each takes
+a request the backend built and sends its result back by name; neither reads a database."""
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import task_failure
+
+from ai_worker._runtime.celery_app import app
+from ai_worker._runtime.tasking import register, send_result
+from interview_contracts.llm import (
+    EvaluationJob,
+    EvaluationResult,
+    QuestionRequest,
+    QuestionResult,
+)
+from interview_contracts.tasks import TaskName
+
+logger = logging.getLogger(__name__)
+
+
+@register(app, TaskName.WRITE_QUESTION)
+def write_question(payload: dict[str, Any]) -> str:
+    from ai_worker.llm.generation import generate_question
+
+    request = QuestionRequest.model_validate(payload)
+    if request.turn_id is None:
+        raise ValueError("a question request for an interview names its turn")
+    deadline: float | None = None
+    if request.deadline_at is not None:
+        remaining_s = (request.deadline_at - datetime.now(UTC)).total_seconds()
+        # Past the deadline the backend has served the bank question: writing would only
+        # delay the questions still awaited.
+        if remaining_s <= 0:
+            return "past-deadline"
+        deadline = time.monotonic() + remaining_s
+    # Nothing is streamed: the candidate sees only a question that passed validation.
+    generated = generate_question(request, deadline=deadline)
+    send_result(
+        app,
+        TaskName.STORE_QUESTION,
+        QuestionResult(
+            interview_id=request.interview_id, turn_id=request.turn_id, question=generated
+        ),
+    )
+    logger.info(
+        "question written (%s, %.0f ms)",
+        generated.source.value,
+        generated.latency_ms,
+        extra={"rejected_attempts": generated.rejected_reasons},
+    )
+    return generated.source.value
+
+
+@register(app, TaskName.EVALUATE_ANSWER)
+def evaluate_answer(payload: dict[str, Any]) -> str:
+    from ai_worker.llm.evaluation import evaluate_answer as evaluate
+
+    job = EvaluationJob.model_validate(payload)
+    evaluator = "none"
+    # Each run goes back as it finishes, so a redelivered job (the backend re-sends only the
+    # runs still missing) repeats as little as possible.
+    for run_index in job.run_indexes:
+        started = time.perf_counter()
+        try:
+            evaluation = evaluate(job.request, run_index=run_index)
+        except SoftTimeLimitExceeded:
+            _send_failure(job, "evaluation ran past its time limit")
+            return "timed-out"
+        send_result(
+            app,
+            TaskName.STORE_EVALUATION,
+            EvaluationResult(
+                interview_id=job.interview_id,
+                turn_id=job.turn_id,
+                run_index=run_index,
+                evaluation=evaluation,
+                latency_ms=(time.perf_counter() - started) * 1000,
+            ),
+        )
+        evaluator = evaluation.evaluator
+    return evaluator
+
+
+def _send_failure(job: EvaluationJob, reason: str) -> None:
+    send_result(
+        app,
+        TaskName.STORE_EVALUATION,
+        EvaluationResult(
+            interview_id=job.interview_id,
+            turn_id=job.turn_id,
+            run_index=job.run_indexes[0],
+            failure=reason,
+        ),
+    )
+
+
+def failure_reason(work: str, exception: BaseException) -> str:
+    if isinstance(exception, TimeLimitExceeded | SoftTimeLimitExceeded):
+        return f"{work} ran past its time limit"
+    return f"{work} failed: {type(exception).__name__}"
+
+
+@task_failure.connect(sender=evaluate_answer)  # type: ignore[untyped-decorator]
+def _on_evaluation_failed(exception: BaseException, kwargs: dict[str, Any], **_: Any) -> None:
+    """A hard time limit kills the pool child, so nothing in the task runs: Celery then sends
+    task_failure from the worker's main process, which tells the backend, so the turn is
+    marked failed instead of staying pending for ever."""
+    job = EvaluationJob.model_validate(kwargs["payload"])
+    reason = failure_reason("evaluation", exception)
+    _send_failure(job, reason)
+    logger.warning(reason, extra={"interview_id": job.interview_id, "turn_id": job.turn_id})
