@@ -15,7 +15,17 @@ from interview_core.config import get_infra_settings
 def get_engine() -> Engine:
     settings = get_infra_settings()
     # pre_ping survives a PostgreSQL restart: stale pooled connections are replaced, not used.
-    return create_engine(settings.database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # No server-side prepared statements (psycopg prepares a query run five times): a plan
+    # cached on a long-lived connection fails once a column changes type under it ("cached
+    # plan must not change result type", seen after `reembed --dimension` re-typed the vectors
+    # under the running core worker).
+    return create_engine(
+        settings.database_url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"prepare_threshold": None},
+    )
 
 
 @lru_cache

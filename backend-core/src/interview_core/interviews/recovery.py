@@ -7,7 +7,8 @@ way. The rows say what is owed, so the sweep re-sends it from them:
 - a transcription or evaluation still pending after `older_than_s`: its task again (the tasks
   are idempotent: a copy that finds the work done returns at once);
 - a generated question still missing past its deadline (its scheduled bank-question task was
-  lost): the bank question, and the event that announces it;
+  lost): the bank question, and the event that announces it; one still within its deadline:
+  its request again, with the bank question due at the deadline;
 - an interview past its window or idle past the inactivity timeout: expired or abandoned;
 - a completed interview without a report, or one whose evaluation was re-sent: its report task.
 
@@ -54,6 +55,7 @@ class SweepOutcome:
     transcriptions: list[uuid.UUID] = field(default_factory=list)
     evaluations: list[uuid.UUID] = field(default_factory=list)
     bank_fallbacks: list[uuid.UUID] = field(default_factory=list)
+    questions: list[uuid.UUID] = field(default_factory=list)
     reports: list[uuid.UUID] = field(default_factory=list)
     expired: list[uuid.UUID] = field(default_factory=list)
 
@@ -108,6 +110,36 @@ def sweep_stale_work(
     for turn_id in overdue:
         if serve_bank_question_if_due(session, turn_id):
             outcome.bank_fallbacks.append(turn_id)
+
+    # A question still within its deadline whose request may have been lost with the broker
+    # (an answer committed while Redis was down): ask again, and serve the bank question at
+    # the deadline. A copy of a request still in flight only writes a question nobody stores.
+    awaited = session.execute(
+        update(Turn)
+        .where(
+            Turn.id.in_(
+                select(Turn.id)
+                .where(
+                    text(f"({TURN_AWAITING_QUESTION})"),
+                    Turn.generation_deadline_at > func.now(),
+                    Turn.updated_at <= cutoff,
+                )
+                .limit(batch)
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+        )
+        .values(updated_at=func.now())
+        .returning(Turn.id, Turn.interview_id, Turn.generation_deadline_at)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for turn_id, interview_id, deadline in awaited:
+        outcome.questions.append(turn_id)
+        payload = TurnTask(interview_id=interview_id, turn_id=turn_id)
+        run_after_commit(session, partial(send, TaskName.GENERATE_QUESTION, payload))
+        run_after_commit(
+            session, partial(send, TaskName.SERVE_BANK_QUESTION, payload, eta=deadline)
+        )
 
     # Reads never write, so an interview left idle (or never started) changes status here.
     settings = get_infra_settings()
