@@ -303,6 +303,11 @@ def store_evaluation(payload: dict[str, Any]) -> str:
             )
             logger.warning("evaluation failed: %s", result.failure)
             return "failed"
+        # The interview's row first, as every transition does: two runs of one answer stored
+        # at once then count each other, so the last of them marks the turn done.
+        session.scalar(
+            select(Interview.id).where(Interview.id == result.interview_id).with_for_update()
+        )
         turn = session.scalar(
             select(Turn).where(Turn.id == result.turn_id, Turn.interview_id == result.interview_id)
         )
