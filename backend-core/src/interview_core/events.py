@@ -4,12 +4,13 @@ they announce is always in PostgreSQL first, so a missed event loses nothing."""
 import json
 import logging
 import uuid
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from redis import Redis
 
-from interview_contracts.interviews import EventType, event_channel
+from interview_contracts.interviews import EventType, event_channel, question_awaited_key
 from interview_core.config import get_infra_settings
 
 logger = logging.getLogger(__name__)
@@ -28,3 +29,24 @@ def publish_event(interview_id: uuid.UUID, event: EventType, **data: Any) -> Non
         _redis().publish(event_channel(interview_id), message)
     except Exception:  # a lost notification is recovered by the client re-reading state
         logger.warning("could not publish %s", event.value, extra={"interview_id": interview_id})
+
+
+def mark_question_awaited(interview_id: uuid.UUID, turn_id: uuid.UUID, until: datetime) -> None:
+    """The candidate waits for this turn's question until `until` (its deadline)."""
+    remaining_ms = int((until - datetime.now(UTC)).total_seconds() * 1000)
+    if remaining_ms <= 0:
+        return
+    try:
+        _redis().set(question_awaited_key(interview_id), str(turn_id), px=remaining_ms)
+    except Exception:  # a hint: without it an evaluation may share the engine, nothing more
+        logger.warning("could not mark the question awaited", extra={"turn_id": turn_id})
+
+
+def clear_question_awaited(interview_id: uuid.UUID, turn_id: uuid.UUID) -> None:
+    """The turn's question is stored (generated or from the bank): nobody waits any more."""
+    key = question_awaited_key(interview_id)
+    try:
+        if _redis().get(key) == str(turn_id).encode():
+            _redis().delete(key)
+    except Exception:  # the key expires at the deadline anyway
+        logger.warning("could not clear the awaited question", extra={"turn_id": turn_id})

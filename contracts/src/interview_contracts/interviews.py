@@ -36,3 +36,11 @@ class EventType(StrEnum):
 
 def event_channel(interview_id: uuid.UUID) -> str:
     return f"interview:{interview_id}:events"
+
+
+def question_awaited_key(interview_id: uuid.UUID) -> str:
+    """Redis key set (to the turn's id, expiring at its deadline) while the candidate waits for
+    a question to be written. A hint, never the only copy: the turn's row says the same. An
+    evaluation checks it when it starts and waits, so it never shares the engine with the
+    question its candidate is waiting for, however long it sat in the queue."""
+    return f"interview:{interview_id}:question-awaited"

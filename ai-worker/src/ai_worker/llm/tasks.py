@@ -4,13 +4,19 @@ a request the backend built and sends its result back by name; neither reads a d
 import logging
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import task_failure
+from redis import Redis
+from redis.exceptions import RedisError
 
 from ai_worker._runtime.celery_app import app
+from ai_worker._runtime.settings import get_worker_settings
 from ai_worker._runtime.tasking import register, send_result
+from interview_contracts.interviews import question_awaited_key
 from interview_contracts.llm import (
     EvaluationJob,
     EvaluationResult,
@@ -55,11 +61,39 @@ def write_question(payload: dict[str, Any]) -> str:
     return generated.source.value
 
 
-@register(app, TaskName.EVALUATE_ANSWER)
-def evaluate_answer(payload: dict[str, Any]) -> str:
+# While its candidate waits for the next question, an evaluation waits too: on one engine both
+# would share its batches and the question would take longer. Checked when the evaluation
+# starts, however long it sat in the queue; bounded by the question's deadline (the hint
+# expires there).
+DEFER_POLL_S = 1.0
+
+
+@lru_cache
+def _broker_redis() -> Redis:
+    return Redis.from_url(get_worker_settings().redis_url, socket_timeout=2.0)
+
+
+def _question_awaited(job: EvaluationJob) -> bool:
+    try:
+        return bool(_broker_redis().exists(question_awaited_key(job.interview_id)))
+    except RedisError:  # without the hint the evaluation runs now: slower questions, no loss
+        return False
+
+
+@register(app, TaskName.EVALUATE_ANSWER, bind=True)
+def evaluate_answer(self: Task, payload: dict[str, Any]) -> str:
     from ai_worker.llm.evaluation import evaluate_answer as evaluate
 
     job = EvaluationJob.model_validate(payload)
+    if _question_awaited(job):
+        hard_s, soft_s = self.request.timelimit or (None, None)
+        self.apply_async(
+            kwargs={"payload": payload},
+            countdown=DEFER_POLL_S,
+            time_limit=hard_s,
+            soft_time_limit=soft_s,
+        )
+        return "deferred"
     evaluator = "none"
     # Each run goes back as it finishes, so a redelivered job (the backend re-sends only the
     # runs still missing) repeats as little as possible.

@@ -23,7 +23,7 @@ from interview_contracts.tasks import TaskName
 from interview_core.broker.after_commit import run_after_commit
 from interview_core.broker.client import send
 from interview_core.config import get_infra_settings
-from interview_core.events import publish_event
+from interview_core.events import clear_question_awaited, mark_question_awaited, publish_event
 from interview_core.interviews.bank import pick_bank_question
 from interview_core.interviews.models import (
     Interview,
@@ -81,6 +81,10 @@ def open_turn(session: Session, interview: Interview, stage_index: int) -> Turn:
     )
     if turn is None:
         turn = _create_turn(session, interview, stage_index)
+    deadline = turn.generation_deadline_at
+    if turn.question_text is None and deadline is not None:
+        awaited = (interview.id, turn.id, deadline)
+        run_after_commit(session, lambda: mark_question_awaited(*awaited))
     next_index = stage_index + 1
     if (
         next_index < len(interview.stages)
@@ -161,6 +165,7 @@ def store_generated_question(
     )
     stored = bool(result.rowcount)  # type: ignore[attr-defined]
     if stored:
+        run_after_commit(session, lambda: clear_question_awaited(interview_id, turn_id))
         _announce(session, interview_id, EventType.QUESTION_READY, turn_id=turn_id)
     return stored
 
@@ -187,6 +192,7 @@ def serve_bank_question_if_due(session: Session, turn_id: uuid.UUID) -> bool:
     if interview_id is None:
         return False
     logger.warning("generation timed out; bank question served", extra={"turn_id": turn_id})
+    run_after_commit(session, lambda: clear_question_awaited(interview_id, turn_id))
     _announce(session, interview_id, EventType.QUESTION_READY, turn_id=turn_id)
     return True
 
