@@ -258,11 +258,8 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
         if _question_awaited(session, interview):
             return _defer(session, TaskName.EVALUATE_TURN, task)
         competencies = _competencies_for(turn, job, interview.language)
-        missing = [
-            run
-            for run in range(get_infra_settings().evaluation_runs)
-            if run not in _runs_done(session, turn)
-        ]
+        done = _runs_done(session, turn)
+        missing = [run for run in range(get_infra_settings().evaluation_runs) if run not in done]
         if not competencies or not missing:
             # Nothing to judge (or every run stored): the turn is done, so the report is
             # complete without waiting for an evaluation that will never come.
