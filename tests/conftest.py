@@ -31,6 +31,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
             # evaluator is tested on the real model in tests/llm, and running it for every
             # answer of every interview test would take most of CI's time on two cores.
             "EVALUATION_LLM": "none",
+            # An adapter's benchmark (tests/modelops) runs one question case per language on the
+            # base and on the adapter; its score half (evaluations by the small in-process
+            # model, minutes on two cores) is tested in tests/llm/test_adapter_benchmark.py.
+            "ADAPTER_BENCHMARK_CASES": "1",
+            "ADAPTER_BENCHMARK_SCORE_PAIRS": "0",
             # Converted model caches outlive the session's temporary data directory, so the
             # packaged models are converted once per checkout, not once per process and run.
             "LLM_CACHE_DIR": str(MODEL_CACHE / "llm"),

@@ -1,5 +1,6 @@
 // The application shell: header with navigation and language switch, and the routes.
 import { AdminPage } from "./admin/AdminPage";
+import { ModelsPage } from "./admin/ModelsPage";
 import { AuthForms, ErrorNote } from "./auth/AuthForms";
 import { InterviewInvitePage, OrganisationInvitePage } from "./auth/InvitePages";
 import { interviewInviteHref, readInterviewInvite } from "./auth/inviteLink";
@@ -12,6 +13,7 @@ import { NotFoundPage } from "./NotFoundPage";
 import { InterviewsPage } from "./recruiter/InterviewsPage";
 import { JobsPage } from "./recruiter/JobsPage";
 import { ReportPage } from "./recruiter/ReportPage";
+import { TrainingPage } from "./recruiter/TrainingPage";
 import { Link, matchRoute, navigate, Redirect, useLocation } from "./router";
 
 export function App() {
@@ -40,7 +42,9 @@ function Shell() {
         <nav aria-label="Main">
           {staff && <Link href="/interviews">{t("navInterviews")}</Link>}
           {staff && <Link href="/jobs">{t("navJobs")}</Link>}
+          {staff && <Link href="/training">{t("navTraining")}</Link>}
           {user?.role === "admin" && <Link href="/admin">{t("navAdmin")}</Link>}
+          {user?.role === "admin" && <Link href="/admin/models">{t("navModels")}</Link>}
           {user?.role === "candidate" && <Link href="/">{t("navMyInterviews")}</Link>}
         </nav>
         <div className="topbar-right">
@@ -66,7 +70,7 @@ function Shell() {
 }
 
 // The pages behind sign-in; any other address (past the invite links) is not found.
-const PAGES = ["/", "/jobs", "/admin", "/interviews", "/interview/:id", "/interviews/:id/report"];
+const PAGES = ["/", "/jobs", "/training", "/admin", "/admin/models", "/interviews", "/interview/:id", "/interviews/:id/report"];
 
 function isKnownPath(path: string): boolean {
   return PAGES.some((pattern) => matchRoute(pattern, path) !== null);
@@ -98,6 +102,8 @@ function Routes() {
   if (report) return <ReportPage interviewId={report.id} />;
   if (path === "/jobs") return <JobsPage />;
   if (path === "/admin" && user.role === "admin") return <AdminPage />;
+  if (path === "/admin/models" && user.role === "admin") return <ModelsPage />;
+  if (path === "/training" && user.role !== "candidate") return <TrainingPage user={user} />;
   if (user.role === "candidate") return <MyInterviews />;
   return <InterviewsPage />;
 }

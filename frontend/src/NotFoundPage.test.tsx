@@ -27,7 +27,7 @@ test("the not-found page speaks Korean when Korean is chosen", () => {
   expect(screen.getByRole("link", { name: "홈으로 이동" }).getAttribute("href")).toBe("/");
 });
 
-test.each(["/", "/jobs", "/jobs/", "/admin", "/interviews", "/interviews/abc/report", "/interview/abc"])("%s is a page (sign-in first)", (path) => {
+test.each(["/", "/jobs", "/jobs/", "/training", "/admin", "/admin/models", "/interviews", "/interviews/abc/report", "/interview/abc"])("%s is a page (sign-in first)", (path) => {
   open(path);
   expect(screen.getByRole("heading", { name: "Sign in" })).toBeTruthy();
   expect(screen.queryByRole("heading", { name: "Page not found" })).toBeNull();

@@ -5,6 +5,7 @@ Each domain adds a row per route. `expect` maps every actor to the status it mus
 with the row's fresh World, so they can build the real rows a request needs.
 """
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -113,6 +114,25 @@ MATRIX: list[Route] = [
     Route("GET", "/metrics", ADMIN_ONLY),
     Route("POST", f"{API}/diagnostics/routing", ADMIN_ONLY, needs_workers=True),
     Route("GET", f"{API}/diagnostics/workers", ADMIN_ONLY, needs_workers=True),
+    # --- model operations (admins): unload, then load the configured model back ---------------
+    Route("GET", f"{API}/admin/models", ADMIN_ONLY, needs_workers=True),
+    Route(
+        "POST",
+        f"{API}/admin/models/questions/warm-up",
+        ADMIN_ONLY,
+        needs_workers=True,
+        ok=frozenset({202}),
+    ),
+    Route("POST", f"{API}/admin/models/questions/unload", ADMIN_ONLY, needs_workers=True),
+    Route(
+        "POST",
+        f"{API}/admin/models/questions/load",
+        ADMIN_ONLY,
+        body=lambda w: {"model_id": None},
+        needs_workers=True,
+        ok=frozenset({202}),
+        note="allow-list refusals and the switch itself in tests/modelops",
+    ),
     # --- auth ---------------------------------------------------------------------------
     Route(
         "POST",
@@ -380,7 +400,128 @@ MATRIX: list[Route] = [
         params=lambda w: w.report_of_candidate_a(),
         note="the organisation shared it; unshared summaries are tested in tests/reports",
     ),
+    # --- recruiter feedback and training datasets ---------------------------------------------
+    Route(
+        "GET",
+        f"{API}/interviews/{{interview_id}}/feedback",
+        ORG1_RECRUITERS,
+        params=lambda w: w.report_of_candidate_a(),
+    ),
+    *(
+        Route(
+            method,
+            f"{API}/interviews/{{interview_id}}/turns/{{turn_id}}/{kind}",
+            ORG1_RECRUITERS,
+            params=lambda w: _scored_answer(w),
+            body=(lambda w, b=body: b) if body else None,  # type: ignore[misc]
+            note="rules and refusals in tests/feedback",
+        )
+        for method, kind, body in (
+            ("PUT", "question-feedback", {"verdict": "good"}),
+            ("DELETE", "question-feedback", None),
+            ("PUT", "score-feedback/{competency}", {"verdict": "confirmed"}),
+            ("DELETE", "score-feedback/{competency}", None),
+        )
+    ),
+    Route(
+        "POST",
+        f"{API}/organisations/{{organisation_id}}/training-datasets",
+        ORG1_RECRUITERS,
+        params=lambda w: _org1_with_feedback(w),
+        body=lambda w: {"consent_basis": "legitimate interest: candidates were told"},
+        note="recruiter_org1 owns organisation 1; other recruiters get 403 (tests/feedback)",
+    ),
+    Route(
+        "GET",
+        f"{API}/organisations/{{organisation_id}}/training-datasets",
+        ORG1_RECRUITERS,
+        params=_org1,
+    ),
+    Route(
+        "GET",
+        f"{API}/organisations/{{organisation_id}}/training-datasets/{{dataset_id}}",
+        ORG1_RECRUITERS,
+        params=lambda w: _dataset_of_org1(w),
+    ),
+    Route(
+        "GET",
+        f"{API}/organisations/{{organisation_id}}/training-datasets/{{dataset_id}}/export.jsonl",
+        ORG1_RECRUITERS,
+        params=lambda w: _dataset_of_org1(w),
+    ),
+    # --- fine-tuning: organisation 1's owner (recruiter_org1) or an admin acts ------------------
+    Route("GET", f"{API}/training/base-models", RECRUITER_OR_ADMIN),
+    Route(
+        "POST",
+        f"{API}/training/adapters",
+        # An unknown dataset: no training starts here (a real one runs in tests/modelops).
+        {**ORG1_RECRUITERS, Actor.RECRUITER_ORG1: 404, Actor.ADMIN: 404},
+        body=lambda w: {"organisation_id": str(w.org1.id), "dataset_id": str(uuid.uuid4())},
+    ),
+    Route("GET", f"{API}/training/adapters", ORG1_RECRUITERS, query=lambda w: _org1(w)),
+    Route(
+        "GET",
+        f"{API}/training/adapters/{{adapter_id}}",
+        ORG1_RECRUITERS,
+        params=lambda w: _adapter_of_org1(w),
+    ),
+    Route(
+        "POST",
+        f"{API}/training/adapters/{{adapter_id}}/cancel",
+        ORG1_RECRUITERS,
+        params=lambda w: _adapter_of_org1(w, status="queued"),
+    ),
+    Route(
+        "POST",
+        f"{API}/training/adapters/{{adapter_id}}/benchmark",
+        ORG1_RECRUITERS,
+        params=lambda w: _adapter_of_org1(w, status="failed"),
+        ok=frozenset({202}),
+        needs_workers=True,
+    ),
+    Route(
+        "PUT",
+        f"{API}/training/organisations/{{organisation_id}}/active-adapter",
+        ORG1_RECRUITERS,
+        params=_org1,
+        body=lambda w: {"adapter_id": None},
+    ),
+    Route(
+        "PUT",
+        f"{API}/training/jobs/{{job_id}}/adapter",
+        ORG1_RECRUITERS,
+        params=lambda w: {"job_id": w.job_in_org1()},
+        body=lambda w: {"adapter_id": None},
+    ),
 ]
+
+
+def _adapter_of_org1(world: Any, status: str = "ready") -> dict[str, str]:
+    """An adapter row of organisation 1 (no training runs: only its access is checked)."""
+    from sqlalchemy import func, select
+
+    from interview_core.db.engine import session_scope
+    from interview_core.training.models import Adapter, AdapterStatus
+
+    with session_scope() as session:
+        adapter_id = uuid.uuid4()
+        latest = session.scalar(
+            select(func.max(Adapter.version)).where(Adapter.organisation_id == world.org1.id)
+        )
+        session.add(
+            Adapter(
+                id=adapter_id,
+                organisation_id=world.org1.id,
+                version=(latest or 0) + 1,
+                base_model_id="smollm2-135m",
+                dataset_version=1,
+                status=AdapterStatus(status),
+                hyper_parameters={},
+                files={"adapter_model.safetensors": "0" * 64},
+                media_prefix=f"adapters/{world.org1.id}/{adapter_id}",
+            )
+        )
+    return {"adapter_id": str(adapter_id)}
 
 
 def _accepted(world: Any) -> dict[str, str]:
@@ -405,3 +546,53 @@ def _spoken_answer(world: Any) -> dict[str, str]:
         candidate=world.users[Actor.CANDIDATE_A],
     )
     return {"interview_id": str(recorded.interview_id), "turn_id": str(recorded.turn_id)}
+
+
+def _scored_answer(world: Any) -> dict[str, str]:
+    """The skill answer of candidate A's evaluated interview, scored on job_skill."""
+    from sqlalchemy import select
+
+    from interview_core.db.engine import session_scope
+    from interview_core.interviews.models import Turn
+
+    ids = world.report_of_candidate_a()
+    with session_scope() as session:
+        turn_id = session.scalars(
+            select(Turn.id).where(
+                Turn.interview_id == ids["interview_id"], Turn.stage_key == "skill"
+            )
+        ).one()
+    return {**ids, "turn_id": str(turn_id), "competency": "job_skill"}
+
+
+def _org1_with_feedback(world: Any) -> dict[str, str]:
+    """Organisation 1 with a question marked good, so a dataset has something to hold."""
+    from interview_core.db.engine import session_scope
+    from interview_core.feedback.models import QuestionFeedback, QuestionVerdict
+
+    answer = _scored_answer(world)
+    with session_scope() as session:
+        session.add(
+            QuestionFeedback(
+                organisation_id=world.org1.id,
+                interview_id=answer["interview_id"],
+                turn_id=answer["turn_id"],
+                verdict=QuestionVerdict.GOOD,
+                question_text="Tell me about it.",
+            )
+        )
+    return _org1(world)
+
+
+def _dataset_of_org1(world: Any) -> dict[str, str]:
+    from interview_core.accounts.models import User
+    from interview_core.db.engine import session_scope
+    from interview_core.feedback.schemas import TrainingDatasetCreate
+    from interview_core.feedback.service import create_dataset
+
+    ids = _org1_with_feedback(world)
+    with session_scope() as session:
+        admin = session.get_one(User, world.users[Actor.ADMIN].id)
+        consent = TrainingDatasetCreate(consent_basis="legitimate interest: candidates were told")
+        dataset = create_dataset(session, admin, world.org1.id, consent)
+    return {**ids, "dataset_id": str(dataset.id)}

@@ -60,6 +60,16 @@ class InfraSettings(SharedSettings):
     retention_interval_s: float = Field(default=24 * 3600, gt=0)
     # Processes of the core worker role (prefork): database work, never inference.
     core_worker_concurrency: int = Field(default=3, ge=1)
+    # Question cases and score pairs per language an adapter's benchmark runs, on the base
+    # and on the adapter (None: all the packaged cases, minutes on a CPU).
+    adapter_benchmark_cases: int | None = Field(default=None, ge=1)
+    # Score pairs per language when it differs (0: the question half only).
+    adapter_benchmark_score_pairs: int | None = Field(default=None, ge=0)
+
+    @field_validator("adapter_benchmark_cases", "adapter_benchmark_score_pairs", mode="before")
+    @classmethod
+    def _empty_is_all(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("database_url")
     @classmethod

@@ -11,6 +11,7 @@ from typing import Any
 from redis import Redis
 
 from interview_contracts.interviews import EventType, event_channel, question_awaited_key
+from interview_contracts.training import training_cancel_key
 from interview_core.config import get_infra_settings
 
 logger = logging.getLogger(__name__)
@@ -50,3 +51,11 @@ def clear_question_awaited(interview_id: uuid.UUID, turn_id: uuid.UUID) -> None:
             _redis().delete(key)
     except Exception:  # the key expires at the deadline anyway
         logger.warning("could not clear the awaited question", extra={"turn_id": turn_id})
+
+
+def signal_training_cancel(adapter_id: uuid.UUID) -> None:
+    """Tell the trainer to stop at its next step (the adapter's row already says cancelled)."""
+    try:
+        _redis().set(training_cancel_key(adapter_id), "1", ex=24 * 3600)
+    except Exception:  # the row is the truth: a late result of a cancelled adapter is ignored
+        logger.warning("could not signal the cancellation", extra={"adapter_id": adapter_id})

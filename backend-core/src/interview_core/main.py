@@ -17,9 +17,11 @@ from interview_core.config import Settings, get_settings
 from interview_core.diagnostics.router import router as diagnostics_router
 from interview_core.errors.handlers import install_problem_handlers
 from interview_core.errors.openapi import install_problem_openapi
+from interview_core.feedback.router import router as feedback_router
 from interview_core.health.router import router as health_router
 from interview_core.interviews.router import router as interviews_router
 from interview_core.jobs.router import router as jobs_router
+from interview_core.modelops.router import router as modelops_router
 from interview_core.observability.requests import RequestContext
 from interview_core.observability.router import router as metrics_router
 from interview_core.privacy.router import router as privacy_router
@@ -27,6 +29,7 @@ from interview_core.reports.router import router as reports_router
 from interview_core.request_limits import RequestSizeLimit
 from interview_core.resumes.router import router as resumes_router
 from interview_core.retrieval.router import router as question_bank_router
+from interview_core.training.router import router as training_router
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
@@ -80,6 +83,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_router, prefix=settings.api_prefix)
     app.include_router(interviews_router, prefix=settings.api_prefix)
     app.include_router(reports_router, prefix=settings.api_prefix)
+    app.include_router(feedback_router, prefix=settings.api_prefix)
+    app.include_router(training_router, prefix=settings.api_prefix)
+    app.include_router(modelops_router, prefix=settings.api_prefix)
     app.include_router(resumes_router, prefix=settings.api_prefix)
     app.include_router(question_bank_router, prefix=settings.api_prefix)
     app.include_router(privacy_router, prefix=settings.api_prefix)

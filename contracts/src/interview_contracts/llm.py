@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interview_contracts.modelops import ModelChoice
+
 Language = Literal["en", "ko"]
 StageType = Literal["template", "generated", "followup"]
 
@@ -54,6 +56,9 @@ class QuestionRequest(LLMModel):
     # When the candidate stops waiting and the bank question is served: the worker does not
     # start, and stops writing, past it. None: no candidate waits (benchmarks, previews).
     deadline_at: datetime | None = None
+    # The allow-listed model (and the job's adapter) to write with; None: the worker's
+    # configured model (LLM_* settings).
+    model: ModelChoice | None = None
 
 
 class GeneratedQuestion(LLMModel):

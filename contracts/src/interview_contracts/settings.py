@@ -5,6 +5,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interview_contracts.modelops import AllowedModel, allow_list
+
 
 class SharedSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -20,3 +22,10 @@ class SharedSettings(BaseSettings):
     # Camera frames above these limits are rejected (API) before any decoding (worker).
     vision_max_frame_bytes: int = 2_000_000
     vision_max_frame_dimension: int = 1920
+    # Models an operator may serve, beyond the packaged ones (a JSON list of AllowedModel:
+    # id, backend, source, sha256): the API and the workers refuse any other.
+    model_allow_list: list[AllowedModel] = []
+
+    @property
+    def allowed_models(self) -> dict[str, AllowedModel]:
+        return allow_list(self.model_allow_list)

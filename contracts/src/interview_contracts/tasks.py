@@ -36,6 +36,12 @@ class TaskName(StrEnum):
     STORE_TRANSCRIPT = "interviews.store_transcript"
     STORE_FRAME_ANALYSIS = "interviews.store_frame_analysis"
     STORE_EMBEDDINGS = "embeddings.store_embeddings"
+    # Core: fine-tuning and model operations (interview_core/training, interview_core/modelops).
+    START_TRAINING = "training.start_training"
+    STORE_TRAINING_PROGRESS = "training.store_progress"
+    STORE_TRAINING_RESULT = "training.store_result"
+    STORE_ADAPTER_BENCHMARK = "training.store_benchmark"
+    STORE_MODEL_LOADED = "modelops.store_model_loaded"
     # Inference: request in, result out.
     WRITE_QUESTION = "llm.write_question"
     EVALUATE_ANSWER = "llm.evaluate_answer"
@@ -43,6 +49,8 @@ class TaskName(StrEnum):
     ANALYZE_FRAME_BATCH = "vision.analyze_frame_batch"
     EMBED_TEXTS = "embeddings.embed_texts"
     EMBED_QUERY = "embeddings.embed_query"
+    TRAIN_ADAPTER = "llm.train_adapter"
+    BENCHMARK_ADAPTER = "llm.benchmark_adapter"
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,11 @@ TASK_SPECS: dict[TaskName, TaskSpec] = {
     TaskName.STORE_EMBEDDINGS: TaskSpec(Queue.CORE, 30, 45),
     TaskName.EMBED_ROWS: TaskSpec(Queue.CORE, 30, 45),
     TaskName.ASSEMBLE_REPORT: TaskSpec(Queue.CORE, 60, 90),
+    TaskName.START_TRAINING: TaskSpec(Queue.CORE, 60, 90),
+    TaskName.STORE_TRAINING_PROGRESS: TaskSpec(Queue.CORE, 20, 30),
+    TaskName.STORE_TRAINING_RESULT: TaskSpec(Queue.CORE, 20, 30),
+    TaskName.STORE_ADAPTER_BENCHMARK: TaskSpec(Queue.CORE, 20, 30),
+    TaskName.STORE_MODEL_LOADED: TaskSpec(Queue.CORE, 20, 30),
     # Two bounded, indexed queries and a few sends: it re-sends work, it never does it.
     TaskName.SWEEP_STALE_WORK: TaskSpec(Queue.CORE, 30, 45),
     # Bounded batches, each committed: a run cut short by the soft limit resumes next time.
@@ -85,6 +98,10 @@ TASK_SPECS: dict[TaskName, TaskSpec] = {
     # First call in a fresh process loads the encoder (seconds on a CPU).
     TaskName.EMBED_TEXTS: TaskSpec(Queue.CPU, 120, 150),
     TaskName.EMBED_QUERY: TaskSpec(Queue.CPU, 30, 45),
+    # Bounded by the request's max_seconds (at most 3000); the hard limit stays under the
+    # broker's visibility timeout, so a running training is never redelivered.
+    TaskName.TRAIN_ADAPTER: TaskSpec(Queue.GPU, 3300, 3500),
+    TaskName.BENCHMARK_ADAPTER: TaskSpec(Queue.GPU, 1500, 1600),
 }
 
 

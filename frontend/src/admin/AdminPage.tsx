@@ -45,6 +45,14 @@ const AUDIT_ACTIONS: Record<string, MessageKey> = {
   "privacy.data_deleted": "auditActionDataDeleted",
   "privacy.candidate_interviews_deleted": "auditActionCandidateInterviewsDeleted",
   "retention.enforced": "auditActionRetentionEnforced",
+  "model.load": "auditActionModelLoad",
+  "model.unload": "auditActionModelUnload",
+  "adapter.train": "auditActionAdapterTrain",
+  "adapter.cancel": "auditActionAdapterCancel",
+  "adapter.activate": "auditActionAdapterActivate",
+  "adapter.select_for_job": "auditActionAdapterSelectForJob",
+  "training_dataset.created": "auditActionTrainingDatasetCreated",
+  "training_dataset.exported": "auditActionTrainingDatasetExported",
 };
 
 /** "Role changed", or the code itself for an action this page has no words for. */

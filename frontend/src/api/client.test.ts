@@ -55,3 +55,11 @@ test("a domain problem keeps its own detail; a weak password is the password fie
   expect(weak.fieldMessage("password")).toBe("It is shorter than 10 characters.");
   expect(weak.message).toBe("It is shorter than 10 characters.");
 });
+
+test("a domain 422 that names its input in `field` is that field's problem", async () => {
+  answer(422, { title: "Invalid input", status: 422, code: "model-not-allowed", field: "model_id", detail: "The 'model_id' field: 'x' is not on the model allow-list." });
+  const refused = await failure();
+  expect(refused.code).toBe("model-not-allowed");
+  expect(refused.fieldMessage("model_id")).toBe("The 'model_id' field: 'x' is not on the model allow-list.");
+  expect(refused.message).toBe("The 'model_id' field: 'x' is not on the model allow-list.");
+});

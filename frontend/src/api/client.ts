@@ -92,7 +92,7 @@ export const tokenStore = {
 };
 
 async function toError(response: Response): Promise<ApiError> {
-  let body: { detail?: unknown; code?: string; errors?: unknown };
+  let body: { detail?: unknown; code?: string; errors?: unknown; field?: unknown };
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -101,7 +101,8 @@ async function toError(response: Response): Promise<ApiError> {
   const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
   const errors = Array.isArray(body.errors) ? (body.errors as Schemas["FieldError"][]) : [];
   let fields: FieldProblem[] = errors.map((error) => ({ field: fieldPath(error.loc ?? []), message: plainMessage(String(error.msg ?? "")), type: error.type }));
-  const field = body.code ? FIELD_OF_CODE[body.code] : undefined;
+  // A domain 422 names its input in `field` ("model_id"); some codes concern one input by nature.
+  const field = typeof body.field === "string" && body.field ? body.field : body.code ? FIELD_OF_CODE[body.code] : undefined;
   if (field && fields.length === 0 && detail) fields = [{ field, message: detail, type: body.code }];
   // "The request does not match the schema." names nothing: say which fields and why instead.
   const message = body.code === "invalid-input" && fields.length > 0 ? describeFields(fields) : detail || response.statusText;
@@ -281,4 +282,63 @@ export const reports = {
     if (!response.ok) throw await toError(response);
     return response.blob();
   },
+};
+
+export type ModelsOverview = Schemas["ModelsOverview"];
+export type ModelSlot = Schemas["ModelSlotRead"];
+export type Adapter = Schemas["AdapterRead"];
+export type AdapterCreate = Schemas["AdapterCreate"];
+export type TrainingHyperParameters = Schemas["TrainingHyperParameters"];
+export type TrainingDataset = Schemas["TrainingDatasetRead"];
+export type AllowedModel = Schemas["AllowedModel"];
+
+/** Model operations, for platform admins: the allow-list, the question slot, the workers' models. */
+export const modelOps = {
+  overview: () => request<ModelsOverview>("GET", "/admin/models"),
+  /** `null`: the workers' configured model. */
+  load: (modelId: string | null) => request<ModelSlot>("POST", "/admin/models/questions/load", { model_id: modelId }),
+  warmUp: () => request<ModelSlot>("POST", "/admin/models/questions/warm-up"),
+  unload: () => request<ModelSlot>("POST", "/admin/models/questions/unload"),
+};
+
+/** Fine-tuning: an organisation's adapters, their benchmark, and which one its interviews use. */
+export const training = {
+  /** The allow-listed models adapters train on. */
+  baseModels: () => request<AllowedModel[]>("GET", "/training/base-models"),
+  listAdapters: (organisationId: string) => request<Adapter[]>("GET", `/training/adapters${query({ organisation_id: organisationId })}`),
+  /** Hyper-parameters left out take the server's defaults. */
+  train: (body: Omit<AdapterCreate, "hyper_parameters"> & { hyper_parameters?: Partial<TrainingHyperParameters> }) =>
+    request<Adapter>("POST", "/training/adapters", body),
+  cancel: (adapterId: string) => request<Adapter>("POST", `/training/adapters/${adapterId}/cancel`),
+  rerunBenchmark: (adapterId: string) => request<Adapter>("POST", `/training/adapters/${adapterId}/benchmark`),
+  /** `null`: the base model. */
+  activate: (organisationId: string, adapterId: string | null) =>
+    request<Schemas["ActiveAdapterRead"]>("PUT", `/training/organisations/${organisationId}/active-adapter`, { adapter_id: adapterId }),
+  /** `null`: the organisation's choice. */
+  setJobAdapter: (jobId: string, adapterId: string | null) =>
+    request<Schemas["JobAdapterRead"]>("PUT", `/training/jobs/${jobId}/adapter`, { adapter_id: adapterId }),
+};
+
+export type InterviewFeedback = Schemas["InterviewFeedback"];
+export type QuestionFeedback = Schemas["QuestionFeedbackRead"];
+export type ScoreFeedback = Schemas["ScoreFeedbackRead"];
+
+const turnPath = (interviewId: string, turnId: string) => `/interviews/${interviewId}/turns/${turnId}`;
+const datasetsPath = (organisationId: string) => `/organisations/${organisationId}/training-datasets`;
+
+/** Recruiters' verdicts on an interview's questions and scores, and the datasets made from them. */
+export const feedback = {
+  get: (interviewId: string) => request<InterviewFeedback>("GET", `/interviews/${interviewId}/feedback`),
+  putQuestion: (interviewId: string, turnId: string, body: Schemas["QuestionFeedbackPut"]) =>
+    request<QuestionFeedback>("PUT", `${turnPath(interviewId, turnId)}/question-feedback`, body),
+  deleteQuestion: (interviewId: string, turnId: string) => request<void>("DELETE", `${turnPath(interviewId, turnId)}/question-feedback`),
+  putScore: (interviewId: string, turnId: string, competency: string, body: Schemas["ScoreFeedbackPut"]) =>
+    request<ScoreFeedback>("PUT", `${turnPath(interviewId, turnId)}/score-feedback/${encodeURIComponent(competency)}`, body),
+  deleteScore: (interviewId: string, turnId: string, competency: string) =>
+    request<void>("DELETE", `${turnPath(interviewId, turnId)}/score-feedback/${encodeURIComponent(competency)}`),
+  listDatasets: (organisationId: string) => request<TrainingDataset[]>("GET", datasetsPath(organisationId)),
+  createDataset: (organisationId: string, body: Schemas["TrainingDatasetCreate"]) => request<TrainingDataset>("POST", datasetsPath(organisationId), body),
+  /** The JSONL export, as a download (it needs the Authorization header). */
+  downloadDataset: (organisationId: string, dataset: TrainingDataset) =>
+    reports.download(`${datasetsPath(organisationId)}/${dataset.id}/export.jsonl`, `training-dataset-v${dataset.version}.jsonl`),
 };

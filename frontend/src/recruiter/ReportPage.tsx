@@ -4,11 +4,13 @@
 // integrity flags and observations with their caveats, then the transcript with typed/spoken
 // markers and the evidence highlighted. An unfinished report is fetched again until it is final.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { ApiError, api, reports, request, type Recommendation, type Report, type ReportContent, type Schemas, type Turn } from "../api/client";
+import { ApiError, api, feedback as feedbackApi, reports, request, type InterviewFeedback, type Recommendation, type Report, type ReportContent, type Schemas, type Turn } from "../api/client";
 import { ErrorNote } from "../auth/AuthForms";
 import { useI18n, type MessageKey, type Translate } from "../i18n";
 import { Link } from "../router";
 import { ObservationCharts, PaceChart } from "./ObservationCharts";
+import { QuestionFeedback } from "./QuestionFeedback";
+import { ScoreFeedback } from "./ScoreFeedback";
 
 type Competency = Schemas["CompetencyResult"];
 type Answer = Schemas["AnswerScore"];
@@ -94,7 +96,19 @@ export function ReportPage({ interviewId }: { interviewId: string }) {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [feedback, setFeedback] = useState<InterviewFeedback | null>(null);
   const ready = report?.status === "ready" || report?.status === "failed";
+  // The organisation's verdicts on the questions and scores, once: the controls keep them current.
+  useEffect(() => {
+    let cancelled = false;
+    feedbackApi.get(interviewId).then(
+      (found) => !cancelled && setFeedback(found),
+      (e: Error) => !cancelled && setError(e.message),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [interviewId]);
   // Until the report is final, fetch it (and the transcript) again every few seconds; a missing report (404) is not ready yet.
   useEffect(() => {
     if (ready) return;
@@ -118,7 +132,7 @@ export function ReportPage({ interviewId }: { interviewId: string }) {
       clearTimeout(timer);
     };
   }, [interviewId, ready]);
-  return <ReportView interviewId={interviewId} report={report} turns={turns} error={error} onError={setError} onSaved={setReport} />;
+  return <ReportView interviewId={interviewId} report={report} turns={turns} error={error} onError={setError} onSaved={setReport} feedback={feedback} />;
 }
 
 export interface ReportViewProps {
@@ -128,9 +142,11 @@ export interface ReportViewProps {
   error: string | null;
   onError: (message: string) => void;
   onSaved: (report: Report) => void;
+  /** The organisation's feedback on this interview; null while loading (the controls start empty). */
+  feedback?: InterviewFeedback | null;
 }
 
-export function ReportView({ interviewId, report, turns, error, onError, onSaved }: ReportViewProps) {
+export function ReportView({ interviewId, report, turns, error, onError, onSaved, feedback = null }: ReportViewProps) {
   const { t } = useI18n();
   const content = report?.content ?? null;
   return (
@@ -172,7 +188,7 @@ export function ReportView({ interviewId, report, turns, error, onError, onSaved
           <ObservationTimeline content={content} />
         </>
       )}
-      <Transcript interviewId={interviewId} turns={turns} content={content} />
+      <Transcript interviewId={interviewId} turns={turns} content={content} feedback={feedback} />
     </article>
   );
 }
@@ -607,13 +623,16 @@ function AnswerRecording({ interviewId, turn }: { interviewId: string; turn: Tur
   );
 }
 
-function Transcript({ interviewId, turns, content }: { interviewId: string; turns: Turn[]; content: ReportContent | null }) {
+function Transcript({ interviewId, turns, content, feedback }: { interviewId: string; turns: Turn[]; content: ReportContent | null; feedback: InterviewFeedback | null }) {
   const { t } = useI18n();
+  const questionVerdicts = new Map((feedback?.questions ?? []).map((row) => [row.turn_id, row]));
+  const scoreVerdicts = new Map((feedback?.scores ?? []).map((row) => [`${row.turn_id}:${row.competency}`, row]));
   return (
     <Section title={t("transcript")}>
       <ol className="transcript">
         {turns.map((turn) => {
-          const judged = content?.competencies.flatMap((c) => c.answers.filter((a) => a.turn_id === turn.id).map((a) => ({ name: c.name, answer: a }))) ?? [];
+          const judged = content?.competencies.flatMap((c) => c.answers.filter((a) => a.turn_id === turn.id).map((a) => ({ key: c.key, name: c.name, answer: a }))) ?? [];
+          const questionVerdict = questionVerdicts.get(turn.id) ?? null;
           const quotes = judged.flatMap(({ answer }) => [...answer.evidence, ...answer.checks.flatMap((c) => c.quotes)]);
           return (
             <li key={turn.id} data-testid="transcript-turn">
@@ -631,6 +650,24 @@ function Transcript({ interviewId, turns, content }: { interviewId: string; turn
               {turn.answer_kind === "audio" && <AnswerRecording interviewId={interviewId} turn={turn} />}
               <p className="a">{turn.answer_text ? highlightEvidence(turn.answer_text, quotes) : t("noAnswer")}</p>
               <AnswerJudgements judged={judged} />
+              {/* Only questions a model wrote; keyed by what was loaded, so verdicts arriving after the first render are shown. */}
+              {turn.question_text && turn.stage_type !== "template" && (
+                <QuestionFeedback key={questionVerdict?.updated_at ?? "none"} interviewId={interviewId} turnId={turn.id} number={turn.stage_index + 1} current={questionVerdict} />
+              )}
+              {judged.map(({ key, name, answer }) => {
+                const scoreVerdict = scoreVerdicts.get(`${turn.id}:${key}`) ?? null;
+                return (
+                  <ScoreFeedback
+                    key={`${key}:${scoreVerdict?.updated_at ?? "none"}`}
+                    interviewId={interviewId}
+                    turnId={turn.id}
+                    competency={key}
+                    competencyName={name}
+                    meanScore={answer.mean_score}
+                    current={scoreVerdict}
+                  />
+                );
+              })}
             </li>
           );
         })}

@@ -21,9 +21,12 @@ from interview_contracts.queues import WorkerRole
 TASK_MODULES = [
     "ai_worker.diagnostics.tasks",
     "ai_worker.llm.tasks",
+    "ai_worker.llm.training_tasks",
     "ai_worker.speech.tasks",
     "ai_worker.vision.tasks",
     "ai_worker.embeddings.tasks",
+    # Remote-control commands (load, unload, status of the question models), not tasks.
+    "ai_worker.llm.control",
 ]
 
 broker_resilience.install()

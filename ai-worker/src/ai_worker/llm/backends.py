@@ -7,6 +7,8 @@ the engine behind it (llama.cpp's server, vLLM) already does continuous batching
 """
 
 import json
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,6 +33,9 @@ class GenerationRequest:
     # A JSON schema the engine constrains the output to (llama.cpp turns it into a grammar);
     # the in-process backend ignores it, so callers still validate what comes back.
     json_schema: dict[str, Any] | None = None
+    # The LoRA adapter (by name, attached in process: adapters.py) to generate with; None: the
+    # model as loaded. Endpoint backends serve no adapters.
+    adapter: str | None = None
 
 
 @dataclass
@@ -126,13 +131,33 @@ class _BatchProgress:
         return torch.tensor([row.done for row in self.rows], device=input_ids.device)
 
 
+# peft's name for "no adapter" in a mixed batch.
+BASE_ADAPTER = "__base__"
+
+
+def _is_peft(model: Any) -> bool:
+    peft = sys.modules.get("peft")  # not imported: nothing can be a PeftModel yet
+    return peft is not None and isinstance(model, peft.PeftModel)
+
+
+def _active_adapter(model: Any) -> str | None:
+    return str(model.active_adapter) if _is_peft(model) else None
+
+
 class TransformersBackend:
     """One model copy in this process; `generate_batch` runs one padded generate call."""
 
     def __init__(self, model: Any, tokenizer: "PreTrainedTokenizerBase"):
-        # `model` is a PreTrainedModel or a peft PeftModel wrapping one.
+        # `model` is a PreTrainedModel or a peft PeftModel wrapping one; attaching the first
+        # adapter in process (adapters.py) swaps in the PeftModel wrapping it.
         self.model = model
         self.tokenizer = tokenizer
+        # Held by every generate call and by whoever attaches or removes an adapter: peft
+        # changes the model's layers in place, which must never happen mid-generation.
+        self.lock = threading.RLock()
+        # What a request naming no adapter generates with: the adapter the model was loaded
+        # with (LLM_ADAPTER_PATH), else the bare model (peft's "__base__" row).
+        self.default_adapter = _active_adapter(model) or BASE_ADAPTER
         tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
@@ -159,17 +184,28 @@ class TransformersBackend:
         inputs = self.tokenizer(
             prompts, return_tensors="pt", padding=True, add_special_tokens=False
         ).to(self.model.device)
-        progress = _BatchProgress(self.tokenizer, requests)
-        with torch.inference_mode():
-            self.model.generate(
-                **inputs,
-                max_new_tokens=max(r.max_new_tokens for r in requests),
-                do_sample=False,
-                repetition_penalty=1.1,
-                pad_token_id=self.tokenizer.pad_token_id,
-                streamer=progress,
-                stopping_criteria=StoppingCriteriaList([progress]),
+        with self.lock:
+            progress = _BatchProgress(self.tokenizer, requests)
+            # A PeftModel generates each row with its own adapter in one batch (peft's mixed
+            # batches): the rows of one adapter run its LoRA layers, "__base__" rows skip them.
+            adapters = (
+                {"adapter_names": [r.adapter or self.default_adapter for r in requests]}
+                if _is_peft(self.model)
+                else {}
             )
+            if not adapters and any(r.adapter for r in requests):
+                raise ValueError("an adapter was requested, but none is attached to this model")
+            with torch.inference_mode():
+                self.model.generate(
+                    **inputs,
+                    max_new_tokens=max(r.max_new_tokens for r in requests),
+                    do_sample=False,
+                    repetition_penalty=1.1,
+                    pad_token_id=self.tokenizer.pad_token_id,
+                    streamer=progress,
+                    stopping_criteria=StoppingCriteriaList([progress]),
+                    **adapters,
+                )
         duration = time.monotonic() - progress.started
         return [
             GenerationOutput(
@@ -192,6 +228,9 @@ class OpenAICompatibleBackend:
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"), headers={"Authorization": f"Bearer {api_key}"}
         )
+
+    def close(self) -> None:
+        self._client.close()
 
     def generate(self, request: GenerationRequest) -> GenerationOutput:
         started = time.monotonic()

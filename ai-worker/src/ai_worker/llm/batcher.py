@@ -25,6 +25,10 @@ class GenerationTimeoutError(TimeoutError):
     """A request's deadline passed before its generation finished."""
 
 
+class BatcherClosedError(RuntimeError):
+    """The model behind this batcher was unloaded; nothing more is generated with it."""
+
+
 class GenerationBatcher:
     def __init__(
         self,
@@ -38,16 +42,36 @@ class GenerationBatcher:
         # Longest a batch waits for more requests after its first; at least one window.
         self._max_wait_s = max(window_s, max_wait_s if max_wait_s is not None else window_s)
         self._max_batch = max_batch
-        self._queue: queue.Queue[tuple[GenerationRequest, Future[GenerationOutput]]] = queue.Queue()
+        # None is the close sentinel: requests queued before it are still generated (a drain).
+        self._queue: queue.Queue[tuple[GenerationRequest, Future[GenerationOutput]] | None] = (
+            queue.Queue()
+        )
         self._start_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._closed = False
         self.batch_sizes: list[int] = []  # sizes of the generate calls run so far, for benches
 
     def submit(self, request: GenerationRequest) -> "Future[GenerationOutput]":
-        self._ensure_thread()
         future: Future[GenerationOutput] = Future()
-        self._queue.put((request, future))
+        # Under the lock, so nothing is queued behind the close sentinel.
+        with self._start_lock:
+            if self._closed:
+                raise BatcherClosedError("the model was unloaded")
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="llm-generation", daemon=True
+                )
+                self._thread.start()
+            self._queue.put((request, future))
         return future
+
+    def close(self) -> None:
+        """Generate what is queued, then stop the thread (it holds the model): an unload."""
+        with self._start_lock:
+            self._closed = True
+            running = self._thread is not None
+        if running:
+            self._queue.put(None)
 
     def generate(self, request: GenerationRequest) -> GenerationOutput:
         """Submit and wait, no longer than the request's deadline (plus the step in flight)."""
@@ -58,33 +82,33 @@ class GenerationBatcher:
         except TimeoutError as error:
             raise GenerationTimeoutError("generation did not finish before its deadline") from error
 
-    def _ensure_thread(self) -> None:
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="llm-generation", daemon=True
-                )
-                self._thread.start()
-
-    def _collect(self) -> list[tuple[GenerationRequest, "Future[GenerationOutput]"]]:
-        batch = [self._queue.get()]
+    def _collect(self) -> tuple[list[tuple[GenerationRequest, "Future[GenerationOutput]"]], bool]:
+        """The next batch, and whether the close sentinel was reached."""
+        first = self._queue.get()
+        if first is None:
+            return [], True
+        batch = [first]
         gives_up_at = time.monotonic() + self._max_wait_s
         while len(batch) < self._max_batch:
             # A quiet window ends the collection; each arrival opens a new one, up to the cap.
             remaining = min(self._window_s, gives_up_at - time.monotonic())
             try:
-                batch.append(
+                item = (
                     self._queue.get(timeout=remaining)
                     if remaining > 0
                     else self._queue.get_nowait()
                 )
             except queue.Empty:
                 break
-        return batch
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
 
     def _run(self) -> None:
-        while True:
-            batch = self._collect()
+        closing = False
+        while not closing:
+            batch, closing = self._collect()
             now = time.monotonic()
             live = []
             for request, future in batch:

@@ -320,6 +320,11 @@ def wait_until_ready(
     )
 
 
+def engine_pid(settings: LLMSettings) -> int | None:
+    """The running engine's pid for these settings, if one runs."""
+    return _recorded_pid(engine_dir(settings))
+
+
 def engine_memory_mb(settings: LLMSettings) -> float | None:
     """Resident memory of the running engine, for /readyz."""
     pid = _recorded_pid(engine_dir(settings))

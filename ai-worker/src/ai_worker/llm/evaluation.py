@@ -116,7 +116,7 @@ _replies = ReplyMemo()
 
 def _generate(llm: LoadedLLM, request: GenerationRequest, run_index: int) -> GenerationOutput:
     """The engine's reply, or the one it gave to this exact request before."""
-    key = ReplyMemo.key(llm.model_id, request, run_index)
+    key = ReplyMemo.key(llm.label, request, run_index)
     return _replies.reply(key, lambda: llm.generator.generate(request))
 
 
@@ -206,12 +206,12 @@ def _evaluation(
     llm: LoadedLLM,
     attempts: int,
 ) -> AnswerEvaluation:
-    configuration = EvaluatorConfiguration("llm", METHOD, EVALUATION_PROMPT_VERSION, llm.model_id)
+    configuration = EvaluatorConfiguration("llm", METHOD, EVALUATION_PROMPT_VERSION, llm.label)
     return AnswerEvaluation(
         scores=scores,
         overall_note=" ".join(score.rationale for score in scores),
         evaluator="llm",
-        model_id=llm.model_id,
+        model_id=llm.label,
         method=METHOD,
         prompt_version=EVALUATION_PROMPT_VERSION,
         validated=is_validated(configuration, request.language),

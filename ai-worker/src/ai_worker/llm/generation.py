@@ -161,7 +161,7 @@ def generate_question(
             answer=followed.answer if followed is not None else None,
         )
         if not problems:
-            return _result(request, text, source, llm.model_id, number, started, rejected)
+            return _result(request, text, source, llm.label, number, started, rejected)
         rejected.append(f"attempt {number} ({attempt.name}): {'; '.join(problems)}: {text[:160]!r}")
         retry_hint = "; ".join(problems)
     else:
@@ -172,7 +172,7 @@ def generate_question(
                 request,
                 picked,
                 QuestionSource.PHRASE_PICKED,
-                llm.model_id,
+                llm.label,
                 len(rejected),
                 started,
                 rejected,
@@ -181,7 +181,7 @@ def generate_question(
         request,
         request.bank_question,
         QuestionSource.BANK_FALLBACK,
-        llm.model_id,
+        llm.label,
         len(rejected),
         started,
         rejected,

@@ -45,6 +45,13 @@ class LoadedLLM:
     generator: TextGenerator
     # The in-process model itself, for callers that bypass batching (benchmarks).
     transformers: TransformersBackend | None = None
+    # The LoRA adapter every request through `generator` is generated with (adapters.py).
+    adapter: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The model as results record it: with the adapter, when one is attached."""
+        return self.model_id if self.adapter is None else f"{self.model_id}+lora:{self.adapter}"
 
     def as_loaded_model(self, slot: str) -> LoadedModel:
         return LoadedModel(
@@ -76,7 +83,7 @@ def load_llm(settings: LLMSettings) -> LoadedLLM:
     try:
         return _load_transformers(settings)
     except BaseException:
-        _release_memory()
+        release_memory()
         raise
 
 
@@ -180,7 +187,7 @@ def cpu_dtype(choice: LLMCpuDtype) -> "torch.dtype":
     return torch.bfloat16 if choice is LLMCpuDtype.BFLOAT16 else torch.float32
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     gc.collect()
     try:
         import torch
@@ -202,6 +209,12 @@ class LLMSingleton:
     @property
     def current(self) -> LoadedLLM | None:
         return self._llm
+
+    def release(self) -> None:
+        """Forget the model (an operator's unload); the next `get` loads it again."""
+        with self._lock:
+            self._llm = None
+            runtime.forget_loaded_model(self._slot)
 
     def get(self) -> LoadedLLM:
         llm = self._llm
@@ -237,6 +250,10 @@ _endpoint_llm = LLMSingleton(
 def get_llm() -> LoadedLLM:
     """This process's LLM as LLM_* settings describe it, loaded on first use."""
     return _process_llm.get()
+
+
+def release_process_llm() -> None:
+    _process_llm.release()
 
 
 def get_evaluation_llm() -> LoadedLLM:

@@ -20,8 +20,10 @@ from interview_contracts.interviews import question_awaited_key
 from interview_contracts.llm import (
     EvaluationJob,
     EvaluationResult,
+    GeneratedQuestion,
     QuestionRequest,
     QuestionResult,
+    QuestionSource,
 )
 from interview_contracts.tasks import TaskName
 
@@ -30,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 @register(app, TaskName.WRITE_QUESTION)
 def write_question(payload: dict[str, Any]) -> str:
-    from ai_worker.llm.generation import generate_question
-
     request = QuestionRequest.model_validate(payload)
     if request.turn_id is None:
         raise ValueError("a question request for an interview names its turn")
@@ -43,8 +43,7 @@ def write_question(payload: dict[str, Any]) -> str:
         if remaining_s <= 0:
             return "past-deadline"
         deadline = time.monotonic() + remaining_s
-    # Nothing is streamed: the candidate sees only a question that passed validation.
-    generated = generate_question(request, deadline=deadline)
+    generated = _write(request, deadline)
     send_result(
         app,
         TaskName.STORE_QUESTION,
@@ -61,6 +60,33 @@ def write_question(payload: dict[str, Any]) -> str:
     return generated.source.value
 
 
+def _write(request: QuestionRequest, deadline: float | None) -> GeneratedQuestion:
+    """The question from the model the request names; the bank question at once when that
+    model is unloaded, not allowed or fails to load (the candidate never waits for a load
+    that cannot succeed)."""
+    from ai_worker.llm.generation import generate_question
+    from ai_worker.llm.pool import get_pool
+
+    pool = get_pool()
+    started = time.perf_counter()
+    try:
+        llm = pool.llm_for(request.model)
+    except Exception as error:  # an unloaded, refused or broken model: the bank question
+        logger.warning("no question model: %s", error)
+        return GeneratedQuestion(
+            text=request.bank_question,
+            source=QuestionSource.BANK_FALLBACK,
+            model_id=request.model.model_id if request.model else "configured",
+            attempts=0,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            rejected_reasons=[f"no question model: {type(error).__name__}: {error}"[:200]],
+        )
+    # Nothing is streamed: the candidate sees only a question that passed validation.
+    generated = generate_question(request, llm=llm, deadline=deadline)
+    pool.record(request.model, generated.latency_ms)
+    return generated
+
+
 # While its candidate waits for the next question, an evaluation waits too: on one engine both
 # would share its batches and the question would take longer. Checked when the evaluation
 # starts, however long it sat in the queue; bounded by the question's deadline (the hint
@@ -69,13 +95,13 @@ DEFER_POLL_S = 1.0
 
 
 @lru_cache
-def _broker_redis() -> Redis:
+def broker_redis() -> Redis:
     return Redis.from_url(get_worker_settings().redis_url, socket_timeout=2.0)
 
 
 def _question_awaited(job: EvaluationJob) -> bool:
     try:
-        return bool(_broker_redis().exists(question_awaited_key(job.interview_id)))
+        return bool(broker_redis().exists(question_awaited_key(job.interview_id)))
     except RedisError:  # without the hint the evaluation runs now: slower questions, no loss
         return False
 

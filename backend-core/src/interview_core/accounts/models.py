@@ -68,6 +68,10 @@ class Organisation(UUIDPrimaryKey, Timestamped, Base):
         default=DEFAULT_EMBEDDINGS_RETENTION_DAYS,
         server_default=str(DEFAULT_EMBEDDINGS_RETENTION_DAYS),
     )
+    # The LoRA adapter its questions are written with (training/); None: the base model.
+    active_adapter_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("adapters.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
     # A recruiter who may manage the organisation's settings and invite recruiters.
     owner_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL", use_alter=True), nullable=True

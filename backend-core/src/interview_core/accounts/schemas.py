@@ -122,6 +122,8 @@ class OrganisationRead(BaseModel):
     transcripts_retention_days: int | None
     embeddings_retention_days: int | None
     owner_id: uuid.UUID | None
+    # The LoRA adapter its questions are written with; null: the base model.
+    active_adapter_id: uuid.UUID | None = None
     created_at: datetime
 
 

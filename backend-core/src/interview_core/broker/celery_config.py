@@ -16,6 +16,8 @@ CORE_TASK_MODULES = [
     "interview_core.retrieval.tasks",
     "interview_core.reports.tasks",
     "interview_core.privacy.tasks",
+    "interview_core.training.tasks",
+    "interview_core.modelops.tasks",
 ]
 
 

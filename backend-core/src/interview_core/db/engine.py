@@ -30,6 +30,11 @@ def get_engine() -> Engine:
 
 @lru_cache
 def get_session_factory() -> sessionmaker[Session]:
+    from interview_core.db.models import import_all_models
+
+    # Every domain's tables, so a foreign key to a table the caller never imported (a job's
+    # adapter, from a script that only seeds jobs) resolves when the mappers are configured.
+    import_all_models()
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 

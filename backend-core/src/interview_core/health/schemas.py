@@ -22,6 +22,9 @@ class Readiness(BaseModel):
     database: CheckResult
     broker: CheckResult
     queues: list[QueueReadiness]
+    # "serving", "loading" or "unloaded": while unloaded by an operator the platform stays
+    # ready and every question comes from the vetted bank.
+    question_model: str = "serving"
 
 
 class QueueWorkers(BaseModel):

@@ -22,7 +22,7 @@ from interview_contracts.queues import INFERENCE_ROLES, Queue, WorkerRole
 from interview_contracts.tasks import TaskName
 from interview_core.broker.client import get_celery, send
 from interview_core.config import get_infra_settings
-from interview_core.db.engine import get_engine
+from interview_core.db.engine import get_engine, session_scope
 from interview_core.health.schemas import (
     CheckResult,
     QueueReadiness,
@@ -124,6 +124,19 @@ def _public_check(result: CheckResult, what: str) -> CheckResult:
     return result
 
 
+def question_model_state() -> str:
+    """ "serving", "loading" (a switch under way, the current model still serves) or
+    "unloaded" (an operator freed the models: bank questions are served); "unknown" without
+    a database."""
+    from interview_core.modelops.service import current_slot, slot_read
+
+    try:
+        with session_scope() as session:
+            return slot_read(current_slot(session)).state
+    except Exception:  # readiness reports, never raises
+        return "unknown"
+
+
 def _readiness() -> Readiness:
     database = check_database()
     broker, workers = _workers_seen(check_broker())
@@ -135,6 +148,7 @@ def _readiness() -> Readiness:
             QueueReadiness(queue=queue, live_workers=len(names))
             for queue, names in sorted(workers.items())
         ],
+        question_model=question_model_state() if database.ok else "unknown",
     )
 
 

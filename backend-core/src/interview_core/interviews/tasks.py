@@ -48,6 +48,7 @@ from interview_core.interviews.models import (
 from interview_core.interviews.recovery import sweep_stale_work as sweep
 from interview_core.jobs.models import Job
 from interview_core.jobs.rubrics import stored_effective_rubric
+from interview_core.modelops.service import question_serving
 from interview_core.retrieval.service import NO_GROUNDING, ground_question, job_query_vector
 
 logger = logging.getLogger(__name__)
@@ -174,7 +175,15 @@ def generate_question(payload: dict[str, Any]) -> str:
             return "past-deadline"
         if _prepared_question_yields(session, interview, turn):
             return _defer(session, TaskName.GENERATE_QUESTION, task)
-        request = build_question_request(session, interview, turn, job)
+        serving = question_serving(session, job.organisation_id, job.adapter_id)
+        if serving.unloaded:
+            transitions.serve_bank_question_now(
+                session, turn.id, "question model unloaded by an operator"
+            )
+            return "model-unloaded"
+        request = build_question_request(session, interview, turn, job).model_copy(
+            update={"model": serving.choice}
+        )
     send(TaskName.WRITE_QUESTION, request)
     return "requested"
 
@@ -245,6 +254,24 @@ def _runs_done(session: Session, turn: Turn) -> set[int]:
     )
 
 
+def build_evaluation_request(
+    interview: Interview, turn: Turn, job: Job
+) -> EvaluationRequest | None:
+    """What the evaluator reads of the turn's answer; None when its stage probes nothing."""
+    competencies = _competencies_for(turn, job, interview.language)
+    if not competencies:
+        return None
+    return EvaluationRequest(
+        turn_id=turn.id,
+        language=interview.language,
+        question=turn.question_text or "",
+        answer=turn.answer_text or "",
+        competencies=competencies,
+        # Observations only, shown beside the transcript; no evaluator reads them.
+        speech=_speech_figures(turn),
+    )
+
+
 @core_task(TaskName.EVALUATE_TURN)
 def evaluate_turn(payload: dict[str, Any]) -> str:
     task = TurnTask.model_validate(payload)
@@ -257,29 +284,18 @@ def evaluate_turn(payload: dict[str, Any]) -> str:
             return "already-done"
         if _question_awaited(session, interview):
             return _defer(session, TaskName.EVALUATE_TURN, task)
-        competencies = _competencies_for(turn, job, interview.language)
+        request = build_evaluation_request(interview, turn, job)
         done = _runs_done(session, turn)
         missing = [run for run in range(get_infra_settings().evaluation_runs) if run not in done]
-        if not competencies or not missing:
+        if request is None or not missing:
             # Nothing to judge (or every run stored): the turn is done, so the report is
             # complete without waiting for an evaluation that will never come.
             transitions.finish_evaluation(
                 session, task.interview_id, task.turn_id, ProcessingStatus.DONE
             )
-            return "nothing-probed" if not competencies else "already-done"
+            return "nothing-probed" if request is None else "already-done"
         job_request = EvaluationJob(
-            interview_id=interview.id,
-            turn_id=turn.id,
-            run_indexes=missing,
-            request=EvaluationRequest(
-                turn_id=turn.id,
-                language=interview.language,
-                question=turn.question_text or "",
-                answer=turn.answer_text or "",
-                competencies=competencies,
-                # Observations only, shown beside the transcript; no evaluator reads them.
-                speech=_speech_figures(turn),
-            ),
+            interview_id=interview.id, turn_id=turn.id, run_indexes=missing, request=request
         )
     send(TaskName.EVALUATE_ANSWER, job_request)
     publish_event(task.interview_id, EventType.EVALUATING, turn_id=task.turn_id)

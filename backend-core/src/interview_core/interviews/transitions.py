@@ -173,17 +173,25 @@ def store_generated_question(
 def serve_bank_question_if_due(session: Session, turn_id: uuid.UUID) -> bool:
     """Past its deadline, a turn without a question gets its bank question; the generator's
     late answer then finds the question set and changes nothing."""
+    return _serve_bank_question(session, turn_id, "generation timed out", only_if_due=True)
+
+
+def serve_bank_question_now(session: Session, turn_id: uuid.UUID, reason: str) -> bool:
+    """No model can write the question (an operator unloaded them): the bank question now."""
+    return _serve_bank_question(session, turn_id, reason, only_if_due=False)
+
+
+def _serve_bank_question(
+    session: Session, turn_id: uuid.UUID, reason: str, only_if_due: bool
+) -> bool:
+    due = (Turn.generation_deadline_at <= func.now(),) if only_if_due else ()
     result = session.execute(
         update(Turn)
-        .where(
-            Turn.id == turn_id,
-            Turn.question_text.is_(None),
-            Turn.generation_deadline_at <= func.now(),
-        )
+        .where(Turn.id == turn_id, Turn.question_text.is_(None), *due)
         .values(
             question_text=Turn.bank_question,
             question_source=QuestionSource.BANK_FALLBACK,
-            fallback_reason="generation timed out",
+            fallback_reason=reason,
             question_ready_at=func.now(),
         )
         .returning(Turn.interview_id)
@@ -191,7 +199,7 @@ def serve_bank_question_if_due(session: Session, turn_id: uuid.UUID) -> bool:
     interview_id = result.scalar_one_or_none()
     if interview_id is None:
         return False
-    logger.warning("generation timed out; bank question served", extra={"turn_id": turn_id})
+    logger.warning("bank question served: %s", reason, extra={"turn_id": turn_id})
     run_after_commit(session, lambda: clear_question_awaited(interview_id, turn_id))
     _announce(session, interview_id, EventType.QUESTION_READY, turn_id=turn_id)
     return True

@@ -25,3 +25,7 @@ class Job(UUIDPrimaryKey, Timestamped, Base):
     scenario_key: Mapped[str] = mapped_column(String(64))
     # Set when archived: the job and its interviews stay, but no new candidate is invited.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # This job's questions are written with this adapter; None: the organisation's choice.
+    adapter_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("adapters.id", ondelete="SET NULL"), nullable=True
+    )

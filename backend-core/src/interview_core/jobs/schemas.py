@@ -150,6 +150,8 @@ class JobRead(BaseModel):
     created_at: datetime
     # When the job was archived; null while it is active.
     archived_at: datetime | None = None
+    # This job's own LoRA adapter; null: the organisation's choice.
+    adapter_id: uuid.UUID | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

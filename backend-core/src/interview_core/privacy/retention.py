@@ -8,7 +8,8 @@ Running it twice deletes nothing more: every step selects only what is still the
 What each period covers, counted from when the data was recorded:
 - frames: camera frames (files) and their per-frame observations (rows);
 - audio: answer recordings (files; the turn keeps its text);
-- transcripts: the answer text and the speech-to-text output of each turn;
+- transcripts: the answer text and the speech-to-text output of each turn, and the training
+  examples of its interview (they quote its answers);
 - embeddings: the résumé chunks (text and vectors) and the résumé's extracted text, of
   résumés used in the organisation's interviews.
 Reports, scores, decisions and the per-turn vision summary are the organisation's record and
@@ -34,6 +35,7 @@ from sqlalchemy.sql import Select
 from interview_core.accounts.models import EmotionAnalysis, Organisation
 from interview_core.audit.service import record_audit
 from interview_core.db.engine import session_scope
+from interview_core.feedback.models import TrainingExample
 from interview_core.interviews.models import Interview, Resume, Turn, VideoFrame
 from interview_core.privacy.emotion import erase_emotion_observations
 from interview_core.privacy.media import media_files_written_before, remove_media_file
@@ -52,6 +54,7 @@ class RetentionCounts:
     frame_files_deleted: int = 0
     audio_deleted: int = 0
     transcripts_cleared: int = 0
+    training_examples_deleted: int = 0
     embeddings_deleted: int = 0
     resume_texts_cleared: int = 0
     emotion_observations_erased: int = 0
@@ -167,6 +170,14 @@ def _clear_transcripts(
         session.execute(
             update(Turn).where(Turn.id.in_(ids)).values(transcript=null(), answer_text=None)
         )
+        # Training examples quote the answers of their interview (feedback/service.py): they
+        # go with the texts.
+        removed = session.execute(
+            delete(TrainingExample).where(
+                TrainingExample.interview_id.in_(select(Turn.interview_id).where(Turn.id.in_(ids)))
+            )
+        )
+        counts.training_examples_deleted += removed.rowcount  # type: ignore[attr-defined]
         counts.transcripts_cleared += len(ids)
         return len(ids)
 
