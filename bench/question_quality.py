@@ -20,13 +20,13 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from engine_process import engine_description, llm_engine
 from turn_latency import percentile
 
+from ai_worker.llm.adapter_benchmark import question_request
 from ai_worker.llm.embedded import INTERVIEWER_GGUF
 from ai_worker.llm.generation import generate_question, question_style
 from ai_worker.llm.settings import LLMBackend, LLMSettings, QuestionStyle, get_llm_settings
@@ -34,8 +34,6 @@ from ai_worker.llm.validation import is_near_duplicate, language_share, refers_t
 from interview_contracts.llm import (
     GeneratedQuestion,
     Language,
-    PreviousTurn,
-    QuestionRequest,
     QuestionSource,
 )
 
@@ -46,33 +44,10 @@ LANGUAGE_SHARE = {"en": 0.95, "ko": 0.6}
 STYLE_SETTING = {"en": "LLM_QUESTION_STYLE_EN", "ko": "LLM_QUESTION_STYLE_KO"}
 
 
-def request_of(case: dict[str, Any], language: Language) -> QuestionRequest:
-    previous = (
-        [PreviousTurn(question=case["previous_question"], answer=case["previous_answer"])]
-        if case["stage_type"] == "followup"
-        else []
-    )
-    return QuestionRequest(
-        interview_id=uuid.uuid4(),
-        language=language,
-        stage_key=case["stage_key"],
-        stage_type=case["stage_type"],
-        competency=case["competency"],
-        competency_name=case["competency_name"],
-        competency_description=case["competency_description"],
-        job_title=case["job_title"],
-        job_description=case["job_description"],
-        resume_excerpts=case["resume_excerpts"],
-        previous_turns=previous,
-        asked_questions=[case["previous_question"]] if case["previous_question"] else [],
-        bank_question=case["bank_question"],
-    )
-
-
 def run_language(language: Language, cases: list[dict[str, Any]]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for case in cases:
-        request = request_of(case, language)
+        request = question_request(case, language)
         started = time.monotonic()
         question: GeneratedQuestion = generate_question(request)
         elapsed = time.monotonic() - started
@@ -166,12 +141,12 @@ def main() -> None:
                 if style is not None:
                     os.environ[STYLE_SETTING[language]] = style.value
                 get_llm_settings.cache_clear()
-                configured = question_style(request_of(language_cases[0], language))
+                configured = question_style(question_request(language_cases[0], language))
                 print(f"\n=== {language}: style {configured.value} ===", flush=True)
                 variants[configured.value] = run_language(language, language_cases)
             os.environ.pop(STYLE_SETTING[language], None)
             get_llm_settings.cache_clear()
-            default = question_style(request_of(language_cases[0], language)).value
+            default = question_style(question_request(language_cases[0], language)).value
             chosen = variants.get(default) or next(iter(variants.values()))
             results[language] = {"style": default, **chosen}
             if args.variants:
