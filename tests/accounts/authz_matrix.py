@@ -3,6 +3,12 @@
 Each domain adds a row per route. `expect` maps every actor to the status it must get, or OK
 (one of the row's `ok` statuses). `params`, `query` and `body` are called once per request
 with the row's fresh World, so they can build the real rows a request needs.
+
+A route that returns rows (a list, a CSV or JSON-lines export, an object holding rows) also has
+`lists`: a builder that puts rows of both organisations and both candidates into the World and
+says who must read each one in the answer, so each allowed actor's answer is checked to hold its
+own rows and none of the others'; or `Shared` for a collection no organisation owns.
+tests/accounts/test_authz_matrix.py fails for a route that returns rows without one.
 """
 
 import uuid
@@ -85,6 +91,39 @@ INVITEE_A = {**ONLY_CANDIDATE_A, Actor.CANDIDATE_B: 403}
 
 
 @dataclass(frozen=True)
+class Listing:
+    """Rows a list route's answer is checked against: each marker (the id or e-mail address of
+    a row the World holds) with the actors whose answer must contain it. Every other actor the
+    route lets through must not find it anywhere in the body: another organisation's or another
+    candidate's row, or one outside the path's scope."""
+
+    readers: Mapping[str, frozenset[Actor]]
+    # Why the admin's answer is not checked (a list paged in an order that may put the World's
+    # rows past the first page); otherwise the admin must read its markers too.
+    admin_unchecked_because: str = ""
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A collection that is the same for every reader: nothing in it belongs to an organisation
+    or a candidate, so there is nothing to exclude."""
+
+    reason: str
+
+
+# A World and the row's path parameters (built once for every actor of a list row) in.
+ListBuilder = Callable[[Any, Mapping[str, str]], Listing]
+
+# Who reads what in an answer that is not narrowed to one object by its path.
+ORG1_READERS = frozenset({Actor.RECRUITER_ORG1, Actor.ADMIN})
+ORG2_READERS = frozenset({Actor.RECRUITER_ORG2, Actor.ADMIN})
+CANDIDATE_A_IN_ORG1 = frozenset({Actor.CANDIDATE_A, *ORG1_READERS})
+CANDIDATE_B_IN_ORG2 = frozenset({Actor.CANDIDATE_B, *ORG2_READERS})
+# A row outside the path's scope (another interview's turn, another organisation's dataset).
+NOBODY: frozenset[Actor] = frozenset()
+
+
+@dataclass(frozen=True)
 class Route:
     method: str
     path: str
@@ -95,6 +134,8 @@ class Route:
     ok: frozenset[int] = frozenset({200, 201, 204})
     # Rows that need the worker processes run in a separate test that starts them.
     needs_workers: bool = False
+    # For a route that returns rows: whose rows each allowed actor's answer holds.
+    lists: ListBuilder | Shared | None = None
     note: str = field(default="", compare=False)
 
     @property
@@ -177,7 +218,7 @@ MATRIX: list[Route] = [
     # --- users --------------------------------------------------------------------------
     Route("GET", f"{API}/users/me", SIGNED_IN),
     Route("PATCH", f"{API}/users/me", SIGNED_IN, body=lambda w: {"preferred_language": "ko"}),
-    Route("GET", f"{API}/admin/users", ADMIN_ONLY),
+    Route("GET", f"{API}/admin/users", ADMIN_ONLY, note="only admins list accounts"),
     Route(
         "PUT",
         f"{API}/admin/users/{{user_id}}/role",
@@ -187,7 +228,18 @@ MATRIX: list[Route] = [
     ),
     # --- organisations and invites ------------------------------------------------------
     Route("POST", f"{API}/organisations", ADMIN_ONLY, body=lambda w: {"name": "Another Org"}),
-    Route("GET", f"{API}/organisations", RECRUITER_OR_ADMIN),
+    Route(
+        "GET",
+        f"{API}/organisations",
+        RECRUITER_OR_ADMIN,
+        lists=lambda w, _: Listing(
+            {
+                str(w.org1.id): frozenset({Actor.RECRUITER_ORG1}),
+                str(w.org2.id): frozenset({Actor.RECRUITER_ORG2}),
+            },
+            admin_unchecked_because="admins page through every organisation by name",
+        ),
+    ),
     Route("GET", f"{API}/organisations/{{organisation_id}}", ORG1_ONLY, params=_org1),
     Route(
         "PATCH",
@@ -214,9 +266,19 @@ MATRIX: list[Route] = [
         },
     ),
     # --- audit --------------------------------------------------------------------------
-    Route("GET", f"{API}/audit", RECRUITER_OR_ADMIN),
+    Route("GET", f"{API}/audit", RECRUITER_OR_ADMIN, lists=lambda w, _: _audit_listing(w)),
     # --- jobs -----------------------------------------------------------------------------
-    Route("GET", f"{API}/jobs", RECRUITER_OR_ADMIN),
+    Route(
+        "GET",
+        f"{API}/jobs",
+        RECRUITER_OR_ADMIN,
+        lists=lambda w, _: Listing(
+            {
+                w.job_of(Actor.RECRUITER_ORG1): ORG1_READERS,
+                w.job_of(Actor.RECRUITER_ORG2): ORG2_READERS,
+            }
+        ),
+    ),
     Route(
         "POST",
         f"{API}/jobs",
@@ -241,7 +303,7 @@ MATRIX: list[Route] = [
         body=lambda w: {"title": "Senior engineer"},
     ),
     # --- interviews -------------------------------------------------------------------------
-    Route("GET", f"{API}/interviews", SIGNED_IN),
+    Route("GET", f"{API}/interviews", SIGNED_IN, lists=lambda w, _: _interviews_listing(w)),
     Route(
         "POST",
         f"{API}/interviews",
@@ -280,6 +342,14 @@ MATRIX: list[Route] = [
         f"{API}/interviews/{{interview_id}}/turns",
         CANDIDATE_A_AND_ORG1,
         params=lambda w: w.interview_of_candidate_a(started=True),
+        lists=lambda w, ids: Listing(
+            {
+                ids["turn_id"]: CANDIDATE_A_IN_ORG1,
+                w.interview_of(Actor.CANDIDATE_B, Actor.RECRUITER_ORG2, started=True)[
+                    "turn_id"
+                ]: NOBODY,
+            }
+        ),
     ),
     Route(
         "POST",
@@ -329,6 +399,7 @@ MATRIX: list[Route] = [
         RECRUITER_OR_ADMIN,
         query=lambda w: {"q": "teamwork under pressure"},
         needs_workers=True,
+        lists=Shared("the shipped question bank: the same questions for every organisation"),
     ),
     # --- résumés ------------------------------------------------------------------------------
     Route(
@@ -345,7 +416,7 @@ MATRIX: list[Route] = [
         params=lambda w: w.resume_of_candidate_a(),
     ),
     # --- a candidate's own data ---------------------------------------------------------------
-    Route("GET", f"{API}/me/data", CANDIDATES_ONLY),
+    Route("GET", f"{API}/me/data", CANDIDATES_ONLY, lists=lambda w, _: _own_data_listing(w)),
     Route(
         "DELETE",
         f"{API}/me/data",
@@ -392,6 +463,7 @@ MATRIX: list[Route] = [
         f"{API}/jobs/{{job_id}}/report.csv",
         ORG1_RECRUITERS,
         params=lambda w: w.report_of_candidate_a(),
+        lists=lambda w, ids: _job_csv_listing(w, ids),
     ),
     Route(
         "GET",
@@ -406,6 +478,7 @@ MATRIX: list[Route] = [
         f"{API}/interviews/{{interview_id}}/feedback",
         ORG1_RECRUITERS,
         params=lambda w: w.report_of_candidate_a(),
+        lists=lambda w, ids: _feedback_listing(w, ids),
     ),
     *(
         Route(
@@ -436,6 +509,12 @@ MATRIX: list[Route] = [
         f"{API}/organisations/{{organisation_id}}/training-datasets",
         ORG1_RECRUITERS,
         params=_org1,
+        lists=lambda w, _: Listing(
+            {
+                _dataset_in(w, Actor.CANDIDATE_A, w.org1)["dataset_id"]: ORG1_READERS,
+                _dataset_in(w, Actor.CANDIDATE_B, w.org2)["dataset_id"]: NOBODY,
+            }
+        ),
     ),
     Route(
         "GET",
@@ -448,9 +527,21 @@ MATRIX: list[Route] = [
         f"{API}/organisations/{{organisation_id}}/training-datasets/{{dataset_id}}/export.jsonl",
         ORG1_RECRUITERS,
         params=lambda w: _dataset_of_org1(w),
+        # Examples carry no ids of their own: each question's text names its turn.
+        lists=lambda w, ids: Listing(
+            {
+                _marked_question(ids["turn_id"]): ORG1_READERS,
+                _marked_question(_dataset_in(w, Actor.CANDIDATE_B, w.org2)["turn_id"]): NOBODY,
+            }
+        ),
     ),
     # --- fine-tuning: organisation 1's owner (recruiter_org1) or an admin acts ------------------
-    Route("GET", f"{API}/training/base-models", RECRUITER_OR_ADMIN),
+    Route(
+        "GET",
+        f"{API}/training/base-models",
+        RECRUITER_OR_ADMIN,
+        lists=Shared("the configured allow-list of base models"),
+    ),
     Route(
         "POST",
         f"{API}/training/adapters",
@@ -458,7 +549,18 @@ MATRIX: list[Route] = [
         {**ORG1_RECRUITERS, Actor.RECRUITER_ORG1: 404, Actor.ADMIN: 404},
         body=lambda w: {"organisation_id": str(w.org1.id), "dataset_id": str(uuid.uuid4())},
     ),
-    Route("GET", f"{API}/training/adapters", ORG1_RECRUITERS, query=lambda w: _org1(w)),
+    Route(
+        "GET",
+        f"{API}/training/adapters",
+        ORG1_RECRUITERS,
+        query=lambda w: _org1(w),
+        lists=lambda w, _: Listing(
+            {
+                _adapter_in(w.org1.id)["adapter_id"]: ORG1_READERS,
+                _adapter_in(w.org2.id)["adapter_id"]: NOBODY,
+            }
+        ),
+    ),
     Route(
         "GET",
         f"{API}/training/adapters/{{adapter_id}}",
@@ -497,7 +599,11 @@ MATRIX: list[Route] = [
 
 
 def _adapter_of_org1(world: Any, status: str = "ready") -> dict[str, str]:
-    """An adapter row of organisation 1 (no training runs: only its access is checked)."""
+    return _adapter_in(world.org1.id, status)
+
+
+def _adapter_in(organisation_id: uuid.UUID, status: str = "ready") -> dict[str, str]:
+    """An adapter row of the organisation (no training runs: only its access is checked)."""
     from sqlalchemy import func, select
 
     from interview_core.db.engine import session_scope
@@ -506,19 +612,19 @@ def _adapter_of_org1(world: Any, status: str = "ready") -> dict[str, str]:
     with session_scope() as session:
         adapter_id = uuid.uuid4()
         latest = session.scalar(
-            select(func.max(Adapter.version)).where(Adapter.organisation_id == world.org1.id)
+            select(func.max(Adapter.version)).where(Adapter.organisation_id == organisation_id)
         )
         session.add(
             Adapter(
                 id=adapter_id,
-                organisation_id=world.org1.id,
+                organisation_id=organisation_id,
                 version=(latest or 0) + 1,
                 base_model_id="smollm2-135m",
                 dataset_version=1,
                 status=AdapterStatus(status),
                 hyper_parameters={},
                 files={"adapter_model.safetensors": "0" * 64},
-                media_prefix=f"adapters/{world.org1.id}/{adapter_id}",
+                media_prefix=f"adapters/{organisation_id}/{adapter_id}",
             )
         )
     return {"adapter_id": str(adapter_id)}
@@ -550,49 +656,155 @@ def _spoken_answer(world: Any) -> dict[str, str]:
 
 def _scored_answer(world: Any) -> dict[str, str]:
     """The skill answer of candidate A's evaluated interview, scored on job_skill."""
+    return _skill_answer_of(world.report_of_candidate_a())
+
+
+def _skill_answer_of(report: Mapping[str, str]) -> dict[str, str]:
+    """The skill answer of an interview the report builders made, scored on job_skill."""
     from sqlalchemy import select
 
     from interview_core.db.engine import session_scope
     from interview_core.interviews.models import Turn
 
-    ids = world.report_of_candidate_a()
     with session_scope() as session:
         turn_id = session.scalars(
             select(Turn.id).where(
-                Turn.interview_id == ids["interview_id"], Turn.stage_key == "skill"
+                Turn.interview_id == report["interview_id"], Turn.stage_key == "skill"
             )
         ).one()
-    return {**ids, "turn_id": str(turn_id), "competency": "job_skill"}
+    return {**report, "turn_id": str(turn_id), "competency": "job_skill"}
 
 
-def _org1_with_feedback(world: Any) -> dict[str, str]:
-    """Organisation 1 with a question marked good, so a dataset has something to hold."""
+def _marked_question(turn_id: str) -> str:
+    """The question a recruiter marks good: its text names the turn, so an export that holds
+    no ids still shows whose example it is."""
+    return f"Tell me about the migration you led (turn {turn_id})."
+
+
+def _question_marked_good(organisation_id: uuid.UUID, answer: Mapping[str, str]) -> dict[str, str]:
+    """The answer's question marked good by its organisation, so a dataset has something to
+    hold; adds the feedback's id."""
     from interview_core.db.engine import session_scope
     from interview_core.feedback.models import QuestionFeedback, QuestionVerdict
 
-    answer = _scored_answer(world)
+    feedback_id = uuid.uuid4()
     with session_scope() as session:
         session.add(
             QuestionFeedback(
-                organisation_id=world.org1.id,
+                id=feedback_id,
+                organisation_id=organisation_id,
                 interview_id=answer["interview_id"],
                 turn_id=answer["turn_id"],
                 verdict=QuestionVerdict.GOOD,
-                question_text="Tell me about it.",
+                question_text=_marked_question(answer["turn_id"]),
             )
         )
-    return _org1(world)
+    return {**answer, "feedback_id": str(feedback_id)}
+
+
+def _org1_with_feedback(world: Any) -> dict[str, str]:
+    """Organisation 1 with a question of candidate A's marked good."""
+    return _with_feedback(world, Actor.CANDIDATE_A, world.org1)
+
+
+def _with_feedback(world: Any, candidate: Actor, organisation: Any) -> dict[str, str]:
+    """The organisation with a question of the candidate's evaluated interview marked good."""
+    answer = _skill_answer_of(world.report_of(candidate, organisation))
+    return {
+        **_question_marked_good(organisation.id, answer),
+        "organisation_id": str(organisation.id),
+    }
 
 
 def _dataset_of_org1(world: Any) -> dict[str, str]:
+    return _dataset_in(world, Actor.CANDIDATE_A, world.org1)
+
+
+def _dataset_in(world: Any, candidate: Actor, organisation: Any) -> dict[str, str]:
+    """A dataset version of the organisation holding one question of the candidate's."""
     from interview_core.accounts.models import User
     from interview_core.db.engine import session_scope
     from interview_core.feedback.schemas import TrainingDatasetCreate
     from interview_core.feedback.service import create_dataset
 
-    ids = _org1_with_feedback(world)
+    ids = _with_feedback(world, candidate, organisation)
     with session_scope() as session:
         admin = session.get_one(User, world.users[Actor.ADMIN].id)
         consent = TrainingDatasetCreate(consent_basis="legitimate interest: candidates were told")
-        dataset = create_dataset(session, admin, world.org1.id, consent)
+        dataset = create_dataset(session, admin, organisation.id, consent)
     return {**ids, "dataset_id": str(dataset.id)}
+
+
+# --- rows of both organisations and both candidates, for the list routes ---------------------
+
+
+def _interviews_listing(world: Any) -> Listing:
+    """Each candidate's interview in their own organisation, and an invite sent to candidate
+    A's address by organisation 2 that A never accepted: an address alone binds nothing."""
+    of_a = world.interview_of_candidate_a(started=True)["interview_id"]
+    of_b = world.interview_of(Actor.CANDIDATE_B, Actor.RECRUITER_ORG2, started=True)
+    unaccepted = world.interview_of(Actor.CANDIDATE_A, Actor.RECRUITER_ORG2, started=False)
+    return Listing(
+        {
+            of_a: CANDIDATE_A_IN_ORG1,
+            of_b["interview_id"]: CANDIDATE_B_IN_ORG2,
+            unaccepted["interview_id"]: ORG2_READERS,
+        }
+    )
+
+
+def _own_data_listing(world: Any) -> Listing:
+    """A candidate's export holds their interviews and résumés, nobody else's, and no invite
+    that only matched their address."""
+    interviews = _interviews_listing(world).readers
+    resumes = {
+        world.resume_of(Actor.CANDIDATE_A)["resume_id"]: frozenset({Actor.CANDIDATE_A}),
+        world.resume_of(Actor.CANDIDATE_B)["resume_id"]: frozenset({Actor.CANDIDATE_B}),
+    }
+    # Only candidates export their own data: keep each interview's candidate, if any.
+    candidates = {Actor.CANDIDATE_A, Actor.CANDIDATE_B}
+    return Listing(
+        {marker: readers & candidates for marker, readers in interviews.items()} | resumes
+    )
+
+
+def _audit_listing(world: Any) -> Listing:
+    """An audited action in each organisation: an admin invites a recruiter."""
+    from interview_core.accounts.models import User
+    from interview_core.accounts.organisations import create_invite
+    from interview_core.db.engine import session_scope
+
+    readers: dict[str, frozenset[Actor]] = {}
+    with session_scope() as session:
+        admin = session.get_one(User, world.users[Actor.ADMIN].id)
+        for organisation, organisation_readers in (
+            (world.org1, ORG1_READERS),
+            (world.org2, ORG2_READERS),
+        ):
+            email = unique_email("audited")
+            invite, _ = create_invite(session, admin, organisation.id, email, False)
+            readers[str(invite.id)] = readers[email] = organisation_readers
+    return Listing(readers)
+
+
+def _job_csv_listing(world: Any, report: Mapping[str, str]) -> Listing:
+    """The job's CSV holds its own interview; neither another job's of the same organisation
+    nor candidate B's in organisation 2."""
+    other_job = world.report_of(Actor.CANDIDATE_A, world.org1)["interview_id"]
+    of_b = world.report_of(Actor.CANDIDATE_B, world.org2)["interview_id"]
+    return Listing(
+        {
+            report["interview_id"]: ORG1_READERS,
+            world.users[Actor.CANDIDATE_A].email: ORG1_READERS,
+            other_job: NOBODY,
+            of_b: NOBODY,
+            world.users[Actor.CANDIDATE_B].email: NOBODY,
+        }
+    )
+
+
+def _feedback_listing(world: Any, report: Mapping[str, str]) -> Listing:
+    """The interview's feedback, not that of candidate B's interview in organisation 2."""
+    own = _question_marked_good(world.org1.id, _skill_answer_of(report))
+    of_b = _with_feedback(world, Actor.CANDIDATE_B, world.org2)
+    return Listing({own["feedback_id"]: ORG1_READERS, of_b["feedback_id"]: NOBODY})

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from interview_core.accounts.models import User, UserRole
+from interview_core.auth.models import LoginAttempt
 from interview_core.config import get_settings
 from interview_core.db.engine import session_scope
 from tests.support.accounts import DEFAULT_PASSWORD, bearer, login, make_user, unique_email
@@ -178,8 +179,9 @@ def test_password_change_ends_every_sign_in_and_needs_the_current_password(
     login(client, user.email, "a fresh long passphrase")
 
 
-def test_login_is_throttled_per_account(app: FastAPI) -> None:
-    limit = get_settings().login_max_failures_per_account
+def test_login_is_throttled_per_account_and_client(app: FastAPI) -> None:
+    settings = get_settings()
+    limit = settings.login_max_failures_per_account_client
     user = _new_user()
     with TestClient(app, client=("10.0.1.1", 40000)) as attacker:
         for _ in range(limit):
@@ -192,13 +194,42 @@ def test_login_is_throttled_per_account(app: FastAPI) -> None:
         )
         assert _is_problem(blocked, 429)
         assert int(blocked.headers["retry-after"]) > 0
-    # The lock is on the account, from any address; other accounts are unaffected.
+    # Failing on purpose does not lock the owner out: from their own address they sign in.
     with TestClient(app, client=("10.0.1.2", 40000)) as owner:
-        again = owner.post(
+        login(owner, user.email)
+    # Nor does the owner's sign-in give the attacker's address more guesses.
+    with TestClient(app, client=("10.0.1.1", 40000)) as attacker:
+        again = attacker.post(
             f"{API}/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
         )
         assert _is_problem(again, 429)
-        login(owner, _new_user().email)
+
+
+def test_guesses_spread_over_many_addresses_meet_the_account_wide_cap(app: FastAPI) -> None:
+    settings = get_settings()
+    per_client = settings.login_max_failures_per_account_client
+    cap = settings.login_max_failures_per_account
+    assert cap >= 5 * per_client
+    user = _new_user()
+    # All but the last failure recorded as the login route records them, each from an
+    # address that stays under its own limit (cheaper than hashing cap - 1 wrong passwords).
+    with session_scope() as session:
+        session.add_all(
+            LoginAttempt(email=user.email, ip_address=f"10.0.3.{index}", succeeded=False)
+            for index in range(cap - 1)
+        )
+    with TestClient(app, client=("10.0.4.1", 40000)) as last_guess:
+        failed = last_guess.post(
+            f"{API}/auth/login", json={"email": user.email, "password": "wrong guess here"}
+        )
+        assert _is_problem(failed, 401)
+    # The account now refuses every address, a fresh one and its owner's included.
+    with TestClient(app, client=("10.0.4.2", 40000)) as owner:
+        capped = owner.post(
+            f"{API}/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
+        )
+        assert _is_problem(capped, 429)
+        assert capped.json()["code"] == "login-throttled"
 
 
 def test_login_is_throttled_per_ip_address(app: FastAPI) -> None:

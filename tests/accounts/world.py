@@ -74,19 +74,30 @@ class World:
         return token
 
     def job_in_org1(self) -> str:
+        return self.job_of(Actor.RECRUITER_ORG1)
+
+    def job_of(self, recruiter_actor: Actor) -> str:
+        """A job in the recruiter's organisation, created by that recruiter."""
         with session_scope() as session:
-            recruiter = session.get_one(User, self.users[Actor.RECRUITER_ORG1].id)
+            recruiter = session.get_one(User, self.users[recruiter_actor].id)
             job = create_job(
                 session, recruiter, JobCreate(title="Engineer", description="Builds services.")
             )
             return str(job.id)
 
     def interview_of_candidate_a(self, *, started: bool) -> dict[str, str]:
-        """An interview in organisation 1 for candidate A: invited (and accepted), or started."""
-        job_id = self.job_in_org1()
+        """An interview in organisation 1 for candidate A: invited only, or accepted and started."""
+        return self.interview_of(Actor.CANDIDATE_A, Actor.RECRUITER_ORG1, started=started)
+
+    def interview_of(
+        self, candidate_actor: Actor, recruiter_actor: Actor, *, started: bool
+    ) -> dict[str, str]:
+        """An interview in the recruiter's organisation sent to the candidate's address: invited
+        only (no account bound to it yet), or accepted and started by that candidate."""
+        job_id = self.job_of(recruiter_actor)
         with session_scope() as session:
-            recruiter = session.get_one(User, self.users[Actor.RECRUITER_ORG1].id)
-            candidate = session.get_one(User, self.users[Actor.CANDIDATE_A].id)
+            recruiter = session.get_one(User, self.users[recruiter_actor].id)
+            candidate = session.get_one(User, self.users[candidate_actor].id)
             interview, token = interviews.create_interview(
                 session,
                 recruiter,
@@ -106,13 +117,18 @@ class World:
     def report_of_candidate_a(self) -> dict[str, str]:
         """A completed, evaluated interview of candidate A in organisation 1 with its report,
         whose summary the organisation shares with the candidate."""
+        return self.report_of(Actor.CANDIDATE_A, self.org1)
+
+    def report_of(self, candidate_actor: Actor, organisation: Organisation) -> dict[str, str]:
+        """A completed, evaluated interview of the candidate in the organisation (in a job of
+        its own) with its report, whose summary the organisation shares with the candidate."""
         from interview_core.reports.service import store_report
         from tests.reports.builders import persist, strong_interview
 
-        candidate = self.users[Actor.CANDIDATE_A]
+        candidate = self.users[candidate_actor]
         with session_scope() as session:
             built = strong_interview(
-                organisation_id=self.org1.id,
+                organisation_id=organisation.id,
                 candidate_id=candidate.id,
                 candidate_email=candidate.email,
             )
@@ -122,11 +138,14 @@ class World:
         return ids
 
     def resume_of_candidate_a(self) -> dict[str, str]:
+        return self.resume_of(Actor.CANDIDATE_A)
+
+    def resume_of(self, candidate_actor: Actor) -> dict[str, str]:
         from interview_core.interviews.models import Resume
 
         with session_scope() as session:
             resume = Resume(
-                candidate_id=self.users[Actor.CANDIDATE_A].id,
+                candidate_id=self.users[candidate_actor].id,
                 filename="cv.txt",
                 content_type="text/plain",
                 size_bytes=10,

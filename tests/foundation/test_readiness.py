@@ -1,13 +1,20 @@
 """/readyz is public and cheap and names nothing behind it; the workers' names, their models and
 the checks' raw errors are for admins, and cached."""
 
+import threading
 import time
+from collections.abc import Iterator
 
+import pytest
 from fastapi.testclient import TestClient
+from redis import Redis
 
 from interview_contracts.queues import Queue
 from interview_core.accounts.models import UserRole
+from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
+from interview_core.health.service import READINESS_CACHE_S
+from interview_core.localrun.redis_server import free_port
 from tests.support.accounts import make_user, signed_in_headers
 
 
@@ -52,3 +59,84 @@ def test_worker_details_are_for_admins_and_cached(client, workers) -> None:  # t
     # Within 30 s the same answer comes back: no new task was sent to the workers.
     again = client.get(path, headers=signed_in_headers(admin)).json()
     assert again["checked_at"] == details["checked_at"]
+
+
+@pytest.fixture
+def readiness_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Settings a test changes for the checks (read through get_infra_settings, cached), put
+    back afterwards."""
+    get_infra_settings.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    get_infra_settings.cache_clear()
+
+
+def _fresh_readiness(client: TestClient) -> dict:  # type: ignore[type-arg]
+    """/readyz once the answer cached by an earlier call has expired: checked now."""
+    time.sleep(READINESS_CACHE_S)
+    response = client.get("/readyz")
+    return {"status": response.status_code, "text": response.text, "body": response.json()}
+
+
+def test_without_broker_or_engine_the_public_answer_says_so_in_fixed_words(  # type: ignore[no-untyped-def]
+    client, workers, readiness_settings
+) -> None:
+    # Nothing listens on either port: connection refused, whose raw error names the address.
+    closed_port = free_port()
+    readiness_settings.setenv("REDIS_URL", f"redis://127.0.0.1:{closed_port}/0")
+    readiness_settings.setenv("QUESTION_ENGINE_URL", f"http://127.0.0.1:{closed_port}")
+    answer = _fresh_readiness(client)
+    assert answer["status"] == 503, answer
+    body = answer["body"]
+    assert body["ready"] is False and body["degraded"] is True
+    assert body["database"]["ok"] is True
+    assert body["broker"] == {"ok": False, "detail": "broker unavailable"}
+    assert body["question_engine"] == {
+        "ok": False,
+        "detail": "question engine unavailable: bank questions served",
+    }
+    for raw in (str(closed_port), "127.0.0.1", "Error", "refused", "redis://", "http"):
+        assert raw not in answer["text"], raw
+
+
+def _pidbox_publishes(redis_url: str, watching: threading.Event, seen: list[str]) -> None:
+    """Every PUBLISH to Celery's control channel (an inspect broadcast), as Redis' MONITOR
+    reports them, from when `watching` is set until someone sends ECHO stop-watching."""
+    broker = Redis.from_url(redis_url)
+    with broker.monitor() as monitor:  # type: ignore[no-untyped-call]
+        watching.set()
+        for command in monitor.listen():
+            text = str(command["command"])
+            if text.startswith("ECHO stop-watching"):
+                return
+            if text.startswith("PUBLISH") and "pidbox" in text:
+                seen.append(text)
+
+
+def test_many_public_asks_within_the_cache_period_check_once(  # type: ignore[no-untyped-def]
+    client, workers, stack, readiness_settings
+) -> None:
+    from ai_worker.llm.engine import endpoint_of
+    from ai_worker.llm.settings import LLMSettings
+
+    # The suite's real llama.cpp engine, as the run command configures it: /health needs no key.
+    readiness_settings.setenv("QUESTION_ENGINE_URL", endpoint_of(LLMSettings()).root)
+    broadcasts: list[str] = []
+    watching = threading.Event()
+    watcher = threading.Thread(
+        target=_pidbox_publishes, args=(stack.redis_url, watching, broadcasts), daemon=True
+    )
+    watcher.start()
+    assert watching.wait(5)
+    try:
+        first = _fresh_readiness(client)
+        asks = [client.get("/readyz") for _ in range(20)]
+    finally:
+        Redis.from_url(stack.redis_url).echo("stop-watching")
+        watcher.join(5)
+    assert first["status"] == 200, first
+    assert first["body"]["degraded"] is False
+    assert first["body"]["question_engine"] == {"ok": True, "detail": "question engine ready"}
+    assert all(ask.status_code == 200 and ask.json() == first["body"] for ask in asks)
+    # 21 answers, one inspect broadcast: the workers were asked once.
+    assert len(broadcasts) == 1, broadcasts

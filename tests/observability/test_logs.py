@@ -125,3 +125,34 @@ def test_task_lines_carry_task_and_turn_ids_in_each_role_output(
     assert generated["interview_id"] == interview_id
     assert generated["queue"] == "gpu_queue"
     assert generated["task_id"] != evaluated["task_id"]
+
+
+@pytest.mark.parametrize(("library_level", "shown"), [(None, False), ("INFO", True)])
+def test_library_progress_is_kept_at_warning_unless_asked_for(
+    library_level: str | None, shown: bool
+) -> None:
+    """WeasyPrint's layout steps and absl's notices stay out of a process's log by default;
+    the run command's --verbose (LIBRARY_LOG_LEVEL=INFO) lets them through."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "LIBRARY_LOG_LEVEL"}
+    if library_level is not None:
+        env["LIBRARY_LOG_LEVEL"] = library_level
+    script = (
+        "import logging\n"
+        "from interview_contracts.log_format import configure_logging\n"
+        "configure_logging('INFO')\n"
+        "logging.getLogger('weasyprint.layout').info('laying out page 1')\n"
+        "logging.getLogger('absl').info('absl notice')\n"
+        "logging.getLogger('weasyprint').warning('a missing font')\n"
+        "logging.getLogger('interview_core').info('our own line')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    messages = [json.loads(line)["msg"] for line in done.stderr.splitlines() if line.strip()]
+    assert "a missing font" in messages and "our own line" in messages
+    assert ("laying out page 1" in messages) is shown
+    assert ("absl notice" in messages) is shown

@@ -1,30 +1,40 @@
 """What a candidate's export holds beyond their answers (résumé text, scores, rationales,
-decisions and observations), and what retention removes beyond media: the résumé's text with
-its chunks, and expression observations once an organisation turns emotion analysis off."""
+recruiters' feedback on them, decisions and observations), and what retention removes beyond
+media: the résumé's text with its chunks (also of résumés no interview uses), and expression
+observations once an organisation turns emotion analysis off."""
 
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from interview_contracts.privacy import RetentionTask
 from interview_contracts.tasks import TaskName
 from interview_contracts.vision import EmotionObservation, FrameObservation, VisionSummary
-from interview_core.accounts.models import EmotionAnalysis, Organisation, User
+from interview_core.accounts.models import EmotionAnalysis, Organisation, User, UserRole
 from interview_core.broker.client import send
+from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
+from interview_core.feedback.models import (
+    QuestionFeedback,
+    QuestionVerdict,
+    ScoreFeedback,
+    ScoreVerdict,
+)
 from interview_core.interviews.models import Interview, Resume, Turn, TurnEvaluation, VideoFrame
+from interview_core.privacy.retention import expire_unused_resumes
 from interview_core.reports.models import Report
 from interview_core.reports.service import store_report
-from interview_core.retrieval.models import DocumentChunk
+from interview_core.retrieval.models import DocumentChunk, OwnerKind
 from tests.privacy.builders import (
     RecordedInterview,
     make_organisation_with_recruiter,
     record_interview,
 )
-from tests.support.accounts import auth_headers, signed_in_headers
+from tests.support.accounts import auth_headers, make_user, signed_in_headers
 from tests.support.stack import WorkerProcess
 
 API = "/api/v1"
@@ -99,6 +109,7 @@ def test_the_export_holds_resume_text_scores_decisions_and_observations(
 ) -> None:
     organisation_id, recruiter = make_organisation_with_recruiter()
     recorded = record_interview(organisation_id, recruiter)
+    other = record_interview(organisation_id, recruiter)
     _observed(recorded)
     with session_scope() as session:
         session.add(
@@ -120,6 +131,36 @@ def test_the_export_holds_resume_text_scores_decisions_and_observations(
                 review_flags=["addressed_to_evaluator"],
             )
         )
+        # What recruiters recorded about this candidate's answer and question, and about
+        # another candidate's answer, which is not this candidate's to see.
+        for interview_id, turn_id, note in (
+            (recorded.interview_id, recorded.turn_id, "Strong on ownership, thin on numbers."),
+            (other.interview_id, other.turn_id, "Another candidate's note."),
+        ):
+            session.add(
+                ScoreFeedback(
+                    organisation_id=organisation_id,
+                    interview_id=interview_id,
+                    turn_id=turn_id,
+                    competency="job_skill",
+                    ai_score=3,
+                    verdict=ScoreVerdict.CORRECTED,
+                    corrected_score=4,
+                    note=note,
+                    created_by=recruiter.id,
+                )
+            )
+        session.add(
+            QuestionFeedback(
+                organisation_id=organisation_id,
+                interview_id=recorded.interview_id,
+                turn_id=recorded.turn_id,
+                verdict=QuestionVerdict.NOT_FOR_US,
+                better_wording="Tell us about a migration you led.",
+                question_text="Tell me about yourself.",
+                created_by=recruiter.id,
+            )
+        )
         candidate = session.get_one(User, recorded.candidate_id)
     decided = client.post(
         f"{API}/interviews/{recorded.interview_id}/report/decision",
@@ -139,6 +180,14 @@ def test_the_export_holds_resume_text_scores_decisions_and_observations(
     assert evaluation["checks"][0]["check"] == "specific"
     assert evaluation["method"] == "checks" and evaluation["prompt_version"] == "checks-v1"
     assert evaluation["review_flags"] == ["addressed_to_evaluator"]
+    assert [
+        {key: feedback[key] for key in ("competency", "ai_score", "verdict", "corrected_score")}
+        for feedback in turn["score_feedback"]
+    ] == [{"competency": "job_skill", "ai_score": 3, "verdict": "corrected", "corrected_score": 4}]
+    assert turn["score_feedback"][0]["note"] == "Strong on ownership, thin on numbers."
+    assert turn["question_feedback"]["verdict"] == "not_for_us"
+    assert turn["question_feedback"]["better_wording"] == "Tell us about a migration you led."
+    assert "Another candidate's note." not in export.text
     assert turn["vision_summary"]["emotion"]["distribution"] == EMOTION.distribution
     assert [frame["observation"]["emotion"] for frame in turn["frame_observations"]] == [
         "happy"
@@ -223,3 +272,68 @@ def test_resume_text_expires_with_its_chunks(
     assert chunks == [recent.resume_id]
     export = client.get(f"{API}/me/data", headers=auth_headers(client, candidate)).json()
     assert export["resumes"][0]["text"] == ""
+
+
+def test_resumes_no_interview_uses_expire_from_their_upload(client: TestClient) -> None:
+    """A résumé never picked for an interview, or whose interview was deleted, is no
+    organisation's: it expires UNUSED_RESUME_RETENTION_DAYS after its upload (365 by default),
+    text and chunks, where the organisations' periods never reach it."""
+    days = get_infra_settings().unused_resume_retention_days
+    assert days == 365
+    organisation_id, recruiter = make_organisation_with_recruiter(embeddings=None)
+    # Used by an interview of an organisation that keeps embeddings: its period governs.
+    used = record_interview(organisation_id, recruiter)
+    # Its interview deleted since.
+    orphaned = record_interview(organisation_id, recruiter)
+    with session_scope() as session:
+        session.execute(delete(Interview).where(Interview.id == orphaned.interview_id))
+        candidate = make_user(session, UserRole.CANDIDATE)
+        never_used, recent = (
+            _resume_with_chunk(session, candidate.id, age_days=age) for age in (days + 35, 10)
+        )
+        session.execute(
+            update(Resume)
+            .where(Resume.id.in_([used.resume_id, orphaned.resume_id]))
+            .values(created_at=datetime.now(UTC) - timedelta(days=days + 35))
+        )
+    every = [used.resume_id, orphaned.resume_id, never_used, recent]
+
+    counts = expire_unused_resumes(datetime.now(UTC), days)
+
+    with session_scope() as session:
+        texts = {
+            row.id: row.text for row in session.scalars(select(Resume).where(Resume.id.in_(every)))
+        }
+        chunked = set(
+            session.scalars(select(DocumentChunk.owner_id).where(DocumentChunk.owner_id.in_(every)))
+        )
+    kept = "Ten years of Python services."
+    assert texts == {used.resume_id: kept, orphaned.resume_id: "", never_used: "", recent: kept}
+    assert chunked == {used.resume_id, recent}
+    assert (counts.resume_texts_cleared, counts.embeddings_deleted) == (2, 2)
+    # Once cleared, a second run finds nothing left to do.
+    assert expire_unused_resumes(datetime.now(UTC), days).resume_texts_cleared == 0
+
+
+def _resume_with_chunk(session: Session, candidate_id: uuid.UUID, age_days: int) -> uuid.UUID:
+    uploaded_at = datetime.now(UTC) - timedelta(days=age_days)
+    resume = Resume(
+        candidate_id=candidate_id,
+        filename="cv.txt",
+        content_type="text/plain",
+        size_bytes=29,
+        text="Ten years of Python services.",
+        created_at=uploaded_at,
+    )
+    session.add(resume)
+    session.flush()
+    session.add(
+        DocumentChunk(
+            owner_kind=OwnerKind.RESUME.value,
+            owner_id=resume.id,
+            ordinal=0,
+            text=resume.text,
+            created_at=uploaded_at,
+        )
+    )
+    return resume.id

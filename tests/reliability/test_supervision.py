@@ -5,7 +5,8 @@ the run command itself (`python -m interview_core.cli up`, the very command scri
 execs) on a temporary data directory: each of its processes is SIGKILLed in turn during an
 interview while a prober checks the API answers throughout; each is restarted and /readyz is
 ready again within 30 s; the interview completes with every answer evaluated once; a killed
-PostgreSQL loses no committed answer; Ctrl-C leaves no process behind.
+PostgreSQL loses no committed answer; Ctrl-C leaves no process behind, nor anything that
+uses the platform's data directory or ports.
 
 Kept cheap: answers are scored by the rules (EVALUATION_LLM=none, as in the rest of the suite),
 one CPU pool process, converted models shared with the suite's cache, a short scenario.
@@ -15,6 +16,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -23,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +91,39 @@ def descendants(root: int) -> set[int]:
 
 def alive(pids: set[int]) -> set[int]:
     return pids & set(running_processes())
+
+
+def tcp_listeners() -> list[tuple[int, str]]:
+    """Every listening TCP socket of this machine: its port and its inode."""
+    found: list[tuple[int, str]] = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == "0A":  # TCP_LISTEN
+                found.append((int(fields[1].rsplit(":", 1)[1], 16), fields[9]))
+    return found
+
+
+def listening_ports(pids: set[int], listeners: list[tuple[int, str]] | None = None) -> set[int]:
+    """The TCP ports these processes listen on (their sockets' inodes, through /proc/<pid>/fd)."""
+    inodes: set[str] = set()
+    for pid in pids:
+        try:
+            descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            continue
+        for descriptor in descriptors:
+            try:
+                target = os.readlink(descriptor)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target.removeprefix("socket:[").removesuffix("]"))
+    return {port for port, inode in listeners or tcp_listeners() if inode in inodes}
 
 
 # The supervisor on small processes
@@ -169,6 +205,45 @@ def test_stop_and_restart_take_the_whole_process_group(tmp_path: Path) -> None:
     assert "stubborn did not stop in time; killing it" in output.getvalue()
 
 
+def test_a_stop_during_a_backoff_or_a_start_leaves_nothing_running(tmp_path: Path) -> None:
+    """Ctrl-C may come at any moment: while a crashed process waits out its backoff (it is not
+    started again, even by a pass of the loop after the stop) and while another is still
+    starting (it goes with its children, and is never announced ready)."""
+    left_by_crash = tmp_path / "left-by-crash"
+    supervisor, output = _supervisor(
+        [
+            ProcessSpec(
+                "crashing", ["sh", "-c", f"sleep 300 & echo $! >> {left_by_crash}; exit 3"]
+            ),
+            ProcessSpec(
+                "starting", ["sh", "-c", "sleep 300 & sleep 300 & wait"], ready=lambda _pid: False
+            ),
+        ],
+        tmp_path,
+        RestartPolicy(first_delay_s=1.0),
+    )
+    try:
+        supervisor.start(["crashing", "starting"])
+        assert supervisor.run_until(
+            lambda: supervisor.states()["crashing"] is State.RESTARTING, 10
+        ), output.getvalue()
+        assert supervisor.states()["starting"] is State.STARTING
+        starting = supervisor.pids()["starting"]
+        everything = {starting, *descendants(starting), int(left_by_crash.read_text())}
+        assert len(everything) == 4, "the starting process's two children, the crash's one"
+    finally:
+        supervisor.stop()
+    time.sleep(RestartPolicy(first_delay_s=1.0).first_delay_s + 0.2)  # the backoff is over
+    supervisor.check()
+    assert not alive(everything)
+    assert supervisor.pids() == {}
+    assert set(supervisor.states().values()) == {State.STOPPED}
+    assert len(left_by_crash.read_text().split()) == 1, "the crashed process was started again"
+    console = output.getvalue()
+    assert "restarting crashing in 1 s" in console, console
+    assert "starting ready" not in console, console
+
+
 # The run command
 
 
@@ -193,26 +268,12 @@ class RunningPlatform:
         return matches[0] if len(matches) == 1 else None
 
     def ready(self) -> bool:
+        """/readyz: ready, and nothing missing (its question engine answers too)."""
         try:
-            return httpx.get(f"{self.base_url}/readyz", timeout=5).status_code == 200
+            response = httpx.get(f"{self.base_url}/readyz", timeout=5)
         except httpx.HTTPError:
             return False
-
-    def engine_ready(self) -> bool:
-        """llama-server's /health is 200 once its model is loaded (llm/engine.py keeps the
-        engine's address and key in its directory)."""
-        address = json.loads((self.data_dir / "engine" / "address.json").read_text())
-        try:
-            return (
-                httpx.get(
-                    f"http://127.0.0.1:{address['port']}/health",
-                    headers={"Authorization": f"Bearer {address['api_key']}"},
-                    timeout=2,
-                ).status_code
-                == 200
-            )
-        except httpx.HTTPError:
-            return False
+        return response.status_code == 200 and response.json()["degraded"] is False
 
     def recorded_engines(self) -> set[int]:
         """Engines recorded for the data directory, including one a worker started detached."""
@@ -398,9 +459,9 @@ def _start_interview(platform: RunningPlatform, client: httpx.Client) -> tuple[C
     return candidate, started.json()
 
 
-def _answer_and_wait(candidate: Candidate, state: dict) -> tuple[dict, float]:  # type: ignore[type-arg]
+def _answer(candidate: Candidate, state: dict) -> float:  # type: ignore[type-arg]
     """Answer the current question (the same request again while the API says 503: a broker
-    outage), then wait for the next one; the state and how long the wait took."""
+    outage); when the answer was taken."""
     turn_id = state["current_turn"]["id"]
     key = uuid.uuid4().hex
     deadline = time.monotonic() + RECOVERY_S
@@ -418,7 +479,11 @@ def _answer_and_wait(candidate: Candidate, state: dict) -> tuple[dict, float]:  
         time.sleep(1)
     assert answered.status_code == 200, answered.text
     candidate.answered_turns.append(turn_id)
-    asked = time.monotonic()
+    return time.monotonic()
+
+
+def _next_question(candidate: Candidate, answered_at: float) -> tuple[dict, float]:  # type: ignore[type-arg]
+    """Wait for the next question (or the end); the state and how long after the answer."""
     while True:
         polled = candidate.client.get(
             f"/api/v1/interviews/{candidate.interview_id}",
@@ -428,8 +493,8 @@ def _answer_and_wait(candidate: Candidate, state: dict) -> tuple[dict, float]:  
         assert polled.status_code == 200, polled.text
         state = polled.json()
         if state["phase"] in ("answering", "finished"):
-            return state, time.monotonic() - asked
-        assert time.monotonic() - asked < 120, state
+            return state, time.monotonic() - answered_at
+        assert time.monotonic() - answered_at < 120, state
 
 
 def _wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
@@ -441,52 +506,153 @@ def _wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
     return True
 
 
-# Killed in this order during one interview: one answer after each kill.
-KILLED = ["gpu-worker", "llm-engine", "cpu-worker", "core-worker", "scheduler", "redis"]
+@dataclass(frozen=True)
+class Kill:
+    """What is SIGKILLed during one question of the interview, and when: right after the
+    answer, with its work in flight (the next question's generation, the answer's evaluation),
+    or before it, so the answer meets the outage."""
+
+    names: tuple[str, ...]
+    after_answer: bool
+
+
+# One per stage of the 'short' scenario (five), so every kill lands while the candidate is
+# answering; beat, which nothing of an interview waits for, goes with the core worker.
+KILLS = [
+    Kill(("gpu-worker",), after_answer=True),
+    Kill(("llm-engine",), after_answer=False),
+    Kill(("cpu-worker",), after_answer=True),
+    Kill(("core-worker", "scheduler"), after_answer=False),
+    Kill(("redis",), after_answer=False),
+]
+GPU_SIDE = {"gpu-worker", "llm-engine"}
+
+
+def _kill(platform: RunningPlatform, names: tuple[str, ...]) -> dict[str, int]:
+    killed: dict[str, int] = {}
+    for name in names:
+        pid = platform.pid_of(name)
+        assert pid is not None, name
+        os.kill(pid, signal.SIGKILL)
+        killed[name] = pid
+    return killed
 
 
 def test_each_killed_process_comes_back_while_the_api_answers(platform: RunningPlatform) -> None:
     with httpx.Client(base_url=platform.base_url, timeout=90) as client:
         candidate, state = _start_interview(platform, client)
-        for name in KILLED:
-            old = platform.pid_of(name)
-            assert old is not None, name
-            os.kill(old, signal.SIGKILL)
-            killed_at = time.monotonic()
-            if state["phase"] == "answering":
-                state, waited = _answer_and_wait(candidate, state)
-                print(f"{name}: the next question came {waited:.1f} s after the answer")
-                if name in ("gpu-worker", "llm-engine"):
-                    # A question that cannot be generated comes from the bank at its deadline.
-                    assert waited <= GENERATION_TIMEOUT_S + 5, (name, waited, state)
+        for kill in KILLS:
+            assert state["phase"] == "answering", (kill, state)
+            if kill.after_answer:
+                answered_at = _answer(candidate, state)
+                killed, killed_at = _kill(platform, kill.names), time.monotonic()
+            else:
+                killed, killed_at = _kill(platform, kill.names), time.monotonic()
+                answered_at = _answer(candidate, state)
+            state, waited = _next_question(candidate, answered_at)
+            print(f"{kill.names}: the next question came {waited:.1f} s after the answer")
+            if GPU_SIDE & set(kill.names):
+                # A question that cannot be generated comes from the bank at its deadline.
+                assert waited <= GENERATION_TIMEOUT_S + 5, (kill, waited, state)
+            for name, old in killed.items():
 
-            def back(name: str = name, old: int = old, killed_at: float = killed_at) -> bool:
-                return (
-                    platform.pid_of(name) not in (None, old)
-                    # /readyz caches its answer briefly: one from before the kill proves nothing.
-                    and time.monotonic() - killed_at > READYZ_CACHE_S
-                    and platform.ready()
-                    and (name != "llm-engine" or platform.engine_ready())
+                def back(name: str = name, old: int = old, killed_at: float = killed_at) -> bool:
+                    return (
+                        platform.pid_of(name) not in (None, old)
+                        # /readyz caches its answer briefly: one from before the kill proves
+                        # nothing.
+                        and time.monotonic() - killed_at > READYZ_CACHE_S
+                        and platform.ready()
+                    )
+
+                assert _wait_for(back, RECOVERY_S - (time.monotonic() - killed_at)), (
+                    f"{name} not back within {RECOVERY_S} s:\n{platform.console()[-3000:]}"
                 )
-
-            assert _wait_for(back, RECOVERY_S - (time.monotonic() - killed_at)), (
-                f"{name} not back within {RECOVERY_S} s:\n{platform.console()[-3000:]}"
-            )
-            print(f"{name}: ready again {time.monotonic() - killed_at:.1f} s after SIGKILL")
-            assert f"{name} was killed by SIGKILL" in platform.console()
-            assert f"restarting {name} in " in platform.console()
+                print(f"{name}: ready again {time.monotonic() - killed_at:.1f} s after SIGKILL")
+                assert f"{name} was killed by SIGKILL" in platform.console()
+                assert f"restarting {name} in " in platform.console()
         assert state["phase"] == "finished", state
     assert not platform.api_failures, platform.api_failures
     with platform.database() as connection:
         assert _wait_for(lambda: _evaluations_pending(connection, candidate) == 0, 120)
-        rows = connection.execute(
-            "SELECT e.turn_id, e.competency, e.run_index FROM turn_evaluations e"
+        stored = connection.execute(
+            "SELECT DISTINCT e.turn_id::text FROM turn_evaluations e"
             " JOIN turns t ON t.id = e.turn_id WHERE t.interview_id = %s",
             (candidate.interview_id,),
         ).fetchall()
-    assert rows, "no answer was evaluated"
-    assert len(rows) == len(set(rows)), "an evaluation was stored twice"
-    assert {run for *_, run in rows} == {0}, "an answer was evaluated more than once"
+    problems = _not_evaluated_once(
+        _tasks_succeeded(platform.data_dir / "logs"),
+        _evaluations_computed(platform.data_dir / "logs"),
+        candidate.answered_turns,
+        {turn for (turn,) in stored},
+    )
+    assert not problems, problems
+
+
+def _not_evaluated_once(
+    succeeded: dict[str, dict[str, list[str]]],
+    computed: Counter[str],
+    answered: list[str],
+    stored: set[str],
+) -> list[str]:
+    """What is wrong with the answers' evaluations: an answer whose stage probes something
+    without stored scores, or evaluated (the CPU worker's "answer evaluated") or stored (the
+    core worker's interviews.store_evaluation, other than a copy's "already-stored") other than
+    once, whatever was killed with its work in flight. The rows alone cannot tell: a second
+    result of the same run adds no row. Copies of a job are expected (the recovery sweeps send
+    them); they must find the run claimed or done."""
+    probed_nothing = {
+        turn
+        for turn, outcomes in succeeded["interviews.evaluate_turn"].items()
+        if "'nothing-probed'" in outcomes
+    }
+    to_evaluate = set(answered) - probed_nothing
+    problems = [] if to_evaluate else ["no answered turn probed anything"]
+    problems += [f"{turn}: answered, no scores stored" for turn in to_evaluate - stored]
+    problems += [f"{turn}: scores stored, never answered" for turn in stored - to_evaluate]
+    for turn in sorted(to_evaluate):
+        stores = [o for o in succeeded["interviews.store_evaluation"][turn] if o != COPY_STORED]
+        for what, times in (("evaluated", computed[turn]), ("stored", len(stores))):
+            if times != 1:
+                outcomes = {name: by_turn.get(turn, []) for name, by_turn in succeeded.items()}
+                problems.append(f"{turn}: {what} {times} times; its tasks: {outcomes}")
+    return problems
+
+
+COPY_STORED = "'already-stored'"  # Celery's success line quotes the return value
+
+
+def _evaluations_computed(logs: Path) -> Counter[str]:
+    """Turn id → how many times the CPU worker evaluated one of its runs (its "answer
+    evaluated" line, written only when it ran the evaluator, not for a copy it turned away)."""
+    found: Counter[str] = Counter()
+    for log in logs.glob("cpu-worker.log*"):
+        for line in log.read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                entry = json.loads(line)
+                if entry.get("msg") == "answer evaluated" and "turn_id" in entry:
+                    found[entry["turn_id"]] += 1
+    return found
+
+
+SUCCEEDED = re.compile(r"^Task (\S+)\[[^\]]+\] succeeded")
+
+
+def _tasks_succeeded(logs: Path) -> dict[str, dict[str, list[str]]]:
+    """Task name → turn id → the return value of each run that succeeded, from the workers'
+    JSON logs (Celery's success line carries the task's ids: broker/worker.py and
+    ai_worker/_runtime/observability.py bind them)."""
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for log in [*logs.glob("core-worker.log*"), *logs.glob("cpu-worker.log*")]:
+        for line in log.read_text(errors="replace").splitlines():
+            if not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            matched = SUCCEEDED.match(str(entry.get("msg", "")))
+            if matched and "turn_id" in entry:
+                outcome = str((entry.get("data") or {}).get("return_value"))
+                found[matched.group(1)][entry["turn_id"]].append(outcome)
+    return found
 
 
 def _evaluations_pending(connection: psycopg.Connection[Any], candidate: Candidate) -> int:
@@ -530,8 +696,48 @@ def test_a_killed_database_is_restarted_with_every_committed_row(
 def test_ctrl_c_leaves_no_process_of_the_platform_running(platform: RunningPlatform) -> None:
     everything = descendants(platform.process.pid) | platform.recorded_engines()
     assert len(everything) >= len(CHILD_COMMANDS)
+    ports = listening_ports(everything)
+    assert int(platform.base_url.rsplit(":", 1)[1]) in ports
+    before = set(running_processes())
     platform.process.send_signal(signal.SIGINT)
     assert platform.process.wait(timeout=90) == 0, platform.console()[-3000:]
     left = alive(everything)
     assert not left, [running_processes()[pid].argv for pid in left if pid in running_processes()]
     assert "stopped; data kept in" in platform.console()
+    # Nor anything else of the platform: a child re-parented elsewhere (a detached engine, a
+    # pool child that lost its parent) runs in or names its data directory (every process the
+    # run command starts has it in its environment), or names or listens on one of its ports.
+    # Ports only for processes that ran before the Ctrl-C: a freed port is anyone's after it.
+    listeners = tcp_listeners()
+    using = [
+        (pid, info.argv)
+        for pid, info in running_processes().items()
+        if pid != os.getpid()
+        and (
+            _uses_directory(pid, info, platform.data_dir)
+            or (pid in before and _uses_ports(pid, info, ports, listeners))
+        )
+    ]
+    assert not using, using
+
+
+def _uses_directory(pid: int, info: ProcessInfo, data_dir: Path) -> bool:
+    directory = str(data_dir.resolve())
+    try:
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+        environment = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    except OSError:  # gone meanwhile, or a kernel thread
+        cwd, environment = "", ""
+    return (
+        directory in " ".join(info.argv)
+        or cwd == directory
+        or cwd.startswith(f"{directory}/")
+        or f"DATA_DIR={directory}\0" in f"{environment}\0"
+    )
+
+
+def _uses_ports(
+    pid: int, info: ProcessInfo, ports: set[int], listeners: list[tuple[int, str]]
+) -> bool:
+    named = {int(n) for n in re.findall(r"(?:--port[ =]|:)(\d+)\b", " ".join(info.argv))}
+    return bool(named & ports) or bool(listening_ports({pid}, listeners) & ports)

@@ -11,12 +11,18 @@ import os
 import signal
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
 
-from interview_contracts.llm import EvaluationResult
+from interview_contracts.llm import (
+    CompetencySpec,
+    EvaluationJob,
+    EvaluationRequest,
+    EvaluationResult,
+)
 from interview_contracts.speech import TranscriptionRequest
 from interview_contracts.tasks import TASK_SPECS, TaskName
 from interview_core.broker.client import get_celery, send
@@ -25,6 +31,7 @@ from interview_core.interviews.models import ProcessingStatus, Turn, TurnEvaluat
 from tests.interviews.conftest import answer_until_probing_turn, invite_and_start
 from tests.speech.recordings import speak
 from tests.support.answers import answer_typed
+from tests.support.stack import WorkerProcess
 
 # Generous: on a loaded 2-core machine a cold evaluation takes minutes.
 WAIT_S = 240.0
@@ -201,3 +208,36 @@ def test_a_transcription_past_its_hard_time_limit_fails_and_the_turn_takes_text(
         client, candidate.headers, interview_id, turn_id, "Typing my answer instead."
     )
     assert typed["state"]["current_turn"]["stage_index"] == 1
+
+
+def test_copies_of_one_evaluation_job_evaluate_it_once(
+    workers: Mapping[str, WorkerProcess],
+) -> None:
+    """Copies of an evaluation job are normal (a recovery sweep re-sends work that may still be
+    queued, a killed worker's message comes back): three sent at once are evaluated once, and a
+    copy sent after the run is done hands its result back instead of evaluating again."""
+    turn_id = uuid.uuid4()
+    job = EvaluationJob(
+        interview_id=uuid.uuid4(),
+        turn_id=turn_id,
+        run_indexes=[0],
+        request=EvaluationRequest(
+            turn_id=turn_id,
+            language="en",
+            question="Tell me about a project you led.",
+            answer="I led the move of our billing runs to PostgreSQL in 2023; the monthly run "
+            "went from 6 hours to 40 minutes.",
+            competencies=[CompetencySpec(key="delivery", name="Delivery")],
+        ),
+    )
+    copies = [send(TaskName.EVALUATE_ANSWER, job) for _ in range(3)]
+    outcomes = sorted(str(copy.get(timeout=WAIT_S)) for copy in copies)
+    turned_away = {"under-way", "already-evaluated"}
+    assert len([o for o in outcomes if o not in turned_away]) == 1, outcomes
+    assert send(TaskName.EVALUATE_ANSWER, job).get(timeout=WAIT_S) == "already-evaluated"
+    evaluated = [
+        line
+        for line in workers["cpu"].log().splitlines()
+        if str(turn_id) in line and '"answer evaluated"' in line
+    ]
+    assert len(evaluated) == 1, evaluated

@@ -1,6 +1,7 @@
 """Operator commands: `python -m interview_core.cli migrate | seed-demo | create-admin | up`."""
 
 import argparse
+import os
 from pathlib import Path
 
 from interview_core.db.migrate import upgrade_to_head
@@ -58,6 +59,9 @@ def _up(args: argparse.Namespace) -> None:
     from interview_core.localrun.platform import LOGS_DIR, LocalPlatform, run_forever
 
     data_dir = Path(args.data_dir)
+    if args.verbose:
+        # Everything, libraries' progress included (the processes inherit this environment).
+        os.environ.setdefault("LIBRARY_LOG_LEVEL", "INFO")
     console = Console(
         sys.stdout, verbose=args.verbose, history=data_dir / LOGS_DIR / "platform.log"
     )

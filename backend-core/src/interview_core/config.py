@@ -38,6 +38,10 @@ class InfraSettings(SharedSettings):
     )
     # Seconds a candidate waits for a generated question before the bank question is served.
     generation_timeout_s: float = 30.0
+    # Root URL of the inference engine the GPU worker writes questions with (llama.cpp's server,
+    # vLLM: anything answering GET /health), for /readyz; empty: none to check (the model runs
+    # in the worker). The run command sets it for the engine it starts.
+    question_engine_url: str = ""
     # Seconds a transcription or evaluation may stay pending before the sweep re-sends its
     # task (its message was lost: broker down at dispatch, or a worker killed with it). As long
     # as the longest turn task may run, so work merely queued or running is rarely re-sent.
@@ -58,6 +62,10 @@ class InfraSettings(SharedSettings):
     frame_interval_s: float = 1.0
     # Seconds between scheduled retention runs (Celery beat; see docs/architecture.md).
     retention_interval_s: float = Field(default=24 * 3600, gt=0)
+    # Days after its upload that a résumé no interview uses (never picked, or its interviews
+    # deleted) keeps its text and chunks; empty: kept. Résumés an interview uses follow that
+    # organisation's embeddings period instead; the default is that period's default.
+    unused_resume_retention_days: int | None = Field(default=365, ge=1)
     # Processes of the core worker role (prefork): database work, never inference.
     core_worker_concurrency: int = Field(default=3, ge=1)
     # Question cases and score pairs per language an adapter's benchmark runs, on the base
@@ -66,7 +74,12 @@ class InfraSettings(SharedSettings):
     # Score pairs per language when it differs (0: the question half only).
     adapter_benchmark_score_pairs: int | None = Field(default=None, ge=0)
 
-    @field_validator("adapter_benchmark_cases", "adapter_benchmark_score_pairs", mode="before")
+    @field_validator(
+        "adapter_benchmark_cases",
+        "adapter_benchmark_score_pairs",
+        "unused_resume_retention_days",
+        mode="before",
+    )
     @classmethod
     def _empty_is_all(cls, value: object) -> object:
         return None if value == "" else value
@@ -141,8 +154,14 @@ class Settings(InfraSettings):
     refresh_token_ttl_s: int = 14 * 24 * 3600
     invite_ttl_s: int = 7 * 24 * 3600
     login_throttle_window_s: int = 900
-    login_max_failures_per_account: int = 5
-    login_max_failures_per_ip: int = 30
+    # Failed logins within the window of one account from one client address, of one account
+    # from all addresses together, and of one address on any account; past any of them that
+    # login is refused (429). Per account and client, so nobody can lock another client out of
+    # an account by failing on purpose; the account-wide cap bounds guessing spread over many
+    # addresses.
+    login_max_failures_per_account_client: int = Field(default=5, ge=1)
+    login_max_failures_per_account: int = Field(default=50, ge=1)
+    login_max_failures_per_ip: int = Field(default=30, ge=1)
     # Reverse proxies (IP addresses or networks, comma-separated; empty: none) whose
     # X-Forwarded-For names the client. Login throttling counts per client address, so only a
     # proxy may say who the client is; from any other caller the header is ignored.

@@ -21,6 +21,9 @@ class SweepTask(Payload):
     configured STALE_WORK_AFTER_S). The sweep only re-sends idempotent tasks."""
 
     older_than_s: float | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+    # Only transcriptions and evaluations (a CPU worker that restarted: what it held died with
+    # it); questions, deadlines, expiry and reports are left to the full sweeps.
+    cpu_work_only: bool = False
 
 
 class EventType(StrEnum):

@@ -7,6 +7,7 @@ signals fill, so code that logs never passes them by hand; `extra={...}` still o
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,6 +98,8 @@ def configure_logging(level: str = "INFO", as_json: bool = True) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # Libraries that narrate their work at INFO (PDF layout steps, font subsetting, one line per
-    # HTTP request such as every engine health poll): their warnings and errors are what matter.
+    # HTTP request such as every engine health poll): their warnings and errors are what matter,
+    # unless LIBRARY_LOG_LEVEL asks for more (the run command's --verbose sets INFO).
+    library_level = os.environ.get("LIBRARY_LOG_LEVEL", "WARNING").upper()
     for chatty in CHATTY_LIBRARIES:
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+        logging.getLogger(chatty).setLevel(library_level)

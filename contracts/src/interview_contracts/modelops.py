@@ -12,6 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 ModelBackendName = Literal["llamacpp", "transformers", "openai"]
 _MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
+# A git commit id as the hub names it. A branch or tag moves, so what it serves (modelling code
+# that runs in the worker included) could change after the operator reviewed it.
+_COMMIT_ID = re.compile(r"^[0-9a-f]{40}$")
+
+
+def is_commit_id(revision: str) -> bool:
+    """Whether `revision` is a full 40-character commit id, not a branch, tag or short id."""
+    return bool(_COMMIT_ID.match(revision))
+
+
 # The packaged models (ai_worker.llm.embedded): always allowed, verified by their own hashes.
 EMBEDDED_ENGINE_MODEL_ID = "qwen2.5-coder-1.5b-q4km"
 EMBEDDED_SMALL_MODEL_ID = "smollm2-135m"
@@ -41,6 +51,16 @@ class AllowedModel(ModelOpsModel):
     def _slug(cls, value: str) -> str:
         if not _MODEL_ID.match(value):
             raise ValueError("a model id is 2-64 lower-case letters, digits, '.', '_' or '-'")
+        return value
+
+    @field_validator("revision")
+    @classmethod
+    def _revision_is_a_commit(cls, value: str | None) -> str | None:
+        if value is not None and not is_commit_id(value):
+            raise ValueError(
+                f"an allow-list revision must be the full 40-character commit id reviewed, not "
+                f"{value!r}: a branch or tag can later serve different code"
+            )
         return value
 
     @model_validator(mode="after")

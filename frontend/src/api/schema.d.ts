@@ -999,6 +999,10 @@ export interface paths {
         /**
          * Upload Resume
          * @description A candidate uploads a résumé (PDF, DOCX or text); its text is kept and chunked.
+         *
+         *     Signed in through a short transaction of its own, then parsed holding no database
+         *     connection and no lock: a slow file (up to PARSER_TIMEOUT_S for a parser slot, as long
+         *     again to parse) ties up one request, never the connection pool or the candidate's row.
          */
         post: operations["upload_resume_api_v1_resumes_post"];
         delete?: never;
@@ -1243,8 +1247,9 @@ export interface paths {
         };
         /**
          * Readyz
-         * @description Database, broker and a live worker per queue (cached briefly; details are for admins
-         *     at /api/v1/diagnostics/workers).
+         * @description Database, broker and a live worker per queue: 503 without one of them. A configured
+         *     question engine that does not answer leaves it 200 and `degraded` (bank questions are
+         *     served meanwhile). Cached briefly; details are for admins at /api/v1/diagnostics/workers.
          */
         get: operations["readyz_readyz_get"];
         put?: never;
@@ -1927,6 +1932,25 @@ export interface components {
             /** Turns */
             turns: components["schemas"]["ExportedTurn"][];
         };
+        /**
+         * ExportedQuestionFeedback
+         * @description A recruiter's verdict on the question the turn asked.
+         */
+        ExportedQuestionFeedback: {
+            /** Better Wording */
+            better_wording: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            verdict: components["schemas"]["QuestionVerdict"];
+        };
         /** ExportedResume */
         ExportedResume: {
             /** Content Type */
@@ -1948,6 +1972,32 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * ExportedScoreFeedback
+         * @description A recruiter confirming or correcting the score an answer got on one competency (who
+         *     gave it is the recruiter's own data).
+         */
+        ExportedScoreFeedback: {
+            /** Ai Score */
+            ai_score: number | null;
+            /** Competency */
+            competency: string;
+            /** Corrected Score */
+            corrected_score: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            verdict: components["schemas"]["ScoreVerdict"];
+        };
         /** ExportedTurn */
         ExportedTurn: {
             /** Answer Kind */
@@ -1966,6 +2016,9 @@ export interface components {
             has_audio_recording: boolean;
             /** Question */
             question: string;
+            question_feedback: components["schemas"]["ExportedQuestionFeedback"] | null;
+            /** Score Feedback */
+            score_feedback: components["schemas"]["ExportedScoreFeedback"][];
             /** Stage Index */
             stage_index: number;
             /** Stage Key */
@@ -2616,6 +2669,12 @@ export interface components {
             broker: components["schemas"]["CheckResult"];
             database: components["schemas"]["CheckResult"];
             /**
+             * Degraded
+             * @default false
+             */
+            degraded: boolean;
+            question_engine?: components["schemas"]["CheckResult"] | null;
+            /**
              * Question Model
              * @default serving
              */
@@ -3239,6 +3298,7 @@ export interface components {
              */
             checked_at: string;
             database: components["schemas"]["CheckResult"];
+            question_engine?: components["schemas"]["CheckResult"] | null;
             /** Queues */
             queues: components["schemas"]["QueueWorkers"][];
             /** Ready */

@@ -2,6 +2,7 @@
 that uses them: the GPU worker's before it takes tasks, a CPU child's lazily on first use (or
 at process start when LLM_LOAD_AT_START is set)."""
 
+import logging
 from typing import Any
 
 from celery import Celery
@@ -16,6 +17,8 @@ from interview_contracts import broker_resilience
 from interview_contracts.broker import celery_config
 from interview_contracts.log_format import configure_logging
 from interview_contracts.queues import WorkerRole
+
+logger = logging.getLogger(__name__)
 
 # Capability modules whose tasks this app registers: inference only, request in, result out.
 TASK_MODULES = [
@@ -63,6 +66,30 @@ def _on_worker_ready(**_: Any) -> None:
         from ai_worker.llm.validity import log_verdicts
 
         log_verdicts()  # which evaluator configurations give numbers, and which evidence only
+        _ask_for_cpu_work_again()
+
+
+def _ask_for_cpu_work_again() -> None:
+    """A CPU worker that restarted lost what its killed predecessor held: that message comes
+    back only after the broker's visibility timeout (an hour). So it asks the core to re-send
+    the transcriptions and evaluations still owed, once the dead process's claims have lapsed;
+    copies of work still queued or under way find it claimed or done (llm/tasks.py)."""
+    from ai_worker.llm.tasks import EVALUATION_CLAIM_TTL_S
+    from interview_contracts.interviews import SweepTask
+    from interview_contracts.tasks import TASK_SPECS, TaskName
+
+    name = TaskName.SWEEP_STALE_WORK
+    try:
+        app.send_task(
+            name.value,
+            kwargs={
+                "payload": SweepTask(older_than_s=0, cpu_work_only=True).model_dump(mode="json")
+            },
+            queue=TASK_SPECS[name].queue.value,
+            countdown=EVALUATION_CLAIM_TTL_S + 5,
+        )
+    except Exception:  # the scheduled sweep re-sends it later instead
+        logger.warning("could not ask for owed work to be re-sent", exc_info=True)
 
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]

@@ -6,7 +6,6 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ai_worker._runtime import runtime
@@ -21,6 +20,7 @@ from ai_worker.llm.settings import (
     LLMQuantization,
     LLMSettings,
     get_llm_settings,
+    remote_code_decision,
 )
 from interview_contracts.payloads import LoadedModel
 
@@ -115,13 +115,10 @@ def _load_transformers(settings: LLMSettings) -> LoadedLLM:
     if not on_cuda and settings.llm_cpu_threads > 0:
         torch.set_num_threads(settings.llm_cpu_threads)
     # EXAONE 3.5 ships its modelling code with the weights, and that code runs here: only from
-    # a revision the operator pinned, a local directory, or an explicit opt-in.
-    remote_code = not embedded and (
-        settings.llm_model_revision is not None
-        or settings.llm_trust_remote_code
-        or Path(path).is_dir()
-    )
-    pinned = {"revision": settings.llm_model_revision} if settings.llm_model_revision else {}
+    # a commit the operator pinned, a local directory, or an explicit opt-in.
+    decision = remote_code_decision(settings, path)
+    remote_code = decision.trust_remote_code
+    pinned = decision.pinned
     kwargs: dict[str, Any] = {
         "dtype": torch.bfloat16 if on_cuda else cpu_dtype(settings.llm_cpu_dtype),
         "device_map": {"": 0 if on_cuda else "cpu"},

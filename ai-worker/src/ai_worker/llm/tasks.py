@@ -2,7 +2,11 @@
 a request the backend built and sends its result back by name; neither reads a database."""
 
 import logging
+import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -106,6 +110,78 @@ def _question_awaited(job: EvaluationJob) -> bool:
         return False
 
 
+# One evaluation of a run at a time, and none once it is done. Copies of a job are normal: the
+# core's recovery sweep re-sends work that may still be queued (a core worker that restarted
+# asks for one at once), and a killed worker's message comes back. While a run is evaluated its
+# key holds a claim the evaluating process renews, so a killed worker's claim lapses within
+# EVALUATION_CLAIM_TTL_S; once done the key holds the result, so a later copy hands that back
+# (the core stores a run once) instead of evaluating again. A hint in the broker's Redis, never
+# the only copy: the result goes to the core at once, and without Redis the run just runs.
+EVALUATION_CLAIM_TTL_S = 30.0
+EVALUATION_RESULT_TTL_S = 3600.0
+CLAIM_PREFIX = "claim:"
+
+
+def evaluation_run_key(job: EvaluationJob, run_index: int) -> str:
+    return f"evaluation:{job.turn_id}:{run_index}"
+
+
+def _take_claim(key: str, claim: str) -> tuple[Redis | None, str | None]:
+    """(the client, None) when the claim is ours; (None, what holds the key) when it is not;
+    (None, None) without Redis."""
+    try:
+        redis = broker_redis()
+        if redis.set(key, claim, nx=True, ex=int(EVALUATION_CLAIM_TTL_S)):
+            return redis, None
+        held = redis.get(key)
+        if held is not None:
+            return None, held.decode() if isinstance(held, bytes) else str(held)
+        redis.set(key, claim, ex=int(EVALUATION_CLAIM_TTL_S))  # it lapsed meanwhile
+        return redis, None
+    except RedisError:
+        return None, None
+
+
+@contextmanager
+def _claimed_run(job: EvaluationJob, run_index: int) -> Iterator[str | None]:
+    """Yields None when this process may evaluate the run (and holds its claim until the block
+    ends), else what holds the key: another process's claim or the run's stored result."""
+    key = evaluation_run_key(job, run_index)
+    claim = f"{CLAIM_PREFIX}{uuid.uuid4().hex}"
+    redis, held = _take_claim(key, claim)
+    if redis is None:
+        # Held elsewhere, or no Redis: then the run is evaluated (a copy may repeat it, none
+        # is lost).
+        yield held
+        return
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(EVALUATION_CLAIM_TTL_S / 3):
+            with suppress(RedisError):
+                if redis.get(key) == claim.encode():
+                    redis.expire(key, int(EVALUATION_CLAIM_TTL_S))
+
+    renewer = threading.Thread(target=renew, name=f"claim {key}", daemon=True)
+    renewer.start()
+    try:
+        yield None
+    finally:
+        stop.set()
+        with suppress(RedisError):
+            if redis.get(key) == claim.encode():  # not replaced by the result: let it go
+                redis.delete(key)
+
+
+def _remember_result(job: EvaluationJob, result: EvaluationResult) -> None:
+    with suppress(RedisError):
+        broker_redis().set(
+            evaluation_run_key(job, result.run_index),
+            result.model_dump_json(),
+            ex=int(EVALUATION_RESULT_TTL_S),
+        )
+
+
 @register(app, TaskName.EVALUATE_ANSWER, bind=True)
 def evaluate_answer(self: Task, payload: dict[str, Any]) -> str:
     from ai_worker.llm.evaluation import evaluate_answer as evaluate
@@ -120,29 +196,43 @@ def evaluate_answer(self: Task, payload: dict[str, Any]) -> str:
             soft_time_limit=soft_s,
         )
         return "deferred"
-    evaluator = "none"
+    outcome = "none"
     # Each run goes back as it finishes, so a redelivered job (the backend re-sends only the
     # runs still missing) repeats as little as possible.
     for run_index in job.run_indexes:
-        started = time.perf_counter()
-        try:
-            evaluation = evaluate(job.request, run_index=run_index)
-        except SoftTimeLimitExceeded:
-            _send_failure(job, "evaluation ran past its time limit")
-            return "timed-out"
-        send_result(
-            app,
-            TaskName.STORE_EVALUATION,
-            EvaluationResult(
+        with _claimed_run(job, run_index) as held:
+            if held is not None and held.startswith(CLAIM_PREFIX):
+                outcome = "under-way"  # another process evaluates it and sends its result
+                continue
+            if held is not None:
+                # Done before: its result again (the core stores a run once; this copy may be
+                # the sweep's, sent because that result never arrived).
+                send_result(
+                    app, TaskName.STORE_EVALUATION, EvaluationResult.model_validate_json(held)
+                )
+                outcome = "already-evaluated"
+                continue
+            started = time.perf_counter()
+            try:
+                evaluation = evaluate(job.request, run_index=run_index)
+            except SoftTimeLimitExceeded:
+                _send_failure(job, "evaluation ran past its time limit")
+                return "timed-out"
+            result = EvaluationResult(
                 interview_id=job.interview_id,
                 turn_id=job.turn_id,
                 run_index=run_index,
                 evaluation=evaluation,
                 latency_ms=(time.perf_counter() - started) * 1000,
-            ),
-        )
-        evaluator = evaluation.evaluator
-    return evaluator
+            )
+            _remember_result(job, result)
+            send_result(app, TaskName.STORE_EVALUATION, result)
+            logger.info(
+                "answer evaluated",
+                extra={"run_index": run_index, "evaluator": evaluation.evaluator},
+            )
+            outcome = evaluation.evaluator
+    return outcome
 
 
 def _send_failure(job: EvaluationJob, reason: str) -> None:

@@ -26,7 +26,7 @@ from ai_worker.llm.embedded import embedded_model_dir
 from ai_worker.llm.loader import release_memory
 from ai_worker.llm.prompts import question_messages
 from ai_worker.llm.registry import allowed_model, settings_for, verified_sha256
-from ai_worker.llm.settings import LLMSettings, get_llm_settings
+from ai_worker.llm.settings import LLMSettings, get_llm_settings, remote_code_decision
 from interview_contracts.llm import QuestionRequest
 from interview_contracts.media import get_media_store
 from interview_contracts.training import (
@@ -217,13 +217,10 @@ def _load_base(settings: LLMSettings) -> tuple[Any, Any, str, str | None]:
     if not on_cuda and settings.llm_cpu_threads > 0:
         torch.set_num_threads(settings.llm_cpu_threads)
     # As the loader decides: modelling code shipped with the weights runs only from a pinned
-    # revision, a local directory, or an explicit opt-in.
-    remote_code = not embedded and (
-        settings.llm_model_revision is not None
-        or settings.llm_trust_remote_code
-        or Path(path).is_dir()
-    )
-    pinned = {"revision": settings.llm_model_revision} if settings.llm_model_revision else {}
+    # commit, a local directory, or an explicit opt-in.
+    decision = remote_code_decision(settings, path)
+    remote_code = decision.trust_remote_code
+    pinned = decision.pinned
     kwargs: dict[str, Any] = {
         "device_map": {"": 0 if on_cuda else "cpu"},
         "trust_remote_code": remote_code,

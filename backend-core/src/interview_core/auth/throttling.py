@@ -1,5 +1,6 @@
-"""Throttling of logins (failures per account and per IP address) and of registrations (all of
-them, per e-mail address and per IP address), counted from attempts kept in PostgreSQL.
+"""Throttling of logins (failures per account and client address, per account, and per client
+address) and of registrations (all of them, per e-mail address and per IP address), counted
+from attempts kept in PostgreSQL.
 
 PostgreSQL rather than Redis: the attempts are durable (a Redis flush or restart does not reset
 a lockout), they double as a security record, and the check needs no second moving part.
@@ -8,7 +9,7 @@ a lockout), they double as a security record, and the check needs no second movi
 import math
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from interview_core.auth.models import LoginAttempt, RegistrationAttempt
@@ -18,18 +19,37 @@ from interview_core.errors.problems import TooManyRequests
 
 
 def ensure_login_allowed(session: Session, email: str, ip_address: str) -> None:
+    """Refuse (429) a password attempt on `email` from `ip_address` when, within the window,
+    there were too many failures of that account from that client, of that account from all
+    clients together (a much looser cap, so guessing spread over many addresses stays bounded
+    while one client's failures cannot lock the owner out), or of that client on any account.
+
+    A success clears the failures it could not be mistaken for: the owner's own typos (its
+    account from its client) and the account-wide count; never the failures of another
+    client, so an attacker gains no guesses when the owner signs in.
+    """
     settings = get_settings()
     window_start = datetime.now(UTC) - timedelta(seconds=settings.login_throttle_window_s)
-    last_success = session.scalar(
-        select(func.max(LoginAttempt.created_at)).where(
-            LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
-        )
-    )
-    # A successful login clears the account's count; the IP's count is not cleared by it.
-    account_since = max(window_start, last_success) if last_success else window_start
+    of_account = LoginAttempt.email == email
+    of_client = LoginAttempt.ip_address == ip_address
+    account_success, pair_success = session.execute(
+        select(
+            func.max(LoginAttempt.created_at),
+            func.max(LoginAttempt.created_at).filter(of_client),
+        ).where(of_account, LoginAttempt.succeeded.is_(True))
+    ).one()
     checks = (
-        (LoginAttempt.email == email, account_since, settings.login_max_failures_per_account),
-        (LoginAttempt.ip_address == ip_address, window_start, settings.login_max_failures_per_ip),
+        (
+            and_(of_account, of_client),
+            _since(window_start, pair_success),
+            settings.login_max_failures_per_account_client,
+        ),
+        (
+            of_account,
+            _since(window_start, account_success),
+            settings.login_max_failures_per_account,
+        ),
+        (of_client, window_start, settings.login_max_failures_per_ip),
     )
     for condition, since, limit in checks:
         count, oldest = session.execute(
@@ -45,6 +65,10 @@ def ensure_login_allowed(session: Session, email: str, ip_address: str) -> None:
                 code="login-throttled",
                 headers={"Retry-After": str(seconds)},
             )
+
+
+def _since(window_start: datetime, last_success: datetime | None) -> datetime:
+    return max(window_start, last_success) if last_success else window_start
 
 
 def record_login_attempt(email: str, ip_address: str, succeeded: bool) -> None:

@@ -17,7 +17,8 @@ def healthz() -> Liveness:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 async def readyz() -> JSONResponse:
-    """Database, broker and a live worker per queue (cached briefly; details are for admins
-    at /api/v1/diagnostics/workers)."""
+    """Database, broker and a live worker per queue: 503 without one of them. A configured
+    question engine that does not answer leaves it 200 and `degraded` (bank questions are
+    served meanwhile). Cached briefly; details are for admins at /api/v1/diagnostics/workers."""
     result = await asyncio.to_thread(readiness)
     return JSONResponse(result.model_dump(mode="json"), status_code=200 if result.ready else 503)

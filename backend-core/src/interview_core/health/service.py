@@ -1,9 +1,16 @@
-"""Readiness checks: database, broker and a live worker on each queue.
+"""Readiness checks: database, broker and a live worker on each queue, and the question
+engine where one is configured (QUESTION_ENGINE_URL).
+
+Ready means the API can serve interviews: a database, a broker and a worker on every queue.
+Without its question engine the platform still serves, with every question from the vetted bank
+at its deadline, so a missing engine makes the answer `degraded`, not unready: a load balancer
+keeps sending candidates, and a person sees what is missing.
 
 Anyone may ask `/readyz`, so its answer is cached for READINESS_CACHE_S (one inspect broadcast
-per period however many ask) and says only ok or not. What the machines are called, what they
-have loaded and the raw errors are for admins (`GET /api/v1/diagnostics/workers`), cached for
-DETAILS_CACHE_S, since each fresh answer sends a task to every queue.
+and one engine request per period however many ask) and says only ok or not. What the machines
+are called, what they have loaded and the raw errors are for admins
+(`GET /api/v1/diagnostics/workers`), cached for DETAILS_CACHE_S, since each fresh answer sends a
+task to every queue.
 """
 
 import logging
@@ -14,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+import httpx
 from redis import Redis
 from sqlalchemy import text
 
@@ -34,6 +42,8 @@ from interview_core.health.schemas import (
 logger = logging.getLogger(__name__)
 
 INSPECT_TIMEOUT_S = 1.0
+# A loaded engine on this machine or the deployment's network answers /health in milliseconds.
+ENGINE_TIMEOUT_S = 1.0
 STATUS_TIMEOUT_S = 3.0
 READINESS_CACHE_S = 2.0
 DETAILS_CACHE_S = 30.0
@@ -81,6 +91,21 @@ def check_broker() -> CheckResult:
         return CheckResult(ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
 
 
+def check_question_engine() -> CheckResult | None:
+    """GET the question engine's /health (llama.cpp's server and vLLM answer 200 once their
+    model is loaded, 503 while loading; no API key needed); None where none is configured."""
+    url = get_infra_settings().question_engine_url
+    if not url:
+        return None
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/health", timeout=ENGINE_TIMEOUT_S)
+    except httpx.HTTPError as exc:  # readiness reports any failure instead of raising
+        return CheckResult(ok=False, detail=f"{type(exc).__name__}: {exc}"[:300])
+    if response.status_code != 200:
+        return CheckResult(ok=False, detail=f"/health answered {response.status_code}")
+    return CheckResult(ok=True, detail="engine ready")
+
+
 def live_workers_by_queue() -> dict[str, list[str]]:
     inspector = get_celery().control.inspect(timeout=INSPECT_TIMEOUT_S)
     replies: dict[str, Any] = inspector.active_queues() or {}
@@ -124,6 +149,14 @@ def _public_check(result: CheckResult, what: str) -> CheckResult:
     return result
 
 
+def _public_engine(result: CheckResult | None) -> CheckResult | None:
+    if result is None:
+        return None
+    if not result.ok:
+        return CheckResult(ok=False, detail="question engine unavailable: bank questions served")
+    return CheckResult(ok=True, detail="question engine ready")
+
+
 def question_model_state() -> str:
     """ "serving", "loading" (a switch under way, the current model still serves) or
     "unloaded" (an operator freed the models: bank questions are served); "unknown" without
@@ -140,14 +173,17 @@ def question_model_state() -> str:
 def _readiness() -> Readiness:
     database = check_database()
     broker, workers = _workers_seen(check_broker())
+    engine = check_question_engine()
     return Readiness(
         ready=database.ok and broker.ok and _every_queue_served(workers),
+        degraded=engine is not None and not engine.ok,
         database=_public_check(database, "database"),
         broker=_public_check(broker, "broker"),
         queues=[
             QueueReadiness(queue=queue, live_workers=len(names))
             for queue, names in sorted(workers.items())
         ],
+        question_engine=_public_engine(engine),
         question_model=question_model_state() if database.ok else "unknown",
     )
 
@@ -167,6 +203,7 @@ def _worker_details() -> WorkerDetails:
         database=database,
         broker=broker,
         queues=[QueueWorkers(queue=q, workers=w) for q, w in sorted(workers.items())],
+        question_engine=check_question_engine(),
         worker_status=statuses,
     )
 

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -69,9 +70,10 @@ def _send_report(session: Session, interview_id: uuid.UUID) -> None:
 
 
 def sweep_stale_work(
-    session: Session, older_than_s: float, batch: int = SWEEP_BATCH
+    session: Session, older_than_s: float, batch: int = SWEEP_BATCH, cpu_work_only: bool = False
 ) -> SweepOutcome:
-    """Find work owed for longer than `older_than_s` and queue its tasks for after commit."""
+    """Find work owed for longer than `older_than_s` and queue its tasks for after commit
+    (`cpu_work_only`: transcriptions and evaluations alone)."""
     outcome = SweepOutcome()
     cutoff = func.now() - timedelta(seconds=older_than_s)
     stale = (
@@ -100,6 +102,53 @@ def sweep_stale_work(
             completed_with_resent_evaluation.add(interview_id)
             run_after_commit(session, partial(send, TaskName.EVALUATE_TURN, payload))
 
+    if not cpu_work_only:
+        _send_owed_questions_and_expire(session, cutoff, batch, outcome)
+
+    # A report task lost with the last answer's commit, or one that gave up waiting for an
+    # evaluation that is only now re-sent: the task waits for pending evaluations itself.
+    without_report = (
+        []
+        if cpu_work_only
+        else session.scalars(
+            select(Interview.id)
+            .where(
+                text(f"({INTERVIEW_COMPLETED})"),
+                Interview.completed_at <= cutoff,
+                Interview.completed_at > func.now() - REPORT_LOOKBACK,
+                ~exists().where(Report.interview_id == Interview.id),
+            )
+            .limit(batch)
+        ).all()
+    )
+    if completed_with_resent_evaluation:
+        completed = session.scalars(
+            select(Interview.id).where(
+                Interview.id.in_(completed_with_resent_evaluation),
+                Interview.status == InterviewStatus.COMPLETED,
+            )
+        ).all()
+    else:
+        completed = []
+    for interview_id in dict.fromkeys([*without_report, *completed]):
+        outcome.reports.append(interview_id)
+        _send_report(session, interview_id)
+    if any(outcome.counts().values()):
+        logger.warning(
+            "sweep re-sent stale work",
+            extra={
+                **outcome.counts(),
+                "turn_ids": [str(t) for t in [*outcome.transcriptions, *outcome.evaluations]],
+            },
+        )
+    return outcome
+
+
+def _send_owed_questions_and_expire(
+    session: Session, cutoff: Any, batch: int, outcome: SweepOutcome
+) -> None:
+    """Bank questions past their deadline, requests again for questions still within it, and
+    interviews past their window or idle past the inactivity timeout."""
     overdue = session.scalars(
         select(Turn.id)
         .where(text(f"({TURN_AWAITING_QUESTION})"), Turn.generation_deadline_at <= func.now())
@@ -164,37 +213,3 @@ def sweep_stale_work(
     for interview in due:
         expire_if_due(session, interview)
         outcome.expired.append(interview.id)
-
-    # A report task lost with the last answer's commit, or one that gave up waiting for an
-    # evaluation that is only now re-sent: the task waits for pending evaluations itself.
-    without_report = session.scalars(
-        select(Interview.id)
-        .where(
-            text(f"({INTERVIEW_COMPLETED})"),
-            Interview.completed_at <= cutoff,
-            Interview.completed_at > func.now() - REPORT_LOOKBACK,
-            ~exists().where(Report.interview_id == Interview.id),
-        )
-        .limit(batch)
-    ).all()
-    if completed_with_resent_evaluation:
-        completed = session.scalars(
-            select(Interview.id).where(
-                Interview.id.in_(completed_with_resent_evaluation),
-                Interview.status == InterviewStatus.COMPLETED,
-            )
-        ).all()
-    else:
-        completed = []
-    for interview_id in dict.fromkeys([*without_report, *completed]):
-        outcome.reports.append(interview_id)
-        _send_report(session, interview_id)
-    if any(outcome.counts().values()):
-        logger.warning(
-            "sweep re-sent stale work",
-            extra={
-                **outcome.counts(),
-                "turn_ids": [str(t) for t in [*outcome.transcriptions, *outcome.evaluations]],
-            },
-        )
-    return outcome

@@ -4,6 +4,7 @@ inference worker, whose result comes back to a store_* task here. Every state ch
 through interviews/transitions.py."""
 
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -65,6 +66,13 @@ def _load(session: Session, task: TurnTask) -> tuple[Interview, Turn, Job] | Non
         logger.info("turn gone (interview deleted, or ids that do not match); nothing to do")
         return None
     return interview, turn, session.get_one(Job, interview.job_id)
+
+
+def _turn_of_interview(session: Session, interview_id: uuid.UUID, turn_id: uuid.UUID) -> bool:
+    return (
+        session.scalar(select(Turn.id).where(Turn.id == turn_id, Turn.interview_id == interview_id))
+        is not None
+    )
 
 
 # An answer's evaluation, which nobody waits for, waits while the candidate's next question is
@@ -194,6 +202,10 @@ def serve_bank_question(payload: dict[str, Any]) -> bool:
     question came first."""
     task = TurnTask.model_validate(payload)
     with session_scope() as session:
+        # As in _load: a payload pairing one interview with another's turn changes neither.
+        if not _turn_of_interview(session, task.interview_id, task.turn_id):
+            logger.info("turn gone (interview deleted, or ids that do not match); nothing to do")
+            return False
         return transitions.serve_bank_question_if_due(session, task.turn_id)
 
 
@@ -326,6 +338,8 @@ def store_evaluation(payload: dict[str, Any]) -> str:
         )
         if turn is None:
             return "gone"
+        if turn.evaluation_status == ProcessingStatus.DONE:
+            return "already-stored"  # a copy's result (the worker hands a done run back)
         transitions.store_evaluation_run(
             session, turn.id, result.run_index, result.evaluation, result.latency_ms
         )
@@ -437,6 +451,11 @@ def analyze_frames(payload: dict[str, Any]) -> int:
 def store_frame_analysis(payload: dict[str, Any]) -> int:
     result = FrameAnalysisResult.model_validate(payload)
     with session_scope() as session:
+        # Both ids must agree, as in _load: otherwise a result naming one interview and
+        # another's turn would write observations onto that other interview's frames.
+        if not _turn_of_interview(session, result.interview_id, result.turn_id):
+            logger.info("turn gone (interview deleted, or ids that do not match); nothing to do")
+            return 0
         for outcome in result.outcomes:
             values: dict[str, Any] = (
                 {"observation": outcome.observation.model_dump(mode="json")}
@@ -445,7 +464,11 @@ def store_frame_analysis(payload: dict[str, Any]) -> int:
             )
             session.execute(
                 update(VideoFrame)
-                .where(VideoFrame.id == outcome.frame_id, VideoFrame.turn_id == result.turn_id)
+                .where(
+                    VideoFrame.id == outcome.frame_id,
+                    VideoFrame.turn_id == result.turn_id,
+                    VideoFrame.interview_id == result.interview_id,
+                )
                 .values(**values)
             )
         session.execute(
@@ -479,5 +502,5 @@ def sweep_stale_work(payload: dict[str, Any]) -> dict[str, int]:
     )
     # The sends run when this unit of work commits.
     with session_scope() as session:
-        outcome = sweep(session, older_than_s)
+        outcome = sweep(session, older_than_s, cpu_work_only=task.cpu_work_only)
     return outcome.counts()

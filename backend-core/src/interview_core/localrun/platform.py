@@ -91,6 +91,10 @@ class LocalPlatform:
         if self.frontend_dist and self.frontend_dist.is_dir():
             env.setdefault("FRONTEND_DIST_DIR", str(self.frontend_dist.resolve()))
         env.setdefault("PUBLIC_BASE_URL", f"http://{self.host}:{self.port}")
+        # The API's /readyz says when the engine that writes questions is missing.
+        engine_url = _question_engine_url(Path(env["DATA_DIR"]))
+        if engine_url is not None:
+            env.setdefault("QUESTION_ENGINE_URL", engine_url)
         self.mail_port = None
         if env.get("SMTP_HOST", "127.0.0.1") in LOOPBACK_HOSTS:
             # No relay configured: a local sink keeps every message under DATA_DIR/mail.
@@ -260,6 +264,18 @@ def _engines(python: str) -> list[ProcessSpec]:
     ):
         engines.append(_engine("evaluation-engine", python, settings.for_evaluation_engine()))
     return engines
+
+
+def _question_engine_url(data_dir: Path) -> str | None:
+    """Where the question engine this command starts answers (its port is chosen once per
+    data directory, llm/engine.py); None when the settings use no engine of this machine."""
+    from ai_worker.llm.engine import endpoint_of
+    from ai_worker.llm.settings import LLMBackend, LLMSettings
+
+    settings = LLMSettings(data_dir=data_dir)
+    if settings.llm_backend is not LLMBackend.LLAMACPP:
+        return None
+    return endpoint_of(settings).root
 
 
 def _engine(name: str, python: str, settings: "LLMSettings") -> ProcessSpec:

@@ -12,6 +12,9 @@ What each period covers, counted from when the data was recorded:
   examples of its interview (they quote its answers);
 - embeddings: the résumé chunks (text and vectors) and the résumé's extracted text, of
   résumés used in the organisation's interviews.
+A résumé no interview uses (never picked, or its interviews deleted) belongs to no
+organisation: a run over every organisation clears its text and chunks once
+UNUSED_RESUME_RETENTION_DAYS have passed since its upload.
 Reports, scores, decisions and the per-turn vision summary are the organisation's record and
 stay until the interview itself is deleted. While an organisation has emotion analysis off,
 each run also deletes any expression observation of its interviews (privacy/emotion.py).
@@ -28,12 +31,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, null, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, null, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from interview_core.accounts.models import EmotionAnalysis, Organisation
 from interview_core.audit.service import record_audit
+from interview_core.config import get_infra_settings
 from interview_core.db.engine import session_scope
 from interview_core.feedback.models import TrainingExample
 from interview_core.interviews.models import Interview, Resume, Turn, VideoFrame
@@ -245,6 +249,57 @@ def _clear_resume_texts(
     _in_batches(batch)
 
 
+def _unused_resumes(cutoff: datetime) -> Select[uuid.UUID]:
+    """Résumés uploaded before `cutoff` that no interview (of any organisation) uses."""
+    return select(Resume.id).where(
+        Resume.created_at < cutoff,
+        ~exists().where(Interview.resume_id == Resume.id),
+    )
+
+
+def expire_unused_resumes(now: datetime, days: int | None) -> RetentionCounts:
+    """Clear the text and delete the chunks of résumés no interview uses, `days` after their
+    upload (None: keep). No organisation's period applies to them: none has them. A résumé an
+    interview uses later than that is used without its text, like one an organisation's
+    period cleared."""
+    counts = RetentionCounts()
+    cutoff = _cutoff(now, days)
+    if cutoff is None:
+        return counts
+
+    def batch(session: Session) -> int:
+        ids = list(
+            session.scalars(
+                _unused_resumes(cutoff)
+                .where(
+                    or_(
+                        Resume.text != "",
+                        exists().where(
+                            DocumentChunk.owner_kind == OwnerKind.RESUME.value,
+                            DocumentChunk.owner_id == Resume.id,
+                        ),
+                    )
+                )
+                .order_by(Resume.id)
+                .limit(BATCH_SIZE)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        removed = session.execute(
+            delete(DocumentChunk).where(
+                DocumentChunk.owner_kind == OwnerKind.RESUME.value,
+                DocumentChunk.owner_id.in_(ids),
+            )
+        )
+        counts.embeddings_deleted += removed.rowcount  # type: ignore[attr-defined]
+        session.execute(update(Resume).where(Resume.id.in_(ids)).values(text=""))
+        counts.resume_texts_cleared += len(ids)
+        return len(ids)
+
+    _in_batches(batch)
+    return counts
+
+
 def enforce_for_organisation(policy: RetentionPolicy, now: datetime) -> RetentionCounts:
     counts = RetentionCounts()
     steps = (
@@ -334,4 +389,12 @@ def enforce_retention(
     if organisation_id is None:
         orphans = remove_orphaned_media(now)
         logger.info("orphaned media removed", extra={"files_deleted": orphans})
+        unused = expire_unused_resumes(now, get_infra_settings().unused_resume_retention_days)
+        logger.info(
+            "unused résumés expired",
+            extra={
+                "resume_texts_cleared": unused.resume_texts_cleared,
+                "embeddings_deleted": unused.embeddings_deleted,
+            },
+        )
     return results

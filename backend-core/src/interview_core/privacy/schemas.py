@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from interview_core.accounts.schemas import StrictInput, UserRead
+from interview_core.feedback.models import QuestionVerdict, ScoreVerdict
 from interview_core.reports.schemas import CandidateSummary, ReportContent
 
 
@@ -47,6 +48,34 @@ class ExportedFrameObservation(BaseModel):
     analysis_error: str | None
 
 
+class ExportedScoreFeedback(BaseModel):
+    """A recruiter confirming or correcting the score an answer got on one competency (who
+    gave it is the recruiter's own data)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    competency: str
+    # The score the report showed; null when it showed no number.
+    ai_score: int | None
+    verdict: ScoreVerdict
+    # 1-5 when corrected.
+    corrected_score: int | None
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExportedQuestionFeedback(BaseModel):
+    """A recruiter's verdict on the question the turn asked."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    verdict: QuestionVerdict
+    better_wording: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
 class ExportedTurn(BaseModel):
     stage_index: int
     stage_key: str
@@ -59,6 +88,9 @@ class ExportedTurn(BaseModel):
     has_audio_recording: bool
     camera_frames_stored: int
     evaluations: list[ExportedEvaluation]
+    # What recruiters recorded about the answer's scores and about the question.
+    score_feedback: list[ExportedScoreFeedback]
+    question_feedback: ExportedQuestionFeedback | None
     # Presence, gaze, integrity flags and (only when consented and enabled) expressions.
     vision_summary: dict[str, object] | None
     frame_observations: list[ExportedFrameObservation]

@@ -24,6 +24,7 @@ from interview_core.auth.passwords import verify_password
 from interview_core.auth.policy import ensure_data_subject, ensure_own_interview
 from interview_core.auth.throttling import ensure_login_allowed, record_login_attempt
 from interview_core.errors import Forbidden
+from interview_core.feedback.models import QuestionFeedback, ScoreFeedback
 from interview_core.interviews.models import (
     Interview,
     Resume,
@@ -46,7 +47,9 @@ from interview_core.privacy.schemas import (
     ExportedEvaluation,
     ExportedFrameObservation,
     ExportedInterview,
+    ExportedQuestionFeedback,
     ExportedResume,
+    ExportedScoreFeedback,
     ExportedTurn,
 )
 from interview_core.reports.assembly import candidate_summary
@@ -90,6 +93,20 @@ def _export_interview(session: Session, interview: Interview) -> ExportedIntervi
         .order_by(TurnEvaluation.competency, TurnEvaluation.run_index)
     ):
         evaluations.setdefault(evaluation.turn_id, []).append(evaluation)
+    # Rows of this interview only: each names its interview, so no other candidate's show.
+    score_feedback: dict[uuid.UUID, list[ScoreFeedback]] = {}
+    for feedback in session.scalars(
+        select(ScoreFeedback)
+        .where(ScoreFeedback.interview_id == interview.id)
+        .order_by(ScoreFeedback.competency)
+    ):
+        score_feedback.setdefault(feedback.turn_id, []).append(feedback)
+    question_feedback = {
+        feedback.turn_id: feedback
+        for feedback in session.scalars(
+            select(QuestionFeedback).where(QuestionFeedback.interview_id == interview.id)
+        )
+    }
     turns = session.scalars(reached_turns(interview))
     report = session.scalar(select(Report).where(Report.interview_id == interview.id))
     if report is not None:
@@ -132,6 +149,15 @@ def _export_interview(session: Session, interview: Interview) -> ExportedIntervi
                 evaluations=[
                     ExportedEvaluation.model_validate(row) for row in evaluations.get(turn.id, [])
                 ],
+                score_feedback=[
+                    ExportedScoreFeedback.model_validate(row)
+                    for row in score_feedback.get(turn.id, [])
+                ],
+                question_feedback=(
+                    ExportedQuestionFeedback.model_validate(question_feedback[turn.id])
+                    if turn.id in question_feedback
+                    else None
+                ),
                 vision_summary=turn.vision_summary,
                 frame_observations=[
                     ExportedFrameObservation.model_validate(frame)

@@ -5,8 +5,9 @@ from fastapi import APIRouter, UploadFile
 from sqlalchemy import select
 
 from interview_core.accounts.models import User, UserRole
-from interview_core.auth.dependencies import CurrentUser, DbSession
+from interview_core.auth.dependencies import BriefSignIn, CurrentUser, DbSession
 from interview_core.config import get_infra_settings
+from interview_core.db.engine import session_scope
 from interview_core.errors import Forbidden, NotFound, PayloadTooLarge, UnprocessableInput
 from interview_core.errors.openapi import problems
 from interview_core.interviews.models import Interview, Resume
@@ -21,9 +22,15 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 @router.post("", response_model=ResumeRead, status_code=201, responses=problems(403, 415, 429))
 def upload_resume(
-    user: CurrentUser, session: DbSession, file: UploadFile | None = None
+    signed_in: BriefSignIn, session: DbSession, file: UploadFile | None = None
 ) -> ResumeRead:
-    """A candidate uploads a résumé (PDF, DOCX or text); its text is kept and chunked."""
+    """A candidate uploads a résumé (PDF, DOCX or text); its text is kept and chunked.
+
+    Signed in through a short transaction of its own, then parsed holding no database
+    connection and no lock: a slow file (up to PARSER_TIMEOUT_S for a parser slot, as long
+    again to parse) ties up one request, never the connection pool or the candidate's row.
+    """
+    user = signed_in.user
     if user.role is not UserRole.CANDIDATE:
         raise Forbidden("Only candidates upload résumés.")
     check_upload_rate(user.id, UploadKind.RESUME)
@@ -35,11 +42,15 @@ def upload_resume(
         raise PayloadTooLarge(f"Résumés are limited to {limit} bytes.", code="resume-too-large")
     if not data:
         raise UnprocessableInput("The file is empty.", code="empty-file")
-    # Locked: two uploads of one candidate are checked against the quota one after the other.
-    session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    check_resume_quota(session, user.id, len(data))
+    # A candidate already at the quota is told so before their file is parsed at all.
+    with session_scope() as quota_session:
+        check_resume_quota(quota_session, user.id, len(data))
     content_type = sniff_resume(data)
     text = extract_text(data, content_type)
+    # The request's own session is first used here. Locked: two uploads of one candidate are
+    # checked against the quota one after the other.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    check_resume_quota(session, user.id, len(data))
     # Only the base name, stripped of anything a path or a shell could use.
     filename = SAFE_NAME.sub("_", (file.filename or "resume").replace("\\", "/").split("/")[-1])[
         :200
