@@ -130,7 +130,9 @@ def test_many_public_asks_within_the_cache_period_check_once(  # type: ignore[no
     assert watching.wait(5)
     try:
         first = _fresh_readiness(client)
+        started = time.monotonic()
         asks = [client.get("/readyz") for _ in range(20)]
+        elapsed = time.monotonic() - started
     finally:
         Redis.from_url(stack.redis_url).echo("stop-watching")
         watcher.join(5)
@@ -138,5 +140,7 @@ def test_many_public_asks_within_the_cache_period_check_once(  # type: ignore[no
     assert first["body"]["degraded"] is False
     assert first["body"]["question_engine"] == {"ok": True, "detail": "question engine ready"}
     assert all(ask.status_code == 200 and ask.json() == first["body"] for ask in asks)
-    # 21 answers, one inspect broadcast: the workers were asked once.
-    assert len(broadcasts) == 1, broadcasts
+    # 21 answers, one inspect broadcast per cache period (one, unless a loaded machine took
+    # longer than the period to ask 20 times): the workers were not asked per request.
+    periods = (elapsed + 0.1) / READINESS_CACHE_S  # the first answer was cached just before
+    assert 1 <= len(broadcasts) <= 1 + periods, (broadcasts, elapsed)

@@ -38,26 +38,9 @@ def docx_with_member(name: str, megabytes: int, *, extra_members: int = 0) -> by
     return buffer.getvalue()
 
 
-def pdf_with_pages(pages: int, content: bytes) -> bytes:
-    """A minimal PDF whose every page draws `content` (one Flate stream shared by the pages,
-    as a crafted file may do) with a standard font."""
-    packed = zlib.compress(content, 9)
-    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids ["
-        + b" ".join(f"{5 + page} 0 R".encode() for page in range(pages))
-        + f"] /Count {pages} >>".encode(),
-        font,
-        f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
-        + packed
-        + b"\nendstream",
-    ]
-    for _ in range(pages):
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
-        )
+def pdf_of_objects(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the catalogue first), with its cross-reference
+    table and trailer."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -70,6 +53,54 @@ def pdf_with_pages(pages: int, content: bytes) -> bytes:
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
     ).encode()
     return bytes(out)
+
+
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def pdf_with_pages(pages: int, content: bytes) -> bytes:
+    """A minimal PDF whose every page draws `content` (one Flate stream shared by the pages,
+    as a crafted file may do) with a standard font."""
+    packed = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(f"{5 + page} 0 R".encode() for page in range(pages))
+        + f"] /Count {pages} >>".encode(),
+        FONT,
+        f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
+        + packed
+        + b"\nendstream",
+    ]
+    for _ in range(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+        )
+    return pdf_of_objects(objects)
+
+
+def pdf_of_inflating_pages(pages: int, megabytes: int) -> bytes:
+    """A PDF of `pages` pages, each drawing its own Flate stream of a `megabytes` MB comment
+    (about 1000:1, each under pypdf's own 75 MB cap per stream). pypdf keeps every stream it
+    decoded, so reading the pages in turn inflates past the parser's memory cap."""
+    deflate = zlib.compressobj(9)
+    packed = deflate.compress(b"%") + b"".join(deflate.compress(CHUNK) for _ in range(megabytes))
+    packed += deflate.flush()
+    stream = f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
+    kids = " ".join(f"{4 + 2 * page} 0 R" for page in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        FONT,
+    ]
+    for page in range(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font "
+            + f"<< /F1 3 0 R >> >> /Contents {5 + 2 * page} 0 R >>".encode()
+        )
+        objects.append(stream + packed + b"\nendstream")
+    return pdf_of_objects(objects)
 
 
 TEXT_PAGE = b"BT /F1 12 Tf 72 700 Td (Jane Doe, Python engineer at Acme) Tj ET"

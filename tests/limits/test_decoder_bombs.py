@@ -6,7 +6,6 @@ import io
 import struct
 import time
 import wave
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,7 +29,14 @@ from interview_core.resumes.extract import (
     parse_isolated,
 )
 from tests.interviews.conftest import Party, invite_and_start
-from tests.limits.bombs import DENSE_PAGE, TEXT_PAGE, docx_bytes, docx_with_member, pdf_with_pages
+from tests.limits.bombs import (
+    DENSE_PAGE,
+    TEXT_PAGE,
+    docx_bytes,
+    docx_with_member,
+    pdf_of_inflating_pages,
+    pdf_with_pages,
+)
 from tests.support.media import file_store
 
 FACE = (Path(__file__).resolve().parents[1] / "fixtures" / "astronaut_face.jpg").read_bytes()
@@ -122,47 +128,12 @@ def test_a_pdf_that_takes_minutes_to_read_costs_a_capped_child_not_the_api() -> 
     assert time.monotonic() - started < 15
 
 
-def _pdf_of_inflating_pages(pages: int, megabytes: int) -> bytes:
-    """A PDF of `pages` pages, each drawing its own Flate stream of a `megabytes` MB comment
-    (about 1000:1, each under pypdf's own 75 MB cap per stream). pypdf keeps every stream it
-    decoded, so reading the pages in turn inflates past the parser's memory cap."""
-    deflate = zlib.compressobj(9)
-    chunk = b"x" * (1024 * 1024)
-    packed = deflate.compress(b"%") + b"".join(deflate.compress(chunk) for _ in range(megabytes))
-    packed += deflate.flush()
-    stream = f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
-    kids = " ".join(f"{4 + 2 * page} 0 R" for page in range(pages))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    for page in range(pages):
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font "
-            + f"<< /F1 3 0 R >> >> /Contents {5 + 2 * page} 0 R >>".encode()
-        )
-        objects.append(stream + packed + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return bytes(out)
-
-
 def test_a_pdf_that_inflates_past_the_parsers_memory_cap_is_refused(
     client: TestClient, candidate: Party
 ) -> None:
     """Under 1 MB that pypdf inflates to 8 x 71 MB: the parsing child runs out of its
     PARSER_MEMORY_BYTES and the upload is refused as too complex; the API carries on."""
-    bomb = _pdf_of_inflating_pages(pages=8, megabytes=71)
+    bomb = pdf_of_inflating_pages(pages=8, megabytes=71)
     assert len(bomb) < 1024 * 1024 and PARSER_MEMORY_BYTES < 8 * 71 * 1024 * 1024
     _refused(_upload_resume(client, candidate, bomb), 422, "resume-too-complex")
     assert _resumes_of(candidate) == 0

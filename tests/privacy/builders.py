@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from interview_core.accounts.models import Organisation, User, UserRole
 from interview_core.db.engine import session_scope
@@ -20,6 +21,37 @@ from tests.support.accounts import make_organisation, make_user
 from tests.support.media import file_store
 
 FRAMES_PER_TURN = 3
+RESUME_TEXT = "Ten years of Python services."
+
+
+def resume_with_chunk(
+    session: Session,
+    candidate_id: uuid.UUID,
+    *,
+    chunked_at: datetime,
+    uploaded_at: datetime | None = None,
+) -> uuid.UUID:
+    """A candidate's résumé (uploaded now unless said) and one chunk of its text."""
+    resume = Resume(
+        candidate_id=candidate_id,
+        filename="cv.txt",
+        content_type="text/plain",
+        size_bytes=len(RESUME_TEXT),
+        text=RESUME_TEXT,
+        **({"created_at": uploaded_at} if uploaded_at else {}),
+    )
+    session.add(resume)
+    session.flush()
+    session.add(
+        DocumentChunk(
+            owner_kind=OwnerKind.RESUME.value,
+            owner_id=resume.id,
+            ordinal=0,
+            text=RESUME_TEXT,
+            created_at=chunked_at,
+        )
+    )
+    return resume.id
 
 
 @dataclass
@@ -67,24 +99,7 @@ def record_interview(
         job = create_job(
             session, recruiter_row, JobCreate(title="Engineer", description="Builds services.")
         )
-        resume = Resume(
-            candidate_id=candidate.id,
-            filename="cv.txt",
-            content_type="text/plain",
-            size_bytes=42,
-            text="Ten years of Python services.",
-        )
-        session.add(resume)
-        session.flush()
-        session.add(
-            DocumentChunk(
-                owner_kind=OwnerKind.RESUME.value,
-                owner_id=resume.id,
-                ordinal=0,
-                text="Ten years of Python services.",
-                created_at=recorded_at,
-            )
-        )
+        resume_id = resume_with_chunk(session, candidate.id, chunked_at=recorded_at)
         interview, token = interviews.create_interview(
             session,
             recruiter_row,
@@ -95,7 +110,7 @@ def record_interview(
             session, candidate, interview.id, Consent(audio=True, video=True)
         )
         session.execute(
-            update(Interview).where(Interview.id == interview.id).values(resume_id=resume.id)
+            update(Interview).where(Interview.id == interview.id).values(resume_id=resume_id)
         )
         turn = session.scalars(
             select(Turn).where(Turn.interview_id == interview.id).order_by(Turn.stage_index)
@@ -131,7 +146,7 @@ def record_interview(
             candidate_email=candidate.email,
             interview_id=interview.id,
             turn_id=turn.id,
-            resume_id=resume.id,
+            resume_id=resume_id,
             audio_file=audio_file,
             frame_files=frame_files,
         )

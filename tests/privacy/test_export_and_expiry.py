@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
 from interview_contracts.privacy import RetentionTask
 from interview_contracts.tasks import TaskName
@@ -28,11 +27,13 @@ from interview_core.interviews.models import Interview, Resume, Turn, TurnEvalua
 from interview_core.privacy.retention import expire_unused_resumes
 from interview_core.reports.models import Report
 from interview_core.reports.service import store_report
-from interview_core.retrieval.models import DocumentChunk, OwnerKind
+from interview_core.retrieval.models import DocumentChunk
 from tests.privacy.builders import (
+    RESUME_TEXT,
     RecordedInterview,
     make_organisation_with_recruiter,
     record_interview,
+    resume_with_chunk,
 )
 from tests.support.accounts import auth_headers, make_user, signed_in_headers
 from tests.support.stack import WorkerProcess
@@ -289,7 +290,8 @@ def test_resumes_no_interview_uses_expire_from_their_upload(client: TestClient) 
         session.execute(delete(Interview).where(Interview.id == orphaned.interview_id))
         candidate = make_user(session, UserRole.CANDIDATE)
         never_used, recent = (
-            _resume_with_chunk(session, candidate.id, age_days=age) for age in (days + 35, 10)
+            resume_with_chunk(session, candidate.id, chunked_at=at, uploaded_at=at)
+            for at in (datetime.now(UTC) - timedelta(days=age) for age in (days + 35, 10))
         )
         session.execute(
             update(Resume)
@@ -307,33 +309,9 @@ def test_resumes_no_interview_uses_expire_from_their_upload(client: TestClient) 
         chunked = set(
             session.scalars(select(DocumentChunk.owner_id).where(DocumentChunk.owner_id.in_(every)))
         )
-    kept = "Ten years of Python services."
+    kept = RESUME_TEXT
     assert texts == {used.resume_id: kept, orphaned.resume_id: "", never_used: "", recent: kept}
     assert chunked == {used.resume_id, recent}
     assert (counts.resume_texts_cleared, counts.embeddings_deleted) == (2, 2)
     # Once cleared, a second run finds nothing left to do.
     assert expire_unused_resumes(datetime.now(UTC), days).resume_texts_cleared == 0
-
-
-def _resume_with_chunk(session: Session, candidate_id: uuid.UUID, age_days: int) -> uuid.UUID:
-    uploaded_at = datetime.now(UTC) - timedelta(days=age_days)
-    resume = Resume(
-        candidate_id=candidate_id,
-        filename="cv.txt",
-        content_type="text/plain",
-        size_bytes=29,
-        text="Ten years of Python services.",
-        created_at=uploaded_at,
-    )
-    session.add(resume)
-    session.flush()
-    session.add(
-        DocumentChunk(
-            owner_kind=OwnerKind.RESUME.value,
-            owner_id=resume.id,
-            ordinal=0,
-            text=resume.text,
-            created_at=uploaded_at,
-        )
-    )
-    return resume.id
