@@ -72,9 +72,9 @@ def _on_worker_ready(**_: Any) -> None:
 def _ask_for_cpu_work_again() -> None:
     """A CPU worker that restarted lost what its killed predecessor held: that message comes
     back only after the broker's visibility timeout (an hour). So it asks the core to re-send
-    the transcriptions and evaluations still owed, once the dead process's claims have lapsed;
-    copies of work still queued or under way find it claimed or done (llm/tasks.py)."""
-    from ai_worker.llm.tasks import EVALUATION_CLAIM_TTL_S
+    the transcriptions and evaluations still owed, now; a copy of work still queued or under
+    way finds it claimed (and looks again until it is done or the dead process's claim lapses)
+    or done (and hands the result back): llm/tasks.py."""
     from interview_contracts.interviews import SweepTask
     from interview_contracts.tasks import TASK_SPECS, TaskName
 
@@ -86,7 +86,6 @@ def _ask_for_cpu_work_again() -> None:
                 "payload": SweepTask(older_than_s=0, cpu_work_only=True).model_dump(mode="json")
             },
             queue=TASK_SPECS[name].queue.value,
-            countdown=EVALUATION_CLAIM_TTL_S + 5,
         )
     except Exception:  # the scheduled sweep re-sends it later instead
         logger.warning("could not ask for owed work to be re-sent", exc_info=True)

@@ -118,6 +118,7 @@ def _question_awaited(job: EvaluationJob) -> bool:
 # (the core stores a run once) instead of evaluating again. A hint in the broker's Redis, never
 # the only copy: the result goes to the core at once, and without Redis the run just runs.
 EVALUATION_CLAIM_TTL_S = 30.0
+CLAIM_RECHECK_S = EVALUATION_CLAIM_TTL_S / 3
 EVALUATION_RESULT_TTL_S = 3600.0
 CLAIM_PREFIX = "claim:"
 
@@ -188,21 +189,16 @@ def evaluate_answer(self: Task, payload: dict[str, Any]) -> str:
 
     job = EvaluationJob.model_validate(payload)
     if _question_awaited(job):
-        hard_s, soft_s = self.request.timelimit or (None, None)
-        self.apply_async(
-            kwargs={"payload": payload},
-            countdown=DEFER_POLL_S,
-            time_limit=hard_s,
-            soft_time_limit=soft_s,
-        )
+        _look_again(self, job, DEFER_POLL_S)
         return "deferred"
     outcome = "none"
+    claimed_elsewhere: list[int] = []
     # Each run goes back as it finishes, so a redelivered job (the backend re-sends only the
     # runs still missing) repeats as little as possible.
     for run_index in job.run_indexes:
         with _claimed_run(job, run_index) as held:
             if held is not None and held.startswith(CLAIM_PREFIX):
-                outcome = "under-way"  # another process evaluates it and sends its result
+                claimed_elsewhere.append(run_index)
                 continue
             if held is not None:
                 # Done before: its result again (the core stores a run once; this copy may be
@@ -232,7 +228,26 @@ def evaluate_answer(self: Task, payload: dict[str, Any]) -> str:
                 extra={"run_index": run_index, "evaluator": evaluation.evaluator},
             )
             outcome = evaluation.evaluator
+    if claimed_elsewhere:
+        # Another process evaluates these runs and sends their results; this copy looks again
+        # until it finds them done (and hands them back) or finds the claim lapsed because
+        # that process was killed (and evaluates them itself), so none is lost with it.
+        _look_again(
+            self, job.model_copy(update={"run_indexes": claimed_elsewhere}), CLAIM_RECHECK_S
+        )
+        return "under-way"
     return outcome
+
+
+def _look_again(task: Task, job: EvaluationJob, after_s: float) -> None:
+    """The same job again in `after_s`, under the time limits it was sent with."""
+    hard_s, soft_s = task.request.timelimit or (None, None)
+    task.apply_async(
+        kwargs={"payload": job.model_dump(mode="json")},
+        countdown=after_s,
+        time_limit=hard_s,
+        soft_time_limit=soft_s,
+    )
 
 
 def _send_failure(job: EvaluationJob, reason: str) -> None:
